@@ -1,0 +1,73 @@
+"""The ``armgen`` command line: a thin shell over the library.
+
+Each command lives in the layer it drives (``armgen/<layer>/cli.py``) and is imported only when it
+is run or listed, so ``armgen --help`` and ``armgen build`` never import the Azure SDK.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from armgen import __version__
+from armgen.errors import InputError
+
+# command name -> "module:attribute"; each attribute is a click.Command
+COMMANDS: dict[str, str] = {
+    "build": "armgen.buildcmd:build",
+    "validate": "armgen.validate_cli:validate",
+    "offers": "armgen.buildcmd:offers",
+    "lint": "armgen.lint.cli:lint",
+    "package": "armgen.package_cli:package",
+    "inspect": "armgen.package_cli:inspect",
+    "what-if": "armgen.azure.cli:what_if",
+    "preflight": "armgen.azure.cli:preflight",
+    "rollout": "armgen.azure.rollout_cli:rollout",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="armgen")
+def cli() -> None:
+    """Build, lint, package and roll out ARM deployments for network appliances."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: InputError becomes one line on stderr and exit code 2, never a traceback."""
+    try:
+        rv = cli.main(args=argv, prog_name="armgen", standalone_mode=False)
+    except InputError as exc:
+        click.echo(f"armgen: {exc}", err=True)
+        return 2
+    except click.exceptions.Abort:
+        click.echo("armgen: aborted", err=True)
+        return 130
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if exc.exit_code in (1, 2) else exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("armgen: interrupted", err=True)
+        return 130
+    return rv if isinstance(rv, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
