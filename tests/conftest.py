@@ -1,0 +1,22 @@
+"""Shared test fixtures.
+
+``../shared`` (beside the project root) holds test data we use in place and never copy. Tests
+that need it take the ``shared`` fixture, which skips with a clear reason where it is absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """Path to ``../shared``; skips the test where the shared data is not laid beside the project."""
+    if not (SHARED / "armttk").is_dir():
+        pytest.skip(f"shared test data not found at {SHARED} (lay ../shared beside the project)")
+    return SHARED
