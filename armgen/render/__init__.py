@@ -1,0 +1,1 @@
+"""Renderers: the one template model to ARM JSON and to Bicep."""

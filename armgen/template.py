@@ -1,0 +1,357 @@
+"""The template model: parameters, variables, resources and outputs as Python objects.
+
+This is armgen's one model. The ARM JSON (:mod:`armgen.render.arm_json`), the Bicep
+(:mod:`armgen.render.bicep`) and the createUiDefinition (:mod:`armgen.uidef`) are all derived
+from a :class:`Template`; nothing downstream needs a second representation.
+
+Dependencies are never written by hand: :meth:`Template.depends_on` finds every reference a
+resource makes to another resource of the same template (``other.id``, ``other.props``) and
+derives ``dependsOn`` from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from armgen import expr as E
+from armgen.expr import Expr
+
+PARAM_TYPES = ("string", "securestring", "int", "bool", "object", "secureObject", "array")
+
+
+class _Missing:
+    """Marks a parameter without a default (None is a legitimate default: ``null``)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+_MISSING: Any = _Missing()
+
+
+class ModelError(ValueError):
+    """A template that cannot be rendered: a programming error in an offer, not bad user input."""
+
+
+@dataclasses.dataclass(eq=False)
+class Parameter:
+    """A template parameter.
+
+    ``ui`` carries hints for the createUiDefinition generator (label, control, step); it is not
+    part of the ARM output. A parameter is used inside expressions directly (``expr()``).
+    """
+
+    name: str
+    type: str
+    default: Any = _MISSING
+    allowed_values: list[Any] | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    description: str | None = None
+    ui: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.type not in PARAM_TYPES:
+            raise ModelError(f"parameter {self.name}: type {self.type!r} is not one of {PARAM_TYPES}")
+        if self.secure and self.has_default and self.default not in ("", {}):
+            raise ModelError(f"parameter {self.name}: a secure parameter may not have a default value")
+
+    @property
+    def secure(self) -> bool:
+        return self.type.lower() in ("securestring", "secureobject")
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not _MISSING
+
+    def expr(self) -> E.ParamRef:
+        return E.ParamRef(self.name)
+
+    @property
+    def ref(self) -> E.ParamRef:
+        return self.expr()
+
+
+@dataclasses.dataclass(eq=False)
+class Variable:
+    """A template variable; its value may hold expressions."""
+
+    name: str
+    value: Any
+
+    def expr(self) -> E.VarRef:
+        return E.VarRef(self.name)
+
+    @property
+    def ref(self) -> E.VarRef:
+        return self.expr()
+
+
+@dataclasses.dataclass(frozen=True)
+class Copy:
+    """A resource copy loop: ``count`` instances, ``copyIndex()`` inside is the position."""
+
+    name: str
+    count: Any
+    mode: str = "Parallel"
+    batch_size: int | None = None
+
+
+@dataclasses.dataclass(eq=False)
+class Resource:
+    """A resource declaration.
+
+    ``existing=True`` marks a resource the deployment only refers to (the customer's VNet and
+    subnets): it is never emitted in the ARM JSON, only used to build ids, and Bicep declares it
+    with ``existing``. ``parent`` makes a child type (``virtualNetworks/subnets``);
+    ``resource_group``/``subscription_id`` place an existing resource elsewhere.
+    ``symbol`` is the Bicep symbolic name.
+    """
+
+    type: str
+    api_version: str
+    name: Any
+    symbol: str
+    location: Any = None
+    properties: Any = None
+    tags: Any = None
+    zones: Any = None
+    sku: Any = None
+    kind: str | None = None
+    plan: Any = None
+    identity: Any = None
+    condition: Any = None
+    copy: Copy | None = None
+    depends_on: list[Resource] = dataclasses.field(default_factory=list)
+    parent: Resource | None = None
+    existing: bool = False
+    resource_group: Any = None
+    subscription_id: Any = None
+    comments: str | None = None
+
+    def __post_init__(self) -> None:
+        for f in (
+            "name", "location", "properties", "tags", "zones", "sku", "plan", "identity", "condition",
+            "resource_group", "subscription_id",
+        ):
+            setattr(self, f, E.lift(getattr(self, f)))
+        if self.copy is not None:
+            self.copy = dataclasses.replace(self.copy, count=E.lift(self.copy.count))
+        if self.parent is not None and not self.type.startswith(self.parent.type + "/"):
+            raise ModelError(f"{self.type} cannot be a child of {self.parent.type}")
+        if self.parent is not None and (self.resource_group is not None or self.subscription_id is not None):
+            raise ModelError(f"{self.symbol}: a child takes its scope from its parent")
+
+    # --- references ------------------------------------------------------------------------
+
+    @property
+    def id(self) -> E.ResourceIdRef:
+        """This resource's id (the whole loop's resource when it has a copy loop and no index)."""
+        return E.ResourceIdRef(self)
+
+    def id_at(self, index: Any) -> E.ResourceIdRef:
+        """The id of instance ``index`` of this resource's copy loop."""
+        self._need_copy()
+        return E.ResourceIdRef(self, E.as_expr(index))
+
+    @property
+    def props(self) -> E.ReferenceRef:
+        """The deployed resource's ``properties`` (``reference(id, apiVersion)``)."""
+        return E.ReferenceRef(self)
+
+    def props_at(self, index: Any) -> E.ReferenceRef:
+        self._need_copy()
+        return E.ReferenceRef(self, E.as_expr(index))
+
+    def _need_copy(self) -> None:
+        if self.copy is None:
+            raise ModelError(f"{self.symbol} has no copy loop to index")
+
+    # --- ids ---------------------------------------------------------------------------------
+
+    def name_segments(self, index: Expr | None = None) -> list[Any]:
+        """The name segments of the resource id (parent first), for instance ``index``."""
+        own = self.name if index is None else E.at_index(self.name, index)
+        parent = self.parent.name_segments() if self.parent is not None else []
+        return [*parent, own]
+
+    def scope(self) -> tuple[Any, Any]:
+        top = self
+        while top.parent is not None:
+            top = top.parent
+        return top.subscription_id, top.resource_group
+
+    def resource_id_call(self, index: Expr | None = None) -> E.Call:
+        if self.copy is not None and index is None and not self.existing:
+            # Inside its own loop a resource's id is the current instance.
+            index = E.copy_index()
+        sub, rg = self.scope()
+        return E.resource_id(self.type, *self.name_segments(index), subscription_id=sub, resource_group=rg)
+
+    def arm_name(self) -> Any:
+        """The ``name`` property in ARM JSON: child names are ``parent/child``."""
+        segments = self.name_segments()
+        if len(segments) == 1:
+            return segments[0]
+        if all(isinstance(s, str) for s in segments):
+            return "/".join(segments)
+        return E.format_("/".join(f"{{{i}}}" for i in range(len(segments))), *segments)
+
+    def values(self) -> dict[str, Any]:
+        """Every field that may hold expressions, for dependency and reference analysis."""
+        out = {
+            f: getattr(self, f)
+            for f in ("name", "location", "properties", "tags", "zones", "sku", "plan", "identity", "condition")
+        }
+        if self.copy is not None:
+            out["copy"] = self.copy.count
+        return out
+
+
+@dataclasses.dataclass(eq=False)
+class Output:
+    """A template output; ``copy_count`` makes it an array built by an output copy loop."""
+
+    name: str
+    type: str
+    value: Any
+    condition: Any = None
+    copy_count: Any = None
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        self.value = E.lift(self.value)
+        self.condition = E.lift(self.condition)
+        self.copy_count = E.lift(self.copy_count)
+
+
+@dataclasses.dataclass(eq=False)
+class Template:
+    """A deployment template: the model every output of armgen is rendered from."""
+
+    description: str | None = None
+    parameters: dict[str, Parameter] = dataclasses.field(default_factory=dict)
+    variables: dict[str, Variable] = dataclasses.field(default_factory=dict)
+    resources: list[Resource] = dataclasses.field(default_factory=list)
+    outputs: dict[str, Output] = dataclasses.field(default_factory=dict)
+    content_version: str = "1.0.0.0"
+    #: createUiDefinition settings that belong to the offer, not to one parameter:
+    #: {"steps": [{"name": "network", "label": "Networking"}, ...], "basicsDescription": str}.
+    ui: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    # --- building ------------------------------------------------------------------------------
+
+    def param(self, name: str, type: str, **kw: Any) -> Parameter:
+        return self.add(Parameter(name, type, **kw))
+
+    def var(self, name: str, value: Any) -> Variable:
+        return self.add(Variable(name, E.lift(value)))
+
+    def output(self, name: str, type: str, value: Any, **kw: Any) -> Output:
+        return self.add(Output(name, type, value, **kw))
+
+    def add(self, item: Any) -> Any:
+        """Add a parameter, variable, resource or output; names must be unique per kind."""
+        if isinstance(item, Parameter):
+            self._unique(self.parameters, item.name, "parameter")
+            self.parameters[item.name] = item
+        elif isinstance(item, Variable):
+            self._unique(self.variables, item.name, "variable")
+            self.variables[item.name] = item
+        elif isinstance(item, Output):
+            self._unique(self.outputs, item.name, "output")
+            self.outputs[item.name] = item
+        elif isinstance(item, Resource):
+            if any(r.symbol == item.symbol for r in self.resources):
+                raise ModelError(f"duplicate resource symbol {item.symbol!r}")
+            self.resources.append(item)
+        else:
+            raise TypeError(f"cannot add {type(item).__name__} to a template")
+        return item
+
+    def extend(self, items: Iterable[Any]) -> None:
+        for item in items:
+            self.add(item)
+
+    @staticmethod
+    def _unique(table: dict[str, Any], name: str, kind: str) -> None:
+        if name.lower() in (k.lower() for k in table):
+            raise ModelError(f"duplicate {kind} {name!r}")
+
+    # --- analysis ------------------------------------------------------------------------------
+
+    @property
+    def deployed(self) -> list[Resource]:
+        """Resources this template creates (existing ones excluded), in declaration order."""
+        return [r for r in self.resources if not r.existing]
+
+    def depends_on(self, resource: Resource) -> list[Any]:
+        """``dependsOn`` entries derived from the references ``resource`` makes.
+
+        A reference to one instance of a looped resource depends on that instance; a reference
+        to a whole loop depends on the loop by its copy name.
+        """
+        entries: list[Any] = []
+        seen: set[str] = set()
+
+        def add(entry: Any) -> None:
+            key = E.to_json(entry) if not isinstance(entry, str) else "copy:" + entry
+            if key not in seen:
+                seen.add(key)
+                entries.append(entry)
+
+        targets: list[tuple[Resource, Expr | None]] = []
+        for node in E.walk(resource.values()):
+            if isinstance(node, E.ResourceIdRef | E.ReferenceRef):
+                targets.append((node.resource, node.index))
+        targets.extend((r, None) for r in resource.depends_on)
+        for target, index in targets:
+            if target is resource or target.existing:
+                continue
+            if target not in self.resources:
+                raise ModelError(f"{resource.symbol} refers to {target.symbol}, which is not in the template")
+            if target.copy is not None and index is None:
+                add(target.copy.name)
+            else:
+                add(target.resource_id_call(index))
+        return entries
+
+    def referenced_names(self) -> tuple[set[str], set[str]]:
+        """Names of the parameters and variables that any part of the template refers to."""
+        roots: list[Any] = [v.value for v in self.variables.values()]
+        roots += [[r.values(), r.resource_group, r.subscription_id] for r in self.resources]
+        roots += [[o.value, o.condition, o.copy_count] for o in self.outputs.values()]
+        params: set[str] = set()
+        variables: set[str] = set()
+        for node in E.walk(roots):
+            if isinstance(node, E.ParamRef):
+                params.add(node.name)
+            elif isinstance(node, E.VarRef):
+                variables.add(node.name)
+            elif isinstance(node, E.ResourceIdRef | E.ReferenceRef) and node.resource not in self.resources:
+                raise ModelError(f"a reference to {node.resource.symbol}, which is not in the template")
+        return params, variables
+
+    def check(self) -> None:
+        """Refuse a template that refers to undeclared names or declares unused ones.
+
+        arm-ttk fails unused parameters and variables, and a dangling reference only shows up at
+        deployment time, so both are caught when the template is rendered.
+        """
+        params, variables = self.referenced_names()
+        declared_p = {k.lower() for k in self.parameters}
+        declared_v = {k.lower() for k in self.variables}
+        missing = sorted(p for p in params if p.lower() not in declared_p)
+        missing += sorted(v for v in variables if v.lower() not in declared_v)
+        if missing:
+            raise ModelError(f"template refers to undeclared parameters/variables: {', '.join(missing)}")
+        used_p = {p.lower() for p in params}
+        used_v = {v.lower() for v in variables}
+        unused = [p for p in self.parameters if p.lower() not in used_p]
+        unused += [v for v in self.variables if v.lower() not in used_v]
+        if unused:
+            raise ModelError(f"template declares unused parameters/variables: {', '.join(unused)}")
