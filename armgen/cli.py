@@ -16,7 +16,7 @@ from armgen.errors import InputError
 
 # command name -> "module:attribute"; each attribute is a click.Command
 COMMANDS: dict[str, str] = {
-    "build": "armgen.buildcmd:build",
+    "build": "armgen.buildcmd:build_command",
     "validate": "armgen.validate_cli:validate",
     "offers": "armgen.buildcmd:offers",
     "lint": "armgen.lint.cli:lint",

@@ -1,0 +1,318 @@
+"""``armgen build``: an offer's model to mainTemplate.json, createUiDefinition.json and Bicep.
+
+Everything is produced in memory first and validated against our schemas; only then are the
+files written, each atomically, so a failed build never leaves a half-written folder.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from armgen import jsonio
+from armgen.errors import InputError, json_path
+
+DEFAULT_OFFER = "cloud-connector"
+PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
+
+
+@dataclass
+class BuildResult:
+    """The files of one build, keyed by their path relative to the output folder."""
+
+    offer: str
+    options: dict[str, Any]
+    files: dict[str, str] = field(default_factory=dict)
+    template: dict[str, Any] = field(default_factory=dict)
+    bicep_checked: bool | None = None
+
+
+# --- options ----------------------------------------------------------------------------------
+
+
+def resolve_options(offer_name: str, file_options: dict[str, Any] | None, flags: dict[str, Any],
+                    source: str = "<options>") -> dict[str, Any]:
+    """Merge an options file and command-line flags (flags win) and validate the result.
+
+    Options are checked against ``schemas/options.schema.json`` so an unknown or misspelled key
+    is a one-line error naming the file and the JSON path, not a silently ignored setting.
+    """
+    from armgen.validate import validate_document
+
+    merged: dict[str, Any] = dict(file_options or {})
+    if "offer" in merged and merged["offer"] != offer_name and flags.get("offer") is None:
+        offer_name = merged["offer"]
+    merged.update({k: v for k, v in flags.items() if v is not None})
+    merged.setdefault("offer", offer_name)
+    problems = validate_document(merged, "options", file=source)
+    if problems:
+        p = problems[0]
+        raise InputError(p.message, file=p.file, path=p.path)
+    return merged
+
+
+def _split_offer(options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    opts = dict(options)
+    return opts.pop("offer", DEFAULT_OFFER), opts
+
+
+# --- parameters files -------------------------------------------------------------------------
+
+
+def parameters_document(template: dict[str, Any], values: dict[str, Any], source: str) -> dict[str, Any]:
+    """A deploymentParameters (2019-04-01) document for ``template`` from user-supplied values.
+
+    Values are checked against the template's parameters: unknown names, wrong JSON types,
+    values outside allowedValues and missing required parameters are one-line errors. A secure
+    parameter only takes a Key Vault reference, so a secret never lands in a file armgen writes.
+    """
+    declared: dict[str, dict[str, Any]] = template.get("parameters", {})
+    by_lower = {k.lower(): k for k in declared}
+    out: dict[str, Any] = {}
+    for name, raw in values.items():
+        real = by_lower.get(name.lower())
+        where = json_path([name])
+        if real is None:
+            raise InputError(f"unknown parameter {name!r} (known: {', '.join(sorted(declared))})",
+                             file=source, path=where)
+        spec = declared[real]
+        ptype = spec["type"].lower()
+        if isinstance(raw, dict) and set(raw) == {"reference"}:
+            out[real] = raw
+            continue
+        if ptype in ("securestring", "secureobject"):
+            raise InputError("secure parameter: give a Key Vault reference "
+                             '({"reference": {"keyVault": {"id": ...}, "secretName": ...}}), not a value',
+                             file=source, path=where)
+        _check_type(ptype, raw, source, where)
+        allowed = spec.get("allowedValues")
+        if allowed is not None:
+            ok = all(v in allowed for v in raw) if ptype == "array" and isinstance(raw, list) else raw in allowed
+            if not ok:
+                raise InputError(f"{raw!r} is not one of {allowed}", file=source, path=where)
+        for key, test, msg in (
+            ("minValue", lambda v, m: v >= m, "is less than"),
+            ("maxValue", lambda v, m: v <= m, "is more than"),
+        ):
+            if key in spec and isinstance(raw, int) and not test(raw, spec[key]):
+                raise InputError(f"{raw} {msg} {key} {spec[key]}", file=source, path=where)
+        if isinstance(raw, str | list):
+            if "minLength" in spec and len(raw) < spec["minLength"]:
+                raise InputError(f"shorter than minLength {spec['minLength']}", file=source, path=where)
+            if "maxLength" in spec and len(raw) > spec["maxLength"]:
+                raise InputError(f"longer than maxLength {spec['maxLength']}", file=source, path=where)
+        out[real] = {"value": raw}
+    missing = [n for n, s in declared.items() if "defaultValue" not in s and n not in out]
+    if missing:
+        raise InputError(f"missing required parameters: {', '.join(missing)}", file=source)
+    ordered = {n: out[n] for n in declared if n in out}
+    return {"$schema": PARAMETERS_SCHEMA, "contentVersion": "1.0.0.0", "parameters": ordered}
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "int": (int,),
+    "bool": (bool,),
+    "object": (dict,),
+    "array": (list,),
+}
+
+
+def _check_type(ptype: str, raw: Any, source: str, where: str) -> None:
+    expected = _JSON_TYPES.get(ptype)
+    if expected is None:
+        return
+    bad = not isinstance(raw, expected) or (ptype == "int" and isinstance(raw, bool))
+    if bad:
+        raise InputError(f"expected {ptype}, got {type(raw).__name__}", file=source, path=where)
+
+
+# --- the build --------------------------------------------------------------------------------
+
+
+def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
+          values_source: str = "<values>") -> BuildResult:
+    """Build an offer in memory: template, createUiDefinition, Bicep (and parameters files).
+
+    Raises InputError when the generated documents do not validate, before anything is written.
+    """
+    from armgen.offers import get_offer
+    from armgen.render import arm_json, bicep
+    from armgen.uidef import build_uidef
+    from armgen.validate import validate_document
+
+    offer_name, opts = _split_offer(options or {})
+    offer = get_offer(offer_name)
+    model = offer.build(opts)
+    template = arm_json.render(model)
+    uidef = build_uidef(model)
+    result = BuildResult(offer=offer_name, options=dict(options or {}), template=template)
+    result.files["mainTemplate.json"] = jsonio.dumps(template)
+    result.files["createUiDefinition.json"] = jsonio.dumps(uidef)
+    result.files["main.bicep"] = bicep.render(model)
+    if values is not None:
+        params = parameters_document(template, values, values_source)
+        result.files["parameters.json"] = jsonio.dumps(params)
+        plain = {k: v["value"] for k, v in params["parameters"].items() if "value" in v}
+        result.files["parameters.bicepparam"] = bicep.render_params(model, plain, template_file="main.bicep")
+
+    problems = validate_document(template, "template", file="mainTemplate.json")
+    problems += validate_document(uidef, "createUiDefinition", file="createUiDefinition.json")
+    if values is not None:
+        problems += validate_document(json.loads(result.files["parameters.json"]), "parameters",
+                                      file="parameters.json")
+    if problems:
+        p = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InputError(p.message + more, file=p.file, path=p.path)
+    result.bicep_checked = _check_bicep(result.files["main.bicep"])
+    return result
+
+
+def _check_bicep(text: str) -> bool | None:
+    """Parse the Bicep with tree-sitter when it is installed; None when it is not."""
+    try:
+        from armgen.bicepcheck import parse_errors
+    except ImportError:
+        return None
+    errors = parse_errors(text)
+    if errors is None:
+        return None
+    if errors:
+        raise InputError(f"generated Bicep does not parse: {errors[0]}", file="main.bicep")
+    return True
+
+
+def build_files(offer_name: str = DEFAULT_OFFER, options: dict[str, Any] | None = None) -> dict[str, str]:
+    """The files of a build of ``offer_name`` (relative name -> text), validated, nothing written.
+
+    Used by ``armgen package``, ``armgen what-if`` and ``armgen rollout`` when no folder is given.
+    """
+    opts = dict(options or {})
+    opts["offer"] = offer_name
+    return build(resolve_options(offer_name, opts, {})).files
+
+
+# --- click commands ---------------------------------------------------------------------------
+
+
+def _load_options_file(path: str | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    doc = jsonio.load_json(path)
+    if not isinstance(doc, dict):
+        raise InputError("an options file holds a JSON object", file=path, path="$")
+    return doc
+
+
+def _parse_zones(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    if value.strip().lower() in ("", "none"):
+        return []
+    return [z.strip() for z in value.split(",") if z.strip()]
+
+
+def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any] | None, str]:
+    """Parameter values from a JSON file (plain ``{name: value}`` or a parameters file) and
+    ``--set name=value`` flags (value parsed as JSON when it is JSON, else taken as a string)."""
+    import json
+
+    if path is None and not sets:
+        return None, "<values>"
+    values: dict[str, Any] = {}
+    source = path or "--set"
+    if path is not None:
+        doc = jsonio.load_json(path)
+        if not isinstance(doc, dict):
+            raise InputError("a values file holds a JSON object", file=path, path="$")
+        if "parameters" in doc and isinstance(doc["parameters"], dict):
+            for name, entry in doc["parameters"].items():
+                if not isinstance(entry, dict) or not ({"value"} <= set(entry) or "reference" in entry):
+                    raise InputError("expected {\"value\": ...} or {\"reference\": ...}",
+                                     file=path, path=json_path(["parameters", name]))
+                values[name] = entry["value"] if "value" in entry else {"reference": entry["reference"]}
+        else:
+            values.update(doc)
+    for item in sets:
+        name, sep, text = item.partition("=")
+        if not sep or not name:
+            raise InputError(f"--set expects name=value, got {item!r}")
+        try:
+            values[name] = json.loads(text)
+        except json.JSONDecodeError:
+            values[name] = text
+    return values, source
+
+
+@click.command("build")
+@click.argument("offer", required=False)
+@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write mainTemplate.json, createUiDefinition.json and main.bicep into.")
+@click.option("--options", "options_file", type=click.Path(dir_okay=False),
+              help="Build options file (schemas/options.schema.json).")
+@click.option("--variant", type=click.Choice(["ha", "standalone"]), help="With or without the load balancer.")
+@click.option("--zones", help="Comma-separated availability zones, e.g. 1,2 ('none' for an availability set).")
+@click.option("--appliances-per-zone", type=int, help="Appliances in each zone.")
+@click.option("--nat/--no-nat", "nat", default=None, help="Create a NAT gateway per zone.")
+@click.option("--name-prefix", help="Prefix of every resource name.")
+@click.option("--values", "values_file", type=click.Path(dir_okay=False),
+              help="Parameter values (JSON object or parameters file): also write parameters.json "
+                   "and parameters.bicepparam.")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+def build_command(offer: str | None, out_dir: str, options_file: str | None, variant: str | None, zones: str | None,
+              appliances_per_zone: int | None, nat: bool | None, name_prefix: str | None,
+              values_file: str | None, sets: tuple[str, ...]) -> int:
+    """Build an offer (default: cloud-connector) into OUT: template, UI definition and Bicep."""
+    started = time.perf_counter()
+    flags = {
+        "offer": offer,
+        "variant": variant,
+        "zones": _parse_zones(zones),
+        "appliancesPerZone": appliances_per_zone,
+        "natGateway": nat,
+        "namePrefix": name_prefix,
+    }
+    file_options = _load_options_file(options_file)
+    options = resolve_options(offer or DEFAULT_OFFER, file_options, flags, source=options_file or "<options>")
+    values, source = _load_values(values_file, sets)
+    result = build(options, values, source)
+    out = Path(out_dir)
+    jsonio.write_all_atomic({out / name: text for name, text in result.files.items()})
+    elapsed = time.perf_counter() - started
+    _summary(result, out, elapsed)
+    return 0
+
+
+def _summary(result: BuildResult, out: Path, elapsed: float) -> None:
+    t = result.template
+    types: dict[str, int] = {}
+    for r in t["resources"]:
+        types[r["type"].split("/")[-1]] = types.get(r["type"].split("/")[-1], 0) + 1
+    opts = {k: v for k, v in result.options.items() if k != "offer"}
+    lines = [
+        f"armgen build: {result.offer} {' '.join(f'{k}={v}' for k, v in sorted(opts.items()))}".rstrip(),
+        f"  parameters {len(t['parameters'])}, resources {len(t['resources'])} "
+        f"({', '.join(f'{n} {k}' for k, n in sorted(types.items()))}), outputs {len(t['outputs'])}",
+        "  validated: mainTemplate.json, createUiDefinition.json against schemas/; main.bicep "
+        + ("parsed by tree-sitter-bicep" if result.bicep_checked else "not syntax-checked (tree-sitter-bicep absent)"),
+    ]
+    for name in result.files:
+        lines.append(f"  wrote {out / name}")
+    lines.append(f"  in {elapsed * 1000:.0f} ms")
+    click.echo("\n".join(lines))
+
+
+@click.command()
+def offers() -> None:
+    """List the built-in offers."""
+    from armgen.offers import OFFERS
+
+    for name, offer in sorted(OFFERS.items()):
+        marker = " (default)" if name == DEFAULT_OFFER else ""
+        click.echo(f"{name}{marker}: {offer.description}")
