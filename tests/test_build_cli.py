@@ -1,0 +1,112 @@
+"""``armgen build`` end to end: files written, validated, deterministic; bad input is one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from armgen.cli import main
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_default_build_writes_validated_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["build", "--out", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["createUiDefinition.json", "main.bicep", "mainTemplate.json"]
+    tpl = json.loads((tmp_path / "mainTemplate.json").read_text())
+    ui = json.loads((tmp_path / "createUiDefinition.json").read_text())
+    assert tpl["$schema"].endswith("deploymentTemplate.json#")
+    assert ui["handler"] == "Microsoft.Azure.CreateUIDef"
+    assert "cloud-connector" in out and "validated" in out
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temp files left behind"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for d in ("a", "b"):
+        assert _run(["build", "--out", str(tmp_path / d)], capsys)[0] == 0
+    for name in ("mainTemplate.json", "createUiDefinition.json", "main.bicep"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--zones", "1,4"], "zones"),
+        (["--appliances-per-zone", "0"], "appliancesPerZone"),
+        (["--name-prefix", "Bad_Prefix"], "namePrefix"),
+        (["no-such-offer"], "no-such-offer"),
+    ],
+)
+def test_bad_options_are_one_line_exit_2_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    out_dir = tmp_path / "out"
+    code, _, err = _run(["build", "--out", str(out_dir), *args], capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("armgen: ")
+    assert needle in err and "Traceback" not in err
+    assert not out_dir.exists()
+
+
+def test_options_file_unknown_key_names_file_and_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    opts = tmp_path / "opts.json"
+    opts.write_text(json.dumps({"variant": "ha", "zonez": ["1"]}))
+    code, _, err = _run(["build", "--options", str(opts), "--out", str(tmp_path / "o")], capsys)
+    assert code == 2
+    assert str(opts) in err and "zonez" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_options_file_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    opts = tmp_path / "opts.json"
+    opts.write_text("{variant: ")
+    code, _, err = _run(["build", "--options", str(opts), "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and str(opts) in err and "not JSON" in err
+
+
+def _required_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    assert _run(["build", "--out", str(tmp_path / "probe")], capsys)[0] == 0
+    tpl = json.loads((tmp_path / "probe" / "mainTemplate.json").read_text())
+    values: dict[str, object] = {}
+    for name, spec in tpl["parameters"].items():
+        if "defaultValue" in spec:
+            continue
+        values[name] = {"string": f"x{name}", "int": 1, "bool": True, "object": {}, "array": []}[spec["type"].lower()]
+        if "allowedValues" in spec:
+            values[name] = spec["allowedValues"][0]
+    return values
+
+
+def test_parameters_file_for_az_what_if(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    values = _required_values(tmp_path, capsys)
+    vf = tmp_path / "values.json"
+    vf.write_text(json.dumps(values))
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf)], capsys)
+    assert code == 0, err
+    params = json.loads((tmp_path / "o" / "parameters.json").read_text())
+    assert params["$schema"].endswith("2019-04-01/deploymentParameters.json#")
+    assert params["contentVersion"] == "1.0.0.0"
+    assert {k: v["value"] for k, v in params["parameters"].items()} == values
+    bicepparam = (tmp_path / "o" / "parameters.bicepparam").read_text()
+    assert bicepparam.startswith("using 'main.bicep'")
+
+
+def test_parameters_file_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    values = _required_values(tmp_path, capsys)
+    vf = tmp_path / "values.json"
+    vf.write_text(json.dumps({**values, "noSuchParam": 1}))
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf)], capsys)
+    assert code == 2 and "noSuchParam" in err and str(vf) in err
+    missing = dict(values)
+    missing.pop(next(iter(missing)))
+    vf.write_text(json.dumps(missing))
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf)], capsys)
+    assert code == 2 and "missing required" in err
+    assert not (tmp_path / "o").exists()
