@@ -1,0 +1,366 @@
+"""``armgen preflight``: can the customer's existing network take the appliances? Read-only.
+
+Everything is read with ``ResourceManagementClient.resources.get_by_id`` (explicit Network
+api-version), so nothing here can change the customer's network. Checks:
+
+- the VNet and each subnet exist, and the VNet is in the deployment's region;
+- each subnet has room for its NICs (+ the load balancer frontend) after Azure's 5 reserved
+  addresses and the ip configurations already in it; delegated subnets cannot take VM NICs;
+- requested static IPs lie inside their subnet, are not reserved and are not in use;
+- a NAT gateway or route table already on a subnet is reported (armgen must not replace it);
+- a route on an appliance subnet whose next hop is an address inside an appliance subnet (the
+  appliances or their load balancer) is a loop and fails.
+
+Which subnets and how many NICs come from the deployment parameters through
+:func:`network_plan`, the one place to adapt when the offer's parameter names change.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from armgen.azure.session import NETWORK_API_VERSION, AzureFailure, AzureTarget, azure_errors
+
+AZURE_RESERVED_PER_SUBNET = 5  # network, gateway (.1), 2 x DNS (.2, .3), broadcast
+READ_ACTION = "Microsoft.Network/virtualNetworks/read"
+
+
+# ------------------------------------------------------------------ parameters -> plan
+
+
+@dataclass
+class SubnetNeed:
+    """One subnet the deployment puts NICs into."""
+
+    name: str
+    roles: list[str] = field(default_factory=list)  # e.g. ["mgmt", "service"]
+    nics: int = 0
+    lb_frontend: bool = False
+    static_ips: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NetworkPlan:
+    vnet_name: str
+    vnet_resource_group: str
+    subnets: list[SubnetNeed]
+    location: str | None = None
+
+
+_SUBNET_PARAM = re.compile(r"^(?P<role>[a-z]*?)subnet(?:s)?(?P<z1>\d*)names?(?P<z2>\d*)$", re.IGNORECASE)
+_STATIC_PARAM = re.compile(r"(static|private)ip|frontendip", re.IGNORECASE)
+_COUNT_PARAMS = ("vmCount", "instanceCount", "applianceCount", "ccCount", "vmInstances")
+
+
+def network_plan(values: dict[str, Any], resource_group: str) -> NetworkPlan:
+    """Map deployment parameter values to "which subnets, how many NICs in each".
+
+    Assumed parameter names (case-insensitive), matching the Cloud Connector style offer:
+    ``vnetName`` (required), ``vnetResourceGroup`` (default: the target resource group),
+    subnet names in any parameter named ``[role]Subnet[N]Name[N]`` / ``[role]SubnetNames`` (a
+    string or one per zone in a list; role ``mgmt``/``management``/``service``/none), the VM count
+    in ``vmCount``/``instanceCount``/``applianceCount`` (default 2), static addresses in any
+    parameter whose name contains ``staticIp``/``privateIp``/``frontendIp``. Each VM has a
+    management and a service NIC; VM *i* goes to the *i mod n*-th subnet of each role; with no
+    separate management subnets both NICs land in the service subnet. The load balancer frontend
+    takes one address in the first service subnet.
+    """
+    low = {k.lower(): v for k, v in values.items()}
+    vnet = low.get("vnetname")
+    if not isinstance(vnet, str) or not vnet:
+        raise AzureFailure("preflight needs the parameter 'vnetName' (the existing VNet)", 2)
+    vnet_rg = low.get("vnetresourcegroup") or low.get("vnetresourcegroupname") or resource_group
+    by_role: dict[str, list[str]] = {}
+    for key in sorted(values, key=str.lower):
+        m = _SUBNET_PARAM.match(key)
+        if not m:
+            continue
+        role = m.group("role").lower()
+        role = {"": "service", "management": "mgmt", "appliance": "service", "cc": "service",
+                "svc": "service"}.get(role, role)
+        val = values[key]
+        names = [val] if isinstance(val, str) else [v for v in val if isinstance(v, str)] if isinstance(val, list) else []
+        by_role.setdefault(role, []).extend(n for n in names if n and n not in by_role.get(role, []))
+    if not by_role:
+        raise AzureFailure("preflight found no subnet parameters (expected e.g. 'subnetName' or "
+                           "'serviceSubnetName1', 'mgmtSubnetName1')", 2)
+    count = next((low[c.lower()] for c in _COUNT_PARAMS if isinstance(low.get(c.lower()), int)), 2)
+    needs: dict[str, SubnetNeed] = {}
+
+    def need(name: str, role: str) -> SubnetNeed:
+        sn = needs.setdefault(name.lower(), SubnetNeed(name))
+        if role not in sn.roles:
+            sn.roles.append(role)
+        return sn
+
+    service = by_role.get("service") or next(iter(by_role.values()))
+    mgmt = by_role.get("mgmt") or service
+    for i in range(count):
+        need(service[i % len(service)], "service").nics += 1
+        need(mgmt[i % len(mgmt)], "mgmt").nics += 1
+    need(service[0], "service").lb_frontend = True
+    for role, names in by_role.items():  # subnets named but given no VM still get checked
+        for n in names:
+            need(n, role)
+    statics: list[str] = []
+    for k, v in values.items():
+        if _STATIC_PARAM.search(k):
+            statics.extend([v] if isinstance(v, str) else [x for x in v if isinstance(x, str)] if isinstance(v, list) else [])
+    plan = NetworkPlan(vnet, vnet_rg, list(needs.values()), location=low.get("location"))
+    for ip in statics:
+        plan.subnets[0].static_ips.append(ip)  # placed by prefix at check time
+    return plan
+
+
+# ------------------------------------------------------------------ checks
+
+
+@dataclass
+class Check:
+    check: str
+    status: str  # pass | warn | fail
+    subject: str
+    detail: str
+
+
+@dataclass
+class Report:
+    location: str | None
+    checks: list[Check] = field(default_factory=list)
+
+    def add(self, check: str, status: str, subject: str, detail: str) -> None:
+        self.checks.append(Check(check, status, subject, detail))
+
+    @property
+    def failed(self) -> bool:
+        return any(c.status == "fail" for c in self.checks)
+
+    def summary(self) -> dict[str, int]:
+        return {s: sum(c.status == s for c in self.checks) for s in ("pass", "warn", "fail")}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"location": self.location, "passed": not self.failed, "summary": self.summary(),
+                "checks": [c.__dict__ for c in self.checks]}
+
+
+def _prefixes(subnet: dict[str, Any]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    props = subnet.get("properties") or {}
+    raw = props.get("addressPrefixes") or ([props["addressPrefix"]] if props.get("addressPrefix") else [])
+    out = []
+    for p in raw:
+        try:
+            out.append(ipaddress.ip_network(p, strict=False))
+        except ValueError:
+            continue
+    return out
+
+
+def _reserved(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> set[Any]:
+    first = net.network_address
+    return {first, first + 1, first + 2, first + 3, net.broadcast_address}
+
+
+def _norm_loc(loc: str | None) -> str:
+    return (loc or "").replace(" ", "").lower()
+
+
+class _Reader:
+    """get_by_id with the pinned Network api-version; a 404 is None, other errors propagate."""
+
+    def __init__(self, target: AzureTarget):
+        self.client = target.resources_client()
+
+    def get(self, rid: str) -> dict[str, Any] | None:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        try:
+            res = self.client.resources.get_by_id(rid, api_version=NETWORK_API_VERSION)
+        except ResourceNotFoundError:
+            return None
+        return res.as_dict() if hasattr(res, "as_dict") else dict(res)
+
+    def group(self, rid: str) -> dict[str, Any] | None:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        try:
+            rg = self.client.resource_groups.get(rid.rsplit("/", 1)[-1])
+        except ResourceNotFoundError:
+            return None
+        return rg.as_dict() if hasattr(rg, "as_dict") else dict(rg)
+
+
+def run_preflight(target: AzureTarget, resource_group: str, values: dict[str, Any],
+                  location: str | None = None) -> Report:
+    plan = network_plan(values, resource_group)
+    with azure_errors(target, READ_ACTION, resource_group):
+        reader = _Reader(target)
+        try:
+            return _checks(target, reader, resource_group, plan, location)
+        finally:
+            reader.client.close()
+
+
+def _checks(target: AzureTarget, reader: _Reader, resource_group: str, plan: NetworkPlan,
+            location: str | None) -> Report:
+    rg = reader.group(target.resource_group_id(resource_group))
+    loc = location or (plan.location if plan.location and not plan.location.startswith("[") else None)
+    if rg is None:
+        report = Report(loc)
+        report.add("resource group", "fail", resource_group, f"not found in subscription {target.subscription}")
+    else:
+        loc = loc or rg.get("location")
+        report = Report(loc)
+        report.add("resource group", "pass", resource_group, f"exists in {rg.get('location')}")
+
+    vnet_id = (f"/subscriptions/{target.subscription}/resourceGroups/{plan.vnet_resource_group}"
+               f"/providers/Microsoft.Network/virtualNetworks/{plan.vnet_name}")
+    vnet = reader.get(vnet_id)
+    if vnet is None:
+        report.add("vnet exists", "fail", plan.vnet_name, f"not found in resource group {plan.vnet_resource_group}")
+        return report
+    report.add("vnet exists", "pass", plan.vnet_name, f"in {plan.vnet_resource_group}")
+    if loc and _norm_loc(vnet.get("location")) != _norm_loc(loc):
+        report.add("vnet region", "fail", plan.vnet_name,
+                   f"VNet is in {vnet.get('location')}, the deployment in {loc}; NICs must be in the VNet's region")
+    else:
+        report.add("vnet region", "pass", plan.vnet_name, f"{vnet.get('location')}")
+
+    subnets: dict[str, tuple[SubnetNeed, dict[str, Any]]] = {}
+    for need in plan.subnets:
+        sub = reader.get(f"{vnet_id}/subnets/{need.name}")
+        if sub is None:
+            report.add("subnet exists", "fail", need.name, f"no subnet '{need.name}' in VNet {plan.vnet_name}")
+            continue
+        nets = _prefixes(sub)
+        report.add("subnet exists", "pass", need.name, ", ".join(map(str, nets)) or "no address prefix")
+        subnets[need.name.lower()] = (need, sub)
+    appliance_nets = [n for _, s in subnets.values() for n in _prefixes(s)]
+
+    static_by_subnet = _place_static_ips(report, plan, subnets)
+    for need, sub in subnets.values():
+        _capacity(report, need, sub)
+        _static_ips(report, reader, need, sub, static_by_subnet.get(need.name.lower(), []))
+        _attachments(report, reader, need, sub, appliance_nets)
+    return report
+
+
+def _place_static_ips(report: Report, plan: NetworkPlan,
+                      subnets: dict[str, tuple[SubnetNeed, dict[str, Any]]]) -> dict[str, list[str]]:
+    placed: dict[str, list[str]] = {}
+    for need in plan.subnets:
+        for ip in need.static_ips:
+            try:
+                addr = ipaddress.ip_address(ip)
+            except ValueError:
+                report.add("static ip", "fail", ip, "not an IP address")
+                continue
+            home = next((k for k, (_, s) in subnets.items() if any(addr in n for n in _prefixes(s))), None)
+            if home is None:
+                report.add("static ip", "fail", ip, "not inside any of the deployment's subnets")
+            else:
+                placed.setdefault(home, []).append(ip)
+    return placed
+
+
+def _capacity(report: Report, need: SubnetNeed, sub: dict[str, Any]) -> None:
+    props = sub.get("properties") or {}
+    nets = _prefixes(sub)
+    if props.get("delegations"):
+        names = ", ".join(str((d.get("properties") or {}).get("serviceName") or d.get("name")) for d in props["delegations"])
+        report.add("subnet delegation", "fail", need.name, f"delegated to {names}; VM NICs cannot be placed in it")
+    size = sum(n.num_addresses - AZURE_RESERVED_PER_SUBNET for n in nets)
+    used = len(props.get("ipConfigurations") or [])
+    wanted = need.nics + (1 if need.lb_frontend else 0)
+    free = size - used
+    what = f"{need.nics} NIC{'s' if need.nics != 1 else ''}" + (" + LB frontend" if need.lb_frontend else "")
+    detail = f"needs {wanted} ({what}); {free} free of {size} usable ({used} in use, 5 reserved per prefix)"
+    if free < wanted:
+        report.add("subnet capacity", "fail", need.name, detail)
+    elif free - wanted < max(wanted, 1):
+        report.add("subnet capacity", "warn", need.name, detail + "; no room to redeploy side by side")
+    else:
+        report.add("subnet capacity", "pass", need.name, detail)
+
+
+def _static_ips(report: Report, reader: _Reader, need: SubnetNeed, sub: dict[str, Any], ips: list[str]) -> None:
+    if not ips:
+        return
+    used: dict[str, str] = {}
+    for cfg in (sub.get("properties") or {}).get("ipConfigurations") or []:
+        rid = cfg.get("id")
+        doc = reader.get(rid) if rid else None
+        ip = ((doc or {}).get("properties") or {}).get("privateIPAddress")
+        if ip:
+            used[ip] = rid
+    for ip in ips:
+        addr = ipaddress.ip_address(ip)
+        net = next(n for n in _prefixes(sub) if addr in n)
+        if addr in _reserved(net):
+            report.add("static ip", "fail", ip, f"reserved by Azure in {net} (first four and last address)")
+        elif ip in used:
+            report.add("static ip", "fail", ip, f"already used by {used[ip]}")
+        else:
+            report.add("static ip", "pass", ip, f"free in {need.name} ({net})")
+
+
+def _attachments(report: Report, reader: _Reader, need: SubnetNeed, sub: dict[str, Any],
+                 appliance_nets: list[Any]) -> None:
+    props = sub.get("properties") or {}
+    nat = (props.get("natGateway") or {}).get("id")
+    if nat:
+        report.add("nat gateway", "warn", need.name, f"already has NAT gateway {nat.rsplit('/', 1)[-1]}; "
+                   "armgen must not attach another (keep the existing one)")
+    else:
+        report.add("nat gateway", "pass", need.name, "none attached")
+    rt_id = (props.get("routeTable") or {}).get("id")
+    if not rt_id:
+        report.add("route table", "pass", need.name, "none attached")
+        return
+    rt_name = rt_id.rsplit("/", 1)[-1]
+    report.add("route table", "warn", need.name, f"route table {rt_name} already attached; armgen will not replace it")
+    rt = reader.get(rt_id)
+    if rt is None:
+        report.add("route loop", "warn", need.name, f"route table {rt_name} could not be read")
+        return
+    loops = []
+    for route in (rt.get("properties") or {}).get("routes") or []:
+        rp = route.get("properties") or {}
+        hop = rp.get("nextHopIpAddress")
+        if rp.get("nextHopType") != "VirtualAppliance" or not hop:
+            continue
+        try:
+            addr = ipaddress.ip_address(hop)
+        except ValueError:
+            continue
+        if any(addr in n for n in appliance_nets):
+            loops.append(f"{route.get('name')} ({rp.get('addressPrefix')} -> {hop})")
+    if loops:
+        report.add("route loop", "fail", need.name, "routes on the appliance subnet point back at the appliances: "
+                   + "; ".join(loops))
+    else:
+        report.add("route loop", "pass", need.name, f"no route in {rt_name} points back at the appliance subnets")
+
+
+# ------------------------------------------------------------------ rendering
+
+_STATUS_COLOR = {"pass": "\033[38;5;77m", "warn": "\033[38;5;136m", "fail": "\033[38;5;203m"}
+
+
+def format_table(report: Report, color: bool = False) -> str:
+    rows = [("STATUS", "CHECK", "SUBJECT", "DETAIL")] + [(c.status.upper(), c.check, c.subject, c.detail)
+                                                         for c in report.checks]
+    w = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = []
+    for i, r in enumerate(rows):
+        status = r[0].ljust(w[0])
+        if color and i:
+            status = f"{_STATUS_COLOR[r[0].lower()]}{status}\033[0m"
+        lines.append(f"{status}  {r[1].ljust(w[1])}  {r[2].ljust(w[2])}  {r[3]}".rstrip())
+    s = report.summary()
+    where = f" (region {report.location})" if report.location else ""
+    lines.append("")
+    lines.append(f"Preflight{where}: {s['pass']} passed, {s['warn']} warnings, {s['fail']} failed.")
+    return "\n".join(lines) + "\n"
