@@ -24,6 +24,7 @@ How it is made usable:
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -363,7 +364,8 @@ def _leaves(err: Any) -> Iterator[_Leaf]:
         patterns = list((err.schema.get("patternProperties") or {}).keys())
         extras = [k for k in err.instance if k not in allowed and not any(re.search(p, k) for p in patterns)]
         for k in extras:
-            yield _Leaf((*path, k), NOT_ALLOWED)
+            near = difflib.get_close_matches(k, sorted(allowed), n=1, cutoff=0.75)
+            yield _Leaf((*path, k), NOT_ALLOWED + (f" did you mean {near[0]!r}?" if near else ""))
         if extras:
             return
     if err.validator == "oneOf" and not err.context:
@@ -390,8 +392,14 @@ def _leaves(err: Any) -> Iterator[_Leaf]:
 def _message(err: Any) -> str:
     v, inst, val = err.validator, err.instance, err.validator_value
     if v == "required":
-        missing = [r for r in val if isinstance(inst, dict) and r not in inst]
-        return "missing required property " + ", ".join(repr(m) for m in missing or val)
+        missing = [r for r in val if isinstance(inst, dict) and r not in inst] or list(val)
+        msg = "missing required property " + ", ".join(repr(m) for m in missing)
+        if isinstance(inst, dict):
+            spare = [k for k in inst if k not in val]
+            near = [m for r in missing for m in difflib.get_close_matches(r, spare, n=1, cutoff=0.75)]
+            if near:
+                msg += f" (found {', '.join(repr(n) for n in near)}: misspelled?)"
+        return msg
     if v == "type":
         vs = val if isinstance(val, list) else [val]
         return f"expected {' or '.join(vs)}, got {_json_type(inst)} {_short(inst)}"
@@ -470,9 +478,8 @@ def validate_resource(
     )
     ref = ss.index.get((rtype.lower(), api)) if known else None  # type: ignore[union-attr]
     if ref is not None:
-        return _to_problems(ss.validator((RESOURCE_BASE_REF, ref)).iter_errors(res), file, prefix) + _nested(
-            res, file, ss, prefix
-        )
+        found = _to_problems(ss.validator((RESOURCE_BASE_REF, ref)).iter_errors(res), file, prefix)
+        return [_soften(p, where) for p in found] + _nested(res, file, ss, prefix)
     problems = _to_problems(ss.validator(RESOURCE_BASE_REF).iter_errors(res), file, prefix)
     if known:
         problems.append(
@@ -483,6 +490,14 @@ def validate_resource(
             OfficialProblem(file, where, "type or apiVersion is an expression: not checked", "note")
         )
     return problems + _nested(res, file, ss, prefix)
+
+
+def _soften(p: OfficialProblem, where: str) -> OfficialProblem:
+    """Some official resource schemas require ``properties`` where Resource Manager does not."""
+    if p.path == where and p.message == "missing required property 'properties'":
+        msg = p.message + " by the official schema; Resource Manager accepts its absence for many types"
+        return OfficialProblem(p.file, p.path, msg, "note")
+    return p
 
 
 def _nested(
@@ -613,10 +628,10 @@ def validate_uidef(doc: Any, file: str, ss: SchemaSet) -> list[OfficialProblem]:
     for ctx, prefix, el in elements:
         raw += _validate_control(el, ctx, file, ss, prefix)
     # objects with properties the 2020 schema does not know use a newer shape: do not fail on them
-    newer = {_parent(p.path) for p in raw if p.message == NOT_ALLOWED}
+    newer = {_parent(p.path) for p in raw if p.message.startswith(NOT_ALLOWED)}
     problems = []
     for p in raw:
-        if p.severity == "error" and p.message == NOT_ALLOWED:
+        if p.severity == "error" and p.message.startswith(NOT_ALLOWED):
             p = OfficialProblem(
                 p.file, p.path, "property not in the official (2020) createUiDefinition schema", "note"
             )

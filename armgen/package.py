@@ -1,0 +1,382 @@
+"""The Marketplace package: a deterministic zip, built only after every check passed.
+
+Why deterministic: the zip is what a publisher uploads to Partner Center; the same inputs must
+give the same bytes so a release can be reproduced and audited. So entries are sorted, every
+timestamp is ``SOURCE_DATE_EPOCH`` (default 1980-01-01, the zip format's epoch), permissions
+and compression are fixed, and nothing about the machine or the clock leaks in.
+
+Why gated: a package Partner Center rejects, or one that deploys a broken template, costs a
+certification round-trip. The zip is built in memory, unpacked into a temporary folder and
+checked there (our schemas, ``armgen lint --marketplace``, the Marketplace rules, optionally
+Azure's official schemas); only a clean package is written, atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from armgen import marketplace_rules as mp
+from armgen.errors import InputError
+
+DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
+ZIP_MIN_EPOCH = DEFAULT_EPOCH
+FILE_MODE = 0o100644
+COMPRESS_LEVEL = 9
+# files a build or a source folder may hold that do not belong in the upload
+_SKIP_SUFFIXES = (".bicep", ".bicepparam")
+_SKIP_NAMES = ("bicepconfig.json",)
+
+
+# ----------------------------------------------------------------------------------------------
+# What goes into the zip
+
+
+def _is_parameters_file(name: str) -> bool:
+    low = name.lower()
+    return low.endswith(".parameters.json") or (low.startswith("parameters") and low.endswith(".json"))
+
+
+def select_files(files: Mapping[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
+    """Split a build's or folder's files into (package entries, skipped names).
+
+    Skipped: hidden files, Bicep sources and root-level parameters files (they are for local
+    deployments; Partner Center's portal experience supplies the values).
+    """
+    keep: dict[str, bytes] = {}
+    skipped: list[str] = []
+    for name, data in files.items():
+        pure = PurePosixPath(name)
+        hidden = any(part.startswith(".") for part in pure.parts)
+        root_params = len(pure.parts) == 1 and _is_parameters_file(name)
+        if hidden or name.lower().endswith(_SKIP_SUFFIXES) or pure.name.lower() in _SKIP_NAMES or root_params:
+            skipped.append(name)
+        else:
+            keep[name] = data
+    return keep, sorted(skipped)
+
+
+def read_folder(folder: str | os.PathLike[str]) -> dict[str, bytes]:
+    """Every regular file under ``folder`` by its relative POSIX name (symlinks are not followed)."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError("not a folder", file=str(folder))
+    if not (root / mp.MAIN_TEMPLATE).is_file():
+        raise InputError(f"no {mp.MAIN_TEMPLATE} in this folder", file=str(folder))
+    out: dict[str, bytes] = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and not p.is_symlink():
+            out[p.relative_to(root).as_posix()] = p.read_bytes()
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# The zip itself
+
+
+def source_epoch(env: Mapping[str, str] | None = None) -> int:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) if set, else 1980-01-01; clamped to the zip range."""
+    raw = (env if env is not None else os.environ).get("SOURCE_DATE_EPOCH")
+    if raw is None or raw.strip() == "":
+        return DEFAULT_EPOCH
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise InputError(f"SOURCE_DATE_EPOCH must be an integer number of seconds, got {raw!r}") from None
+    return max(value, ZIP_MIN_EPOCH)
+
+
+def zip_bytes(files: Mapping[str, bytes], epoch: int | None = None) -> bytes:
+    """A byte-stable zip of ``files``: sorted names, one timestamp, mode 0644, deflate level 9."""
+    stamp = time.gmtime(source_epoch() if epoch is None else max(epoch, ZIP_MIN_EPOCH))[:6]
+    stamp = (min(stamp[0], 2107), *stamp[1:])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # unix, so the mode below is honoured the same everywhere
+            info.external_attr = FILE_MODE << 16
+            zf.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
+def read_zip(data: bytes, source: str, max_entry_bytes: int = mp.GIB) -> dict[str, bytes]:
+    """Entries of a zip (folders left out); entries over ``max_entry_bytes`` are read as empty."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputError("not a zip file", file=source) from None
+    out: dict[str, bytes] = {}
+    with zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            if info.file_size > max_entry_bytes:
+                out[info.filename] = b""  # the size rule reports it from the listing
+                continue
+            try:
+                out[info.filename] = zf.read(info)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+                raise InputError(f"cannot read entry {info.filename}: {exc}", file=source) from None
+    return out
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    size: int
+    compressed: int
+    sha256: str
+
+
+def listing(data: bytes, source: str) -> list[Entry]:
+    """Name, size, compressed size and sha256 of every file entry, in the zip's order."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputError("not a zip file", file=source) from None
+    out = []
+    with zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            digest = hashlib.sha256(zf.read(info)).hexdigest() if info.file_size <= mp.GIB else "-"
+            out.append(Entry(info.filename, info.file_size, info.compress_size, digest))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Checks
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding of any checker, in one shape so the report reads the same everywhere."""
+
+    source: str  # "marketplace" | "lint" | "schema" | "official"
+    severity: str  # "error" | "warning" | "note"
+    file: str
+    path: str
+    message: str
+    rule: str = ""
+
+    def __str__(self) -> str:
+        tag = f"{self.source}:{self.rule}" if self.rule else self.source
+        where = ": ".join(w for w in (self.file, self.path) if w)
+        return f"{self.severity} [{tag}] {where}: {self.message}"
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Check]:
+        return [c for c in self.checks if c.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Check]:
+        return [c for c in self.checks if c.severity == "warning"]
+
+    def lines(self, with_notes: bool = False) -> list[str]:
+        order = {"error": 0, "warning": 1, "note": 2}
+        shown = [c for c in self.checks if with_notes or c.severity != "note"]
+        return [str(c) for c in sorted(shown, key=lambda c: (order.get(c.severity, 3), c.source, c.file, c.path, c.message))]
+
+
+def _rel(file: Any, root: Path) -> str:
+    text = str(file or "")
+    for prefix in (str(root) + os.sep, str(root.resolve()) + os.sep):
+        if text.startswith(prefix):
+            return text[len(prefix) :].replace(os.sep, "/")
+    return text
+
+
+def _unpack(files: Mapping[str, bytes], root: Path) -> None:
+    """Write entries under ``root``; unsafe names (absolute, '..') are not extracted."""
+    for name, data in files.items():
+        parts = PurePosixPath(name).parts
+        if not parts or name.startswith("/") or ".." in parts or "\\" in name or ":" in parts[0]:
+            continue
+        target = root.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _schema_checks(root: Path) -> list[Check]:
+    from armgen.validate import validate_folder
+
+    return [Check("schema", "error", _rel(p.file, root), p.path, p.message) for p in validate_folder(root)]
+
+
+def _lint_checks(root: Path) -> list[Check]:
+    from armgen.lint import lint_path
+
+    report = lint_path(root, marketplace=True)
+    out = []
+    for f in report.findings:
+        where = f.path or (f"line {f.line}" if getattr(f, "line", None) else "")
+        severity = str(getattr(f.severity, "value", f.severity)).lower()
+        out.append(Check("lint", severity, _rel(f.file, root), where or "", f.message, str(f.id or f.test)))
+    return out
+
+
+def run_checks(
+    files: Mapping[str, bytes],
+    *,
+    version: str | None,
+    zip_size: int | None,
+    managed_app: bool | None = None,
+    official_dir: str | os.PathLike[str] | None = None,
+    limits: mp.Limits | None = None,
+    schema: bool = True,
+    lint: bool = True,
+) -> Report:
+    """Every check on a package's entries: Marketplace rules, our schemas, lint, official schemas."""
+    view = mp.PackageView(dict(files), version=version, managed_app=managed_app, zip_size=zip_size, limits=limits or mp.Limits())
+    report = Report()
+    report.checks += [Check("marketplace", f.severity, f.file, f.path, f.message, f.rule) for f in mp.check(view)]
+    with tempfile.TemporaryDirectory(prefix="armgen-package-") as tmp:
+        root = Path(tmp)
+        _unpack(files, root)
+        if schema:
+            report.checks += _schema_checks(root)
+        if lint:
+            report.checks += _lint_checks(root)
+    if official_dir is not None:
+        from armgen import official
+
+        texts = {n: d.decode("utf-8", errors="replace") for n, d in files.items() if n.lower().endswith(".json")}
+        report.checks += [Check("official", p.severity, p.file, p.path, p.message) for p in official.validate_texts(texts, official_dir)]
+    return report
+
+
+# ----------------------------------------------------------------------------------------------
+# Building a package
+
+
+@dataclass
+class PackageResult:
+    name: str
+    data: bytes
+    report: Report
+    path: Path | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+class GateError(Exception):
+    """The checks found errors: nothing was written. Carries the report to print."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"{len(report.errors)} error(s): package not written")
+        self.report = report
+
+
+def offer_files(offer: str | None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, bytes]]:
+    """The files of a built-in offer, built in memory (nothing written)."""
+    from armgen.buildcmd import DEFAULT_OFFER, build_files
+
+    name = offer or DEFAULT_OFFER
+    built = build_files(name, options or {})
+    return name, {k: v.encode("utf-8") for k, v in built.items()}
+
+
+def package_name(offer: str, version: str) -> str:
+    return f"{offer}-{version}.zip"
+
+
+def build_package(
+    files: Mapping[str, bytes],
+    offer: str,
+    version: str,
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+    managed_app: bool | None = None,
+    official_dir: str | os.PathLike[str] | None = None,
+    limits: mp.Limits | None = None,
+    epoch: int | None = None,
+) -> PackageResult:
+    """Zip ``files``, check the zip's own contents, and write it only when no check found an error."""
+    if not mp.VERSION.match(version):
+        raise InputError(f"version {version!r} must be integer.integer.integer, e.g. 1.0.2", path="--version")
+    entries, skipped = select_files(files)
+    data = zip_bytes(entries, epoch)
+    # check what is in the zip, not what we meant to put there
+    report = run_checks(read_zip(data, "<package>"), version=version, zip_size=len(data), managed_app=managed_app,
+                        official_dir=official_dir, limits=limits)
+    report.skipped = skipped
+    result = PackageResult(package_name(offer, version), data, report)
+    if report.errors:
+        raise GateError(report)
+    if out_dir is not None:
+        from armgen.jsonio import write_atomic
+
+        result.path = Path(out_dir) / result.name
+        write_atomic(result.path, data)
+    return result
+
+
+def inspect_zip(
+    path: str | os.PathLike[str],
+    *,
+    version: str | None = None,
+    managed_app: bool | None = None,
+    official_dir: str | os.PathLike[str] | None = None,
+    limits: mp.Limits | None = None,
+) -> tuple[list[Entry], Report]:
+    """List a zip and run the package checks on it; works on packages armgen did not build."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc}", file=str(path)) from None
+    entries = listing(data, str(path))
+    if version is None:
+        version = _version_from_name(p.name)
+    lim = limits or mp.Limits()
+    files = read_zip(data, str(path), lim.file_bytes)
+    for e in entries:  # an entry too big to read is still judged by its declared size
+        if e.size > lim.file_bytes:
+            files[e.name] = _Sized(e.size)
+    report = run_checks(files, version=version, zip_size=len(data), managed_app=managed_app, official_dir=official_dir, limits=lim)
+    return entries, report
+
+
+class _Sized(bytes):
+    """Stands for an entry that was not read: empty content, the declared length."""
+
+    def __new__(cls, size: int) -> _Sized:
+        obj = super().__new__(cls, b"")
+        obj._size = size  # type: ignore[attr-defined]
+        return obj
+
+    def __len__(self) -> int:
+        return self._size  # type: ignore[attr-defined]
+
+
+def _version_from_name(name: str) -> str | None:
+    """``offer-1.2.3.zip`` -> ``1.2.3``; None when the name carries no version."""
+    stem = name[:-4] if name.lower().endswith(".zip") else name
+    tail = stem.rsplit("-", 1)[-1]
+    return tail if mp.VERSION.match(tail) else None
+
+
+def iter_lines(entries: Iterable[Entry]) -> list[str]:
+    rows = list(entries)
+    width = max((len(e.name) for e in rows), default=4)
+    return [f"{e.name:<{width}}  {e.size:>10}  {e.sha256}" for e in rows]
