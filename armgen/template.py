@@ -310,6 +310,10 @@ class Template:
                 targets.append((node.resource, node.index))
         targets.extend((r, None) for r in resource.depends_on)
         for target, index in targets:
+            # An existing child of a resource this template deploys (a load balancer's backend
+            # pool) is only there once its parent is: depend on the nearest deployed ancestor.
+            while target.existing and target.parent is not None:
+                target, index = target.parent, None
             if target is resource or target.existing:
                 continue
             if target not in self.resources:
