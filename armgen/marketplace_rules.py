@@ -270,6 +270,13 @@ def artifacts_location(pkg: PackageView) -> Iterator[RuleFinding]:
                                   f"{key} must not have a default in a nested template: pass it from {MAIN_TEMPLATE}")
 
 
+def _empty_deployment(res: dict[str, Any]) -> bool:
+    """A deployment deploying nothing: the shape of a customer-usage-attribution deployment."""
+    props = res.get("properties")
+    tpl = props.get("template") if isinstance(props, dict) else None
+    return isinstance(tpl, dict) and tpl.get("resources") in ([], {})
+
+
 @rule("MP-pid")
 def tracking_deployment(pkg: PackageView) -> Iterator[RuleFinding]:
     """§1.5: with nested deployments Partner Center cannot add the tracking ID (PAC-AzureAppCannotAddTrackingId)."""
@@ -281,9 +288,7 @@ def tracking_deployment(pkg: PackageView) -> Iterator[RuleFinding]:
         if str(res.get("type", "")).lower() != DEPLOYMENTS:
             continue
         name = res.get("name")
-        if isinstance(name, str) and name.lower().startswith("pid-"):
-            pids.append((path, name))
-        elif isinstance(name, str) and "pid-" in name.lower() and _is_expression(name):
+        if isinstance(name, str) and ("pid-" in name.lower() or (_is_expression(name) and _empty_deployment(res))):
             pids.append((path, name))
         else:
             nested.append(path)

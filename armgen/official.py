@@ -53,7 +53,7 @@ _RESOURCE_SECTIONS = (
     "extension_resourceDefinitions",
 )
 _CACHE_FORMAT = 1
-NOT_ALLOWED = "property not allowed here (misspelled or unsupported?)"
+NOT_ALLOWED = "property not allowed here"
 
 
 @dataclass(frozen=True)
@@ -365,7 +365,7 @@ def _leaves(err: Any) -> Iterator[_Leaf]:
         extras = [k for k in err.instance if k not in allowed and not any(re.search(p, k) for p in patterns)]
         for k in extras:
             near = difflib.get_close_matches(k, sorted(allowed), n=1, cutoff=0.75)
-            yield _Leaf((*path, k), NOT_ALLOWED + (f" did you mean {near[0]!r}?" if near else ""))
+            yield _Leaf((*path, k), NOT_ALLOWED + (f" (did you mean {near[0]!r}?)" if near else " (misspelled or unsupported?)"))
         if extras:
             return
     if err.validator == "oneOf" and not err.context:
