@@ -1,0 +1,162 @@
+"""Assemble the createUiDefinition document from a Template's parameters and UI hints.
+
+The document is derived, never written: each parameter the user must fill in becomes exactly
+one control and one output named after the parameter, ``location`` is always
+``[location()]``, and the finished document is run through :func:`check_contract` against the
+template's own parameters, so a broken contract is a ModelError at build time rather than a
+deployment failure in the portal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from armgen import expr as E
+from armgen.render.arm_json import render_parameter
+from armgen.template import ModelError, Template
+from armgen.uidef import controls, network
+from armgen.uidef.contract import check_contract
+from armgen.uidef.hints import BASICS, Placed, Where, is_location, plan, step_names
+
+SCHEMA = "https://schema.management.azure.com/schemas/0.1.2-preview/CreateUIDefinition.MultiVm.json#"
+HANDLER = "Microsoft.Azure.CreateUIDef"
+VERSION = "0.1.2-preview"
+
+
+def uses_pick_zones(t: Template) -> bool:
+    """Whether the template chooses zones at deployment time (so the UI should explain it)."""
+    roots: list[Any] = [v.value for v in t.variables.values()] + [r.values() for r in t.resources]
+    return any(isinstance(n, E.Call) and n.name.lower() == "pickzones" for n in E.walk(roots))
+
+
+def _zones_step(t: Template, placed: list[Placed], steps: list[str]) -> str:
+    hint = (t.ui.get("zones") or {}).get("step")
+    if hint:
+        match = [s for s in steps if s.lower() == str(hint).lower()]
+        if not match:
+            raise ModelError(f"Template.ui zones step {hint!r} is not a step")
+        return match[0]
+    for kind in ("subnet", "size"):
+        for pl in placed:
+            if pl.control == kind:
+                return pl.where.step
+    return steps[1] if len(steps) > 1 else BASICS
+
+
+def _config(t: Template) -> dict[str, Any] | None:
+    description = t.ui.get("basicsDescription")
+    if not description:
+        parts = [f"**{t.ui['title']}**" if t.ui.get("title") else None, t.description]
+        description = "\n\n".join(p for p in parts if p)
+    if not description:
+        return None
+    return {"basics": {"description": description}}
+
+
+def _resource_types(t: Template) -> list[str]:
+    """Regional top-level types: the portal then offers only regions that have all of them."""
+    out: list[str] = []
+    for r in t.deployed:
+        if r.type.count("/") == 1 and not r.type.lower().startswith("microsoft.resources/") and r.type not in out:
+            out.append(r.type)
+    return out
+
+
+def build_uidef(t: Template) -> dict[str, Any]:
+    """The createUiDefinition document (a dict, in the portal's conventional key order)."""
+    location = [p for p in t.parameters.values() if is_location(p)]
+    if not location:
+        raise ModelError(
+            "template has no 'location' parameter: createUiDefinition must output location "
+            "as [location()] and every output must be a template parameter"
+        )
+    steps = step_names(t)
+    placed = plan(t)
+    elements: dict[str, list[dict[str, Any]]] = {s: [] for s in steps}
+    outputs: dict[str, str] = {location[0].name: "[location()]"}
+
+    vnet_params = [pl for pl in placed if pl.control == "vnet"]
+    subnet_params = [pl for pl in placed if pl.control == "subnet"]
+    vnet_where: Where | None = None
+    vnet_done = False
+    if subnet_params and not vnet_params:
+        raise ModelError(f"parameter {subnet_params[0].name}: a subnet without a 'vnet' parameter to pick it from")
+
+    for step in steps:
+        for pl in sorted((p for p in placed if p.where.step == step), key=Placed.sort_key):
+            if pl.control == "vnet":
+                if not vnet_done:
+                    els, outs, vnet_where = network.vnet_elements(vnet_params)
+                    elements[step].extend(els)
+                    outputs.update(outs)
+                    vnet_done = True
+                continue
+            if pl.control == "subnet":
+                if vnet_where is None:
+                    # The VNet sits in a later step; the subnets still read it from there.
+                    vnet_where = vnet_params[0].where
+                els, out = network.subnet_elements(pl, vnet_where)
+            elif pl.control == "tags":
+                els, out = controls.tags(pl, t)
+            else:
+                builder = {
+                    "text": controls.textbox,
+                    "dropdown": controls.dropdown,
+                    "checkbox": controls.checkbox,
+                    "size": controls.size_selector,
+                    "sshKey": controls.ssh_key,
+                    "username": controls.username,
+                }[pl.control]
+                els, out = builder(pl)
+            elements[step].extend(els)
+            outputs[pl.name] = out
+
+    zone_hint = t.ui.get("zones") or {}
+    if zone_hint.get("show", uses_pick_zones(t)):
+        zstep = _zones_step(t, placed, steps)
+        # First in its step: the user reads where the appliances go before picking subnets for them.
+        elements[zstep][:0] = network.zone_elements(
+            Where(zstep), zone_hint.get("text"), zone_hint.get("noZonesText")
+        )
+
+    for step, els in elements.items():
+        seen: set[str] = set()
+        for el in els:
+            if el["name"] in seen:
+                raise ModelError(f"step {step}: two elements named {el['name']!r} (rename the parameter)")
+            seen.add(el["name"])
+
+    # Outputs in template parameter order (location first): stable and easy to compare.
+    ordered = {location[0].name: outputs.pop(location[0].name)}
+    for name in t.parameters:
+        if name in outputs:
+            ordered[name] = outputs.pop(name)
+    ordered.update(outputs)
+
+    parameters: dict[str, Any] = {}
+    config = _config(t)
+    if config:
+        parameters["config"] = config
+    parameters["basics"] = elements[BASICS]
+    step_docs = []
+    for s in t.ui.get("steps", []):
+        if not elements[s["name"]]:
+            continue  # an empty step is a blank arm-ttk warns about, and an empty tab
+        doc: dict[str, Any] = {"name": s["name"], "label": s["label"]}
+        for key in ("subLabel", "bladeTitle", "bladeSubtitle"):
+            if s.get(key):
+                doc[key] = s[key]
+        doc["elements"] = elements[s["name"]]
+        step_docs.append(doc)
+    parameters["steps"] = step_docs
+    parameters["outputs"] = ordered
+    types = _resource_types(t)
+    if types:
+        parameters["resourceTypes"] = types
+    document = {"$schema": SCHEMA, "handler": HANDLER, "version": VERSION, "parameters": parameters}
+
+    template_params = {"parameters": {n: render_parameter(p) for n, p in t.parameters.items()}}
+    problems = check_contract(template_params, document)
+    if problems:
+        raise ModelError("createUiDefinition breaks its contract with the template: " + "; ".join(problems))
+    return document

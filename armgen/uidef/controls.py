@@ -1,0 +1,269 @@
+"""One function per control kind: a placed parameter in, its elements and output expression out.
+
+Each function returns ``(elements, output)`` where ``output`` is the createUiDefinition output
+value for the parameter (``"[steps('s').x]"``). Values shown to the user come from the
+parameter itself (allowed values, default, min/max), so the UI cannot offer what the template
+would refuse. Anything the generator cannot make consistent is a ModelError naming the
+parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from armgen.template import ModelError, Template
+from armgen.uidef import regexes
+from armgen.uidef.hints import Placed
+
+Built = tuple[list[dict[str, Any]], str]
+
+LINUX_USERNAME_REGEX = r"^[a-z_][a-z0-9_-]{0,31}$"
+LINUX_USERNAME_MESSAGE = (
+    "Start with a lowercase letter or underscore; use up to 32 lowercase letters, digits, '_' or '-'."
+)
+
+
+def _out(expr: str) -> str:
+    return f"[{expr}]"
+
+
+def _check_regex(pl: Placed, pattern: str) -> None:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ModelError(f"parameter {pl.name}: ui regex does not compile: {exc}") from exc
+    if not regexes.has_length_quantifier(pattern):
+        raise ModelError(
+            f"parameter {pl.name}: ui regex {pattern!r} has no {{m,n}} length quantifier "
+            "(arm-ttk Textboxes-Are-Well-Formed warns)"
+        )
+    p = pl.param
+    if p.has_default and isinstance(p.default, str | int) and not isinstance(p.default, bool):
+        if p.default != "" and not compiled.search(str(p.default)):
+            raise ModelError(f"parameter {pl.name}: default {p.default!r} does not match its ui regex {pattern!r}")
+
+
+def _regex_and_message(pl: Placed) -> tuple[str, str]:
+    """The offer's regex (checked) or one derived from the parameter's own constraints."""
+    p, h = pl.param, pl.hints
+    if "regex" in h or "validationMessage" in h:
+        if not h.get("regex") or not h.get("validationMessage"):
+            raise ModelError(f"parameter {pl.name}: ui needs both regex and validationMessage")
+        pattern, message = str(h["regex"]), str(h["validationMessage"])
+    elif p.allowed_values:
+        pattern, message = regexes.allowed_regex(p.allowed_values), regexes.allowed_message(p.allowed_values)
+    elif p.type == "int":
+        pattern = regexes.int_regex(p.min_value, p.max_value)
+        message = regexes.int_message(p.min_value, p.max_value)
+    else:
+        required = not p.has_default
+        pattern = regexes.string_regex(p.min_length, p.max_length, required)
+        message = regexes.string_message(p.min_length, p.max_length, required)
+    _check_regex(pl, pattern)
+    return pattern, message
+
+
+def _need_literal_default(pl: Placed) -> None:
+    from armgen.uidef.hints import literal_default
+
+    if pl.param.has_default and not literal_default(pl.param):
+        raise ModelError(
+            f"parameter {pl.name}: its default is an expression the portal cannot evaluate; "
+            "hide the parameter (ui control 'hidden') or give it a literal default"
+        )
+
+
+def _common(pl: Placed, type_: str, **extra: Any) -> dict[str, Any]:
+    el: dict[str, Any] = {"name": pl.name, "type": type_, "label": pl.label, "toolTip": pl.tooltip}
+    el.update(extra)
+    return el
+
+
+def _visible(el: dict[str, Any], pl: Placed) -> dict[str, Any]:
+    el["visible"] = pl.hints.get("visible", True)
+    return el
+
+
+def textbox(pl: Placed) -> Built:
+    """TextBox (PasswordBox for secure strings) with a regex and validation message, always."""
+    p = pl.param
+    if p.type == "securestring":
+        return passwordbox(pl)
+    if p.type not in ("string", "int"):
+        raise ModelError(f"parameter {pl.name}: a text box cannot fill a {p.type} parameter")
+    _need_literal_default(pl)
+    pattern, message = _regex_and_message(pl)
+    el = _common(pl, "Microsoft.Common.TextBox")
+    if p.has_default:
+        el["defaultValue"] = str(p.default)
+    if pl.hints.get("placeholder"):
+        el["placeholder"] = str(pl.hints["placeholder"])
+    el["constraints"] = {"required": not p.has_default, "regex": pattern, "validationMessage": message}
+    ref = pl.where.ref(pl.name)
+    # The portal hands text over as a string; an int parameter needs a number.
+    return [_visible(el, pl)], _out(f"int({ref})" if p.type == "int" else ref)
+
+
+def passwordbox(pl: Placed) -> Built:
+    p = pl.param
+    if "regex" in pl.hints:
+        pattern, message = _regex_and_message(pl)
+    else:
+        pattern = regexes.password_regex(p.min_length, p.max_length)
+        lo = max(12, p.min_length or 0)
+        message = f"Use at least {lo} characters."
+    el: dict[str, Any] = {
+        "name": pl.name,
+        "type": "Microsoft.Common.PasswordBox",
+        "label": {"password": pl.label, "confirmPassword": f"Confirm {pl.label[:1].lower()}{pl.label[1:]}"},
+        "toolTip": pl.tooltip,
+        "constraints": {"required": True, "regex": pattern, "validationMessage": message},
+        "options": {"hideConfirmation": False},
+    }
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+
+
+def _value_label(pl: Placed, value: Any) -> str:
+    labels = pl.hints.get("labels") or {}
+    for key in (value, str(value)):
+        if key in labels:
+            return str(labels[key])
+    return str(value)
+
+
+def dropdown(pl: Placed) -> Built:
+    """DropDown over the parameter's allowedValues (multi-select for an array parameter)."""
+    p = pl.param
+    if not p.allowed_values:
+        raise ModelError(f"parameter {pl.name}: a dropdown needs the parameter's allowed_values")
+    _need_literal_default(pl)
+    labels = pl.hints.get("labels") or {}
+    unknown = [k for k in labels if k not in p.allowed_values and k not in [str(v) for v in p.allowed_values]]
+    if unknown:
+        raise ModelError(f"parameter {pl.name}: ui labels for values not in allowed_values: {unknown}")
+    descriptions = pl.hints.get("descriptions") or {}
+    items: list[dict[str, Any]] = []
+    for v in p.allowed_values:
+        item: dict[str, Any] = {"label": _value_label(pl, v), "value": v}
+        d = descriptions.get(v, descriptions.get(str(v)))
+        if d:
+            item["description"] = str(d)
+        items.append(item)
+    if len({i["label"] for i in items}) != len(items):
+        raise ModelError(f"parameter {pl.name}: dropdown labels are not unique")
+    el = _common(pl, "Microsoft.Common.DropDown")
+    multiselect = p.type == "array"
+    if multiselect:
+        el["multiselect"] = True
+    if p.has_default:
+        defaults = p.default if multiselect else [p.default]
+        if not isinstance(defaults, list) or any(d not in p.allowed_values for d in defaults):
+            raise ModelError(f"parameter {pl.name}: default {p.default!r} is not among its allowed_values")
+        # A DropDown's defaultValue is the label, not the value.
+        shown = [_value_label(pl, d) for d in defaults]
+        if shown:
+            el["defaultValue"] = shown if multiselect else shown[0]
+    el["constraints"] = {"allowedValues": items, "required": True}
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+
+
+def checkbox(pl: Placed) -> Built:
+    p = pl.param
+    if p.type != "bool":
+        raise ModelError(f"parameter {pl.name}: a checkbox fills a bool parameter, not {p.type}")
+    _need_literal_default(pl)
+    el = _common(pl, "Microsoft.Common.CheckBox")
+    if p.has_default:
+        el["defaultValue"] = bool(p.default)
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+
+
+def size_selector(pl: Placed) -> Built:
+    """SizeSelector whose allowedSizes are the parameter's allowedValues, by construction."""
+    p = pl.param
+    if p.type != "string" or not p.allowed_values:
+        raise ModelError(f"parameter {pl.name}: a size selector needs a string parameter with allowed_values")
+    if p.has_default and p.default not in p.allowed_values:
+        raise ModelError(f"parameter {pl.name}: default size {p.default!r} is not among its allowed_values")
+    recommended = p.default if p.has_default else p.allowed_values[0]
+    el = _common(
+        pl,
+        "Microsoft.Compute.SizeSelector",
+        recommendedSizes=[recommended],
+        constraints={"allowedSizes": list(p.allowed_values)},
+        osPlatform=pl.hints.get("osPlatform", "Linux"),
+    )
+    image = pl.hints.get("imageReference")
+    if image:
+        missing = {"publisher", "offer", "sku"} - set(image)
+        if missing:
+            raise ModelError(f"parameter {pl.name}: imageReference lacks {', '.join(sorted(missing))}")
+        el["imageReference"] = {k: image[k] for k in ("publisher", "offer", "sku")}
+    if "count" in pl.hints:
+        el["count"] = pl.hints["count"]
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+
+
+def ssh_key(pl: Placed) -> Built:
+    """CredentialsCombo limited to an SSH public key (Linux, password hidden)."""
+    if pl.param.type not in ("string", "securestring"):
+        raise ModelError(f"parameter {pl.name}: an SSH key fills a string parameter, not {pl.param.type}")
+    tip = pl.tooltip
+    el: dict[str, Any] = {
+        "name": pl.name,
+        "type": "Microsoft.Compute.CredentialsCombo",
+        "label": {
+            "authenticationType": "Authentication type",
+            "password": "Password",
+            "confirmPassword": "Confirm password",
+            "sshPublicKey": pl.label,
+        },
+        "toolTip": {
+            "authenticationType": "Only SSH public key authentication is offered.",
+            "password": "Password authentication is disabled.",
+            "sshPublicKey": tip,
+        },
+        "constraints": {"required": True},
+        "options": {"hideConfirmation": False, "hidePassword": True},
+        "osPlatform": pl.hints.get("osPlatform", "Linux"),
+    }
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name, "sshPublicKey"))
+
+
+def username(pl: Placed) -> Built:
+    """UserNameTextBox; never a default (arm-ttk Usernames-Should-Not-Have-A-Default)."""
+    if pl.param.type != "string":
+        raise ModelError(f"parameter {pl.name}: a user name fills a string parameter, not {pl.param.type}")
+    if "regex" in pl.hints or "validationMessage" in pl.hints:
+        pattern, message = _regex_and_message(pl)
+    else:
+        pattern, message = LINUX_USERNAME_REGEX, LINUX_USERNAME_MESSAGE
+        _check_regex(pl, pattern)
+    el = _common(
+        pl,
+        "Microsoft.Compute.UserNameTextBox",
+        constraints={"required": True, "regex": pattern, "validationMessage": message},
+        osPlatform=pl.hints.get("osPlatform", "Linux"),
+    )
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+
+
+def tags(pl: Placed, t: Template) -> Built:
+    """TagsByResource over the offered types (default: every type this template deploys)."""
+    p = pl.param
+    if p.type != "object":
+        raise ModelError(f"parameter {pl.name}: tags fill an object parameter, not {p.type}")
+    deployed: list[str] = []
+    for r in t.deployed:
+        if r.type.count("/") == 1 and not r.type.lower().startswith("microsoft.resources/") and r.type not in deployed:
+            deployed.append(r.type)
+    resources = pl.hints.get("resources") or deployed
+    known = {d.lower() for d in (r.type for r in t.deployed)}
+    stray = [r for r in resources if r.lower() not in known]
+    if stray:
+        raise ModelError(f"parameter {pl.name}: ui tags offered for types this template does not deploy: {stray}")
+    if not resources:
+        raise ModelError(f"parameter {pl.name}: no resource types to offer tags for")
+    el = _common(pl, "Microsoft.Common.TagsByResource", resources=list(resources))
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name))

@@ -1,0 +1,149 @@
+"""Reading the UI hints (``Parameter.ui``, ``Template.ui``) into a checked plan.
+
+Every mistake an offer can make in its hints is reported here as a
+:class:`~armgen.template.ModelError` naming the parameter, before any JSON is produced: an
+unknown control or step, a parameter the user must fill in that has no way to reach the UI, a
+dropdown without allowed values, a tooltip nobody wrote. The rest of the package can then
+assume the plan is sound.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from armgen.expr import Expr
+from armgen.template import ModelError, Parameter, Template
+
+BASICS = "basics"
+
+CONTROLS = ("text", "dropdown", "checkbox", "size", "sshKey", "username", "vnet", "subnet", "tags", "hidden")
+
+#: Keys a parameter's ``ui`` may carry; anything else is a typo the offer should hear about.
+KNOWN_KEYS = {
+    "step", "label", "toolTip", "order", "control", "regex", "validationMessage", "labels",
+    "osPlatform", "imageReference", "count", "part", "slot", "minAddressPrefixSize",
+    "minAddressCount", "resources", "placeholder", "visible", "descriptions",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Where:
+    """Where an element lives, and how other elements and outputs refer to it."""
+
+    step: str
+
+    def ref(self, element: str, *props: str) -> str:
+        """``basics('x').p`` or ``steps('s').x.p`` (without the surrounding brackets)."""
+        base = f"basics('{element}')" if self.step == BASICS else f"steps('{self.step}').{element}"
+        return ".".join([base, *props])
+
+
+@dataclasses.dataclass
+class Placed:
+    """One parameter the UI fills in: its control kind, step and hints."""
+
+    param: Parameter
+    control: str
+    where: Where
+    hints: dict[str, Any]
+    position: int
+
+    @property
+    def name(self) -> str:
+        return self.param.name
+
+    @property
+    def label(self) -> str:
+        return str(self.hints.get("label") or humanize(self.param.name))
+
+    @property
+    def tooltip(self) -> str:
+        text = self.hints.get("toolTip") or self.param.description
+        if not text or not str(text).strip():
+            raise ModelError(
+                f"parameter {self.name}: no toolTip in its ui hints and no description "
+                "(arm-ttk Tooltips-Should-Be-Present)"
+            )
+        return str(text)
+
+    def sort_key(self) -> tuple[int, int]:
+        return (int(self.hints.get("order", self.position)), self.position)
+
+
+def humanize(name: str) -> str:
+    """``vmSize`` -> ``Vm size``: a readable fallback label."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").split()
+    text = " ".join(w if w.isupper() else w.lower() for w in words)
+    return text[:1].upper() + text[1:]
+
+
+def is_location(p: Parameter) -> bool:
+    return p.name.lower() == "location"
+
+
+def literal_default(p: Parameter) -> bool:
+    """A default the UI can show as-is (not an expression the portal cannot evaluate)."""
+    if not p.has_default:
+        return False
+    d = p.default
+    if isinstance(d, Expr) or (hasattr(d, "expr") and callable(d.expr)):
+        return False
+    return not (isinstance(d, str) and d.startswith("[") and d.endswith("]"))
+
+
+def default_control(p: Parameter) -> str:
+    if p.type == "bool":
+        return "checkbox"
+    if p.type in ("string", "securestring", "int"):
+        return "text"
+    raise ModelError(f"parameter {p.name}: type {p.type} needs an explicit ui control")
+
+
+def step_names(t: Template) -> list[str]:
+    """The offer's steps in order; ``basics`` always first."""
+    names = [BASICS]
+    for s in t.ui.get("steps", []):
+        name = s.get("name") if isinstance(s, dict) else None
+        if not name or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            raise ModelError(f"Template.ui steps: {s!r} needs a name of letters and digits")
+        if name.lower() in (n.lower() for n in names):
+            raise ModelError(f"Template.ui steps: duplicate step {name!r}")
+        if not s.get("label"):
+            raise ModelError(f"Template.ui steps: step {name!r} needs a label")
+        names.append(name)
+    return names
+
+
+def plan(t: Template) -> list[Placed]:
+    """Every parameter the UI must fill in, checked; hidden ones and ``location`` are left out."""
+    steps = step_names(t)
+    placed: list[Placed] = []
+    for position, p in enumerate(t.parameters.values()):
+        hints = dict(p.ui or {})
+        if is_location(p):
+            continue  # always ``[location()]``
+        unknown = sorted(set(hints) - KNOWN_KEYS)
+        if unknown:
+            raise ModelError(f"parameter {p.name}: unknown ui hint(s) {', '.join(unknown)}")
+        if not hints:
+            if not p.has_default:
+                raise ModelError(
+                    f"parameter {p.name} has no default and no ui hints: the user could never set it "
+                    "(every parameter without a default must be a createUiDefinition output)"
+                )
+            continue
+        control = hints.get("control") or default_control(p)
+        if control not in CONTROLS:
+            raise ModelError(f"parameter {p.name}: unknown ui control {control!r} (one of {', '.join(CONTROLS)})")
+        if control == "hidden":
+            if not p.has_default:
+                raise ModelError(f"parameter {p.name}: a hidden parameter needs a default value")
+            continue
+        step = hints.get("step", BASICS)
+        matches = [s for s in steps if s.lower() == str(step).lower()]
+        if not matches:
+            raise ModelError(f"parameter {p.name}: step {step!r} is not in Template.ui['steps']")
+        placed.append(Placed(p, control, Where(matches[0]), hints, position))
+    return placed
