@@ -49,6 +49,8 @@ authorization), ``arm.counters`` (``collections.Counter``: ``"requests"``, ``"fa
 ``"unauthorized"``, ``"status:<code>"``), ``arm.latency`` (seconds slept before each answer;
 may be changed while running).
 
+Handler crashes are kept in ``arm.server_errors`` (the client sees a dropped connection).
+
 Auth: every request needs ``Authorization: Bearer <token>``; without one the answer is 401
 ``AuthenticationFailed`` like ARM's. ``arm.tokens`` (set) restricts the accepted tokens; ``None``
 accepts any non-empty token.
@@ -172,6 +174,15 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     arm: FakeArm
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up (Ctrl-C tests) are normal; anything else is kept for the test."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionResetError, BrokenPipeError)):
+            with self.arm.lock:
+                self.arm.server_errors.append(exc)
+
 
 class FakeArm:
     """A threaded fake Resource Manager on 127.0.0.1 (ephemeral port). See the module docstring."""
@@ -183,6 +194,7 @@ class FakeArm:
         self.requests: list[Logged] = []
         self.counters: Counter[str] = Counter()
         self.tokens: set[str] | None = None
+        self.server_errors: list[BaseException | None] = []  # handler crashes (a test bug), not faults
         self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._faults: list[Fault] = []
