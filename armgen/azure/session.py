@@ -1,0 +1,329 @@
+"""Where armgen talks to Azure and as whom: cloud endpoints, the credential, SDK clients, errors.
+
+Shared by ``what-if``, ``preflight`` and ``rollout``::
+
+    target = AzureTarget.from_options(cloud="public", endpoint=None, subscription=None)
+    with azure_errors(target, action="Microsoft.Resources/deployments/whatIf/action"):
+        client = target.deployments_client()
+        ...
+
+Why this shape:
+
+- The Azure SDK is imported lazily inside functions, so ``armgen --help``/``build``/``lint``
+  never load it.
+- ``ARMGEN_ACCESS_TOKEN`` (a CI-issued bearer token) wins over ``DefaultAzureCredential``.
+- A bearer token is never sent over plain http, except to a loopback address (the test server):
+  :func:`check_endpoint` refuses at start-up, and the auth policy keeps the SDK's own https
+  enforcement for every other URL (a poll ``Location`` pointing elsewhere is refused too).
+- Retries are the SDK's ``RetryPolicy`` (429/5xx/connection errors, ``Retry-After`` honoured),
+  bounded in count and with each ``Retry-After`` capped, so a throttled run ends.
+- :func:`azure_errors` turns SDK exceptions into one line that says which identity lacked what.
+
+Environment knobs: ``ARMGEN_ACCESS_TOKEN``, ``AZURE_SUBSCRIPTION_ID`` (default subscription),
+``ARMGEN_POLL_INTERVAL`` (seconds between LRO polls when the server sends no usable
+``Retry-After``; default 5), ``ARMGEN_RETRY_TOTAL`` (default 5), ``ARMGEN_RETRY_BACKOFF`` (backoff
+factor, default 0.8), ``ARMGEN_MAX_RETRY_AFTER`` (cap for one ``Retry-After`` wait, default 60).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import ipaddress
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+# Pinned api-versions (see the project guide).
+DEPLOYMENTS_API_VERSION = "2025-04-01"
+RESOURCES_API_VERSION = "2025-04-01"
+NETWORK_API_VERSION = "2025-07-01"
+
+EXIT_OK = 0
+EXIT_BLOCKED = 1  # the gate stopped the run / a preflight check failed
+EXIT_USAGE = 2  # bad options, unknown resource group, unreachable endpoint
+EXIT_AZURE = 3  # Azure refused (401/403), what-if failed, throttled beyond the retry budget
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """One sovereign cloud: its Resource Manager endpoint, token scope and login authority."""
+
+    name: str
+    resource_manager: str
+    authority: str
+
+    @property
+    def scope(self) -> str:
+        return self.resource_manager.rstrip("/") + "/.default"
+
+
+CLOUDS: dict[str, Cloud] = {
+    "public": Cloud("public", "https://management.azure.com", "login.microsoftonline.com"),
+    "china": Cloud("china", "https://management.chinacloudapi.cn", "login.chinacloudapi.cn"),
+    "usgovernment": Cloud("usgovernment", "https://management.usgovcloudapi.net", "login.microsoftonline.us"),
+}
+_CLOUD_ALIASES = {
+    "azurecloud": "public", "azurepubliccloud": "public", "azurechinacloud": "china",
+    "azureusgovernment": "usgovernment", "azureusgovernmentcloud": "usgovernment", "usgov": "usgovernment",
+}
+CLOUD_CHOICES = sorted([*CLOUDS, "AzureCloud", "AzureChinaCloud", "AzureUSGovernment"])
+
+
+class AzureFailure(Exception):
+    """An Azure-side failure reported as one line with an exit code (no traceback)."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_AZURE):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+def resolve_cloud(name: str | None) -> Cloud:
+    key = (name or "public").strip().lower()
+    key = _CLOUD_ALIASES.get(key, key)
+    if key not in CLOUDS:
+        raise AzureFailure(f"unknown cloud {name!r}; choose one of: {', '.join(CLOUDS)}", EXIT_USAGE)
+    return CLOUDS[key]
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1: the only places a token may go over http."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str) -> str:
+    """Validate ``--endpoint``: https anywhere, http only to a loopback address."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise AzureFailure(f"--endpoint must be an http(s) URL, got {url!r}", EXIT_USAGE)
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise AzureFailure(f"refusing to send a bearer token over plain http to {parts.hostname}; "
+                           "use https (http is allowed only to a loopback address)", EXIT_USAGE)
+    return url.rstrip("/")
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise AzureFailure(f"{name} must be a number, got {raw!r}", EXIT_USAGE) from exc
+
+
+def _jwt_claims(token: str) -> dict[str, Any]:
+    """Unverified claims of a JWT, only to name the identity in error messages ({} if not a JWT)."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+        return claims if isinstance(claims, dict) else {}
+    except (IndexError, ValueError):
+        return {}
+
+
+class StaticTokenCredential:
+    """A ``TokenCredential`` over a bearer token handed out by CI (``ARMGEN_ACCESS_TOKEN``)."""
+
+    def __init__(self, token: str):
+        self._token = token
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.credentials import AccessToken
+
+        exp = _jwt_claims(self._token).get("exp")
+        return AccessToken(self._token, int(exp) if isinstance(exp, int) else int(time.time()) + 3600)
+
+
+class _RecordingCredential:
+    """Wraps a credential to remember the last token, so errors can say which identity was used."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+        self.last_token: str | None = None
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        tok = self.inner.get_token(*scopes, **kwargs)
+        self.last_token = tok.token
+        return tok
+
+
+def _auth_policy(credential: Any, scope: str) -> Any:
+    """ARM's challenge-aware bearer policy; https is enforced except for loopback http URLs."""
+    from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
+
+    class LoopbackAwareArmAuth(ARMChallengeAuthenticationPolicy):  # type: ignore[misc]
+        def on_request(self, request: Any) -> None:
+            parts = urlsplit(request.http_request.url)
+            if parts.scheme == "http" and is_loopback_host(parts.hostname):
+                request.context.options["enforce_https"] = False
+            super().on_request(request)
+
+    return LoopbackAwareArmAuth(credential, scope)
+
+
+def _retry_policy(total: int, backoff: float, max_retry_after: float) -> Any:
+    from azure.core.pipeline.policies import RetryPolicy
+
+    class BoundedRetryPolicy(RetryPolicy):  # type: ignore[misc]
+        """The SDK retry policy (429, 408, 5xx, connection errors; Retry-After honoured), capped."""
+
+        def get_retry_after(self, response: Any) -> float | None:
+            after = super().get_retry_after(response)
+            return None if after is None else min(after, max_retry_after)
+
+    return BoundedRetryPolicy(retry_total=total, retry_connect=min(total, 2), retry_read=min(total, 2),
+                              retry_backoff_factor=backoff, retry_backoff_max=max(backoff * 8, 1))
+
+
+@dataclass
+class AzureTarget:
+    """One Resource Manager to talk to: cloud, endpoint, subscription, credential, retry budget."""
+
+    cloud: Cloud
+    endpoint: str
+    subscription: str
+    poll_interval: float = 5.0
+    retry_total: int = 5
+    retry_backoff: float = 0.8
+    max_retry_after: float = 60.0
+    _credential: Any = field(default=None, repr=False)
+
+    @classmethod
+    def from_options(cls, cloud: str | None = None, endpoint: str | None = None,
+                     subscription: str | None = None) -> AzureTarget:
+        """Build from CLI options plus the environment knobs in the module docstring."""
+        c = resolve_cloud(cloud)
+        url = check_endpoint(endpoint or c.resource_manager)
+        sub = subscription or os.environ.get("AZURE_SUBSCRIPTION_ID") or ""
+        if not sub:
+            raise AzureFailure("no subscription: pass --subscription ID or set AZURE_SUBSCRIPTION_ID", EXIT_USAGE)
+        return cls(c, url, sub,
+                   poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
+                   retry_total=int(_env_float("ARMGEN_RETRY_TOTAL", 5)),
+                   retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
+                   max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0))
+
+    # ------------------------------------------------------------ identity
+    @property
+    def credential(self) -> _RecordingCredential:
+        if self._credential is None:
+            token = os.environ.get("ARMGEN_ACCESS_TOKEN")
+            if token:
+                inner: Any = StaticTokenCredential(token.strip())
+            else:
+                from azure.identity import DefaultAzureCredential
+
+                inner = DefaultAzureCredential(authority=self.cloud.authority)
+            self._credential = _RecordingCredential(inner)
+        return self._credential
+
+    def identity(self) -> str:
+        """Who we are, for error messages: credential source plus upn/app id/object id if known."""
+        source = "ARMGEN_ACCESS_TOKEN" if os.environ.get("ARMGEN_ACCESS_TOKEN") else "DefaultAzureCredential"
+        cred = self._credential
+        claims = _jwt_claims(cred.last_token) if cred is not None and cred.last_token else {}
+        who = [f"{k} {claims[k]}" for k in ("upn", "unique_name", "appid", "oid") if claims.get(k)]
+        return f"{source} ({', '.join(who)})" if who else source
+
+    # ------------------------------------------------------------ clients
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments every SDK management client gets (endpoint, scope, auth, retry)."""
+        return {
+            "base_url": self.endpoint,
+            "credential_scopes": [self.cloud.scope],
+            "authentication_policy": _auth_policy(self.credential, self.cloud.scope),
+            "retry_policy": _retry_policy(self.retry_total, self.retry_backoff, self.max_retry_after),
+            "polling_interval": self.poll_interval,
+        }
+
+    def deployments_client(self, api_version: str = DEPLOYMENTS_API_VERSION) -> Any:
+        """``azure.mgmt.resource.deployments.DeploymentsMgmtClient`` for this target."""
+        from azure.mgmt.resource.deployments import DeploymentsMgmtClient
+
+        return DeploymentsMgmtClient(self.credential, self.subscription, api_version=api_version,
+                                     **self.client_kwargs())
+
+    def resources_client(self, api_version: str = RESOURCES_API_VERSION) -> Any:
+        """``azure.mgmt.resource.resources.ResourceManagementClient`` for this target."""
+        from azure.mgmt.resource.resources import ResourceManagementClient
+
+        return ResourceManagementClient(self.credential, self.subscription, api_version=api_version,
+                                        **self.client_kwargs())
+
+    def resource_group_id(self, rg: str) -> str:
+        return f"/subscriptions/{self.subscription}/resourceGroups/{rg}"
+
+
+def arm_error_of(exc: Any) -> tuple[str, str]:
+    """ARM's ``(code, message)`` from an ``HttpResponseError`` (falls back to the HTTP reason)."""
+    err = getattr(exc, "error", None)
+    code = getattr(err, "code", None)
+    message = getattr(err, "message", None)
+    if not code:
+        resp = getattr(exc, "response", None)
+        try:
+            body = resp.json() if resp is not None else None
+            e = (body or {}).get("error") or {}
+            code, message = e.get("code"), e.get("message")
+        except Exception:  # body not JSON
+            code = None
+    status = getattr(exc, "status_code", None)
+    return code or f"HTTP{status or ''}", message or str(getattr(exc, "reason", "") or exc).splitlines()[0]
+
+
+@contextlib.contextmanager
+def azure_errors(target: AzureTarget, action: str, resource_group: str | None = None) -> Iterator[None]:
+    """Translate SDK exceptions into :class:`AzureFailure` with a message a user can act on.
+
+    ``action`` names what we were trying to do (an ARM action like
+    ``Microsoft.Resources/deployments/whatIf/action``) so a 403 says which identity lacked what.
+    """
+    from azure.core.exceptions import (
+        ClientAuthenticationError,
+        HttpResponseError,
+        ServiceRequestError,
+        ServiceResponseError,
+    )
+
+    try:
+        yield
+    except ClientAuthenticationError as exc:
+        status = getattr(exc, "status_code", None)
+        if status is None:  # the credential itself failed (no az login, no managed identity...)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise AzureFailure(f"could not get a token from {target.identity()}: {first} "
+                               "(run 'az login', or set ARMGEN_ACCESS_TOKEN)", EXIT_AZURE) from exc
+        code, msg = arm_error_of(exc)
+        raise AzureFailure(f"{target.endpoint} rejected the credentials of {target.identity()} "
+                           f"({status} {code}): {msg}", EXIT_AZURE) from exc
+    except HttpResponseError as exc:
+        status = getattr(exc, "status_code", None)
+        code, msg = arm_error_of(exc)
+        if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed"):
+            raise AzureFailure(f"{target.identity()} lacks permission for {action}: {code}: {msg}", EXIT_AZURE) from exc
+        if code == "ResourceGroupNotFound":
+            rg = f" '{resource_group}'" if resource_group else ""
+            raise AzureFailure(f"resource group{rg} not found in subscription {target.subscription} "
+                               f"({code}: {msg})", EXIT_USAGE) from exc
+        if code == "SubscriptionNotFound":
+            raise AzureFailure(f"subscription {target.subscription} not found ({code}: {msg})", EXIT_USAGE) from exc
+        extra = " after retries" if status in (429, 500, 502, 503, 504) else ""
+        raise AzureFailure(f"Resource Manager answered {status}{extra}: {code}: {msg}", EXIT_AZURE) from exc
+    except (ServiceRequestError, ServiceResponseError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise AzureFailure(f"cannot reach Resource Manager at {target.endpoint}: {first}", EXIT_USAGE) from exc

@@ -1,0 +1,150 @@
+"""Run a resource-group what-if and decide whether it is safe for a brownfield network.
+
+The template comes from a Marketplace zip (``mainTemplate.json`` inside), a folder holding
+``mainTemplate.json``, or — when nothing is given — the built-in default offer built in memory.
+Parameters come from a deploymentParameters file. The SDK is imported lazily (through
+:mod:`armgen.azure.session`).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from armgen import jsonio
+from armgen.azure.session import AzureTarget, azure_errors
+from armgen.azure.whatif_gate import GateFinding, check_gate, declared_resources
+from armgen.errors import InputError
+
+WHATIF_ACTION = "Microsoft.Resources/deployments/whatIf/action"
+
+
+def load_template(source: str | None) -> tuple[dict[str, Any], str]:
+    """``(mainTemplate, label)`` from a zip, a folder, or the default offer (``source=None``)."""
+    if source is None:
+        try:
+            from armgen.buildcmd import build_files
+        except ImportError as exc:  # the build layer is not there yet
+            raise InputError("no PACKAGE or DIR given and the built-in offer is unavailable; "
+                             "pass a package zip or a folder with mainTemplate.json") from exc
+        files = build_files()
+        text = files.get("mainTemplate.json")
+        if text is None:
+            raise InputError("the built-in offer produced no mainTemplate.json")
+        return _parse(text, "<built-in offer>/mainTemplate.json"), "built-in offer"
+    p = Path(source)
+    if p.is_dir():
+        main = p / "mainTemplate.json"
+        if not main.is_file():
+            raise InputError("no mainTemplate.json in this folder", file=source)
+        doc = jsonio.load_json(main)
+        if not isinstance(doc, dict):
+            raise InputError("a template is a JSON object", file=str(main), path="$")
+        return doc, str(main)
+    if zipfile.is_zipfile(p):
+        with zipfile.ZipFile(p) as zf:
+            names = {n.rsplit("/", 1)[-1].lower(): n for n in zf.namelist() if not n.endswith("/")}
+            # Marketplace packages keep mainTemplate.json at the root; accept one folder level too
+            root = [n for n in zf.namelist() if n.lower() == "maintemplate.json"]
+            name = root[0] if root else names.get("maintemplate.json")
+            if name is None:
+                raise InputError("no mainTemplate.json in this package", file=source)
+            text = zf.read(name).decode("utf-8-sig")
+        return _parse(text, f"{source}!{name}"), f"{source}!{name}"
+    raise InputError("expected a package .zip or a folder with mainTemplate.json", file=source)
+
+
+def _parse(text: str, label: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno}", file=label) from exc
+    if not isinstance(doc, dict):
+        raise InputError("a template is a JSON object", file=label, path="$")
+    return doc
+
+
+def load_parameters(path: str | None) -> dict[str, Any]:
+    """The ``parameters`` object of a deploymentParameters file (``{name: {"value": ...}}``).
+
+    A bare ``{name: value}`` object is accepted too and wrapped, for hand-written files.
+    """
+    if path is None:
+        return {}
+    doc = jsonio.load_json(path)
+    if not isinstance(doc, dict):
+        raise InputError("a parameters file holds a JSON object", file=path, path="$")
+    params = doc.get("parameters", doc if "$schema" not in doc else {})
+    if not isinstance(params, dict):
+        raise InputError("parameters must be an object", file=path, path="$.parameters")
+    out: dict[str, Any] = {}
+    for k, v in params.items():
+        out[k] = v if isinstance(v, dict) and ({"value"} & v.keys() or {"reference"} & v.keys()) else {"value": v}
+    return out
+
+
+def parameter_values(params: dict[str, Any]) -> dict[str, Any]:
+    """Plain values of a parameters object (Key Vault references are unknown, left out)."""
+    return {k: v["value"] for k, v in params.items() if isinstance(v, dict) and "value" in v}
+
+
+@dataclass
+class WhatIfOutcome:
+    result: dict[str, Any]  # REST JSON of WhatIfOperationResult
+    findings: list[GateFinding] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> list[GateFinding]:
+        return [f for f in self.findings if f.verdict == "blocked"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "whatIf": self.result,
+            "gate": {
+                "passed": not self.blocked,
+                "findings": [{"resourceId": f.resource_id, "changeType": f.change_type, "verdict": f.verdict,
+                              "reason": f.reason} for f in self.findings],
+            },
+        }
+
+
+class WhatIfFailed(Exception):
+    """ARM ran the what-if and reported it as failed (code + message)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def run_what_if(target: AzureTarget, resource_group: str, template: dict[str, Any], parameters: dict[str, Any],
+                deployment_name: str = "armgen-what-if", mode: str = "Incremental") -> dict[str, Any]:
+    """POST the what-if, poll it to the end, and return the REST JSON of the result."""
+    body = {"properties": {"mode": mode, "template": template, "parameters": parameters,
+                           "whatIfSettings": {"resultFormat": "FullResourcePayloads"}}}
+    with azure_errors(target, WHATIF_ACTION, resource_group):
+        client = target.deployments_client()
+        try:
+            poller = client.deployments.begin_what_if(resource_group, deployment_name, parameters=body)
+            result = poller.result()
+        finally:
+            client.close()
+    doc = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    err = doc.get("error")
+    if err or str(doc.get("status", "")).lower() == "failed":
+        e = err or {}
+        details = "; ".join(f"{d.get('code')}: {d.get('message')}" for d in e.get("details") or [])
+        raise WhatIfFailed(str(e.get("code") or "WhatIfFailed"),
+                           str(e.get("message") or "the what-if failed") + (f" ({details})" if details else ""))
+    return doc
+
+
+def what_if(target: AzureTarget, resource_group: str, template: dict[str, Any], parameters: dict[str, Any],
+            allow_modify: list[str], location: str | None = None, mode: str = "Incremental") -> WhatIfOutcome:
+    """What-if plus the brownfield gate."""
+    result = run_what_if(target, resource_group, template, parameters, mode=mode)
+    declared = declared_resources(template, parameter_values(parameters), target.subscription, resource_group, location)
+    return WhatIfOutcome(result, check_gate(result, declared, allow_modify))
