@@ -155,14 +155,33 @@ def validate_document(doc: Any, kind: str, file: str = "<memory>") -> list[Probl
     as ``Microsoft.Network/loadBalancers``) to check a single resource.
     """
     validator = _validator(kind)
-    problems: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], tuple[int, ...]] = {}
     for err in validator.iter_errors(doc):
-        for path, message in _explain(err):
-            if (path, message) not in seen:
-                seen.add((path, message))
-                problems.append(Problem(file, path, message))
-    return problems
+        for parts, message in _explain(err):
+            key = (json_path(parts), message)
+            if key not in found:
+                found[key] = _document_order(doc, parts)
+    # jsonschema walks some keywords in set order; sort so output is deterministic, in the
+    # order a reader meets the problems in the file
+    ordered = sorted(found.items(), key=lambda item: (item[1], item[0][1]))
+    return [Problem(file, path, message) for (path, message), _ in ordered]
+
+
+def _document_order(doc: Any, parts: list[Any]) -> tuple[int, ...]:
+    """Position of a path in document order: list indexes, and key positions within objects."""
+    out: list[int] = []
+    node = doc
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            out.append(list(node).index(part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        else:
+            out.append(1 << 30)
+            node = None
+    return tuple(out)
 
 
 def detect_kind(doc: Any, filename: str) -> str | None:
@@ -238,8 +257,8 @@ def _json_files(root: Path) -> Iterator[Path]:
 # Turning jsonschema errors into one useful line each
 
 
-def _explain(err: Any) -> Iterable[tuple[str, str]]:
-    """(path, message) pairs for one top-level error, descending through anyOf/oneOf to the
+def _explain(err: Any) -> Iterable[tuple[list[Any], str]]:
+    """(path parts, message) pairs for one top-level error, descending through anyOf/oneOf to the
     branch the instance was meant for."""
     if err.validator in ("anyOf", "oneOf") and err.context:
         branch = _pick_branch(err)
@@ -352,9 +371,9 @@ def _allowed_keys(schema: dict[str, Any]) -> list[str]:
     return sorted(schema.get("properties", {}))
 
 
-def _describe(err: Any) -> Iterable[tuple[str, str]]:
+def _describe(err: Any) -> Iterable[tuple[list[Any], str]]:
     parts = list(err.absolute_path)
-    path = json_path(parts)
+    path = parts
     inst = err.instance
     v = err.validator
     suffix = getattr(err, "suffix", "")
@@ -366,7 +385,7 @@ def _describe(err: Any) -> Iterable[tuple[str, str]]:
         for key in extras:
             hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             tip = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})" if allowed else ""
-            yield json_path([*parts, key]), _clip(f"unknown property '{key}'{tip}")
+            yield [*parts, key], _clip(f"unknown property '{key}'{tip}")
         if extras:
             return
     if v == "required":
