@@ -8,7 +8,9 @@ value yields null (``coalesce`` exists for exactly that), ``div`` is integer div
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -76,7 +78,8 @@ class Evaluator:
         if kind == "num":
             node: Callable[[dict], Any] = lambda env, v=int(value): v  # noqa: E731
         elif kind == "str":
-            node = lambda env, v=value[1:-1].replace("''", "'"): v  # noqa: E731
+            text = value[1:-1].replace("''", "'")
+            node = lambda env, v=text: v  # noqa: E731
         elif kind == "name" and self._peek() == ("p", "("):
             self._take("(")
             args: list[Callable[[dict], Any]] = []
@@ -138,7 +141,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "greaterOrEquals": lambda a, b: a >= b,
     "int": int,
     "string": lambda a: a if isinstance(a, str) else json.dumps(a),
-    "concat": lambda *a: "".join(str(x) for x in a) if all(isinstance(x, str | int) for x in a) else sum(a, []),
+    "concat": lambda *a: "".join(str(x) for x in a) if all(isinstance(x, str | int) for x in a) else functools.reduce(operator.iadd, a, []),
     "split": lambda s, d: s.split(d),
     "first": _first,
     "last": lambda xs: xs[-1] if xs else None,
