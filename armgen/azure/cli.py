@@ -100,18 +100,21 @@ def what_if(resource_group: str, subscription: str | None, cloud: str, endpoint:
               help="deploymentParameters JSON file naming the existing VNet and subnets.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--location", help="Deployment region (default: parameter 'location', else the resource group's).")
+@click.argument("source", required=False, type=click.Path(exists=True))
 def preflight(resource_group: str, subscription: str | None, cloud: str, endpoint: str | None,
-              parameters_file: str, fmt: str, location: str | None) -> int:
+              parameters_file: str, fmt: str, location: str | None, source: str | None) -> int:
     """Check, read-only, that the existing network can take the appliances: VNet and subnets
     exist in the region, subnets have room, static IPs are free, NAT gateways/route tables on the
-    subnets, and routes that would loop back through the appliances."""
+    subnets, and routes that would loop back through the appliances. SOURCE (package zip or
+    folder; default: the built-in offer) gives the NIC count and whether there is a load balancer."""
     from armgen.azure.preflight import format_table, run_preflight
-    from armgen.azure.whatif import load_parameters, parameter_values
+    from armgen.azure.whatif import load_parameters, load_template, parameter_values
 
     values = parameter_values(load_parameters(parameters_file))
+    template, _label = load_template(source)
     try:
         target = AzureTarget.from_options(cloud, endpoint, subscription)
-        report = run_preflight(target, resource_group, values, location=location)
+        report = run_preflight(target, resource_group, values, location=location, template=template)
     except AzureFailure as exc:
         return _fail(exc)
     except KeyboardInterrupt:

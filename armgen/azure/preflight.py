@@ -50,44 +50,85 @@ class NetworkPlan:
     location: str | None = None
 
 
-_SUBNET_PARAM = re.compile(r"^(?P<role>[a-z]*?)subnet(?:s)?(?P<z1>\d*)names?(?P<z2>\d*)$", re.IGNORECASE)
+_SUBNET_PARAM = re.compile(r"^(?P<role>[a-z0-9]*?)subnets?\d*names?\d*$", re.IGNORECASE)
 _STATIC_PARAM = re.compile(r"(static|private)ip|frontendip", re.IGNORECASE)
 _COUNT_PARAMS = ("vmCount", "instanceCount", "applianceCount", "ccCount", "vmInstances")
+_ROLE_ALIASES = {"": "service", "management": "mgmt", "appliance": "service", "cc": "service", "svc": "service",
+                 "fwd": "service", "forwarding": "service"}
 
 
-def network_plan(values: dict[str, Any], resource_group: str) -> NetworkPlan:
-    """Map deployment parameter values to "which subnets, how many NICs in each".
+def _template_counts(template: dict[str, Any], values: dict[str, Any], resource_group: str) -> tuple[int, int, bool]:
+    """``(VMs, NICs, has load balancer)`` declared by the template, copy counts evaluated."""
+    from armgen.azure.whatif_gate import Scope
 
-    Assumed parameter names (case-insensitive), matching the Cloud Connector style offer:
-    ``vnetName`` (required), ``vnetResourceGroup`` (default: the target resource group),
-    subnet names in any parameter named ``[role]Subnet[N]Name[N]`` / ``[role]SubnetNames`` (a
-    string or one per zone in a list; role ``mgmt``/``management``/``service``/none), the VM count
-    in ``vmCount``/``instanceCount``/``applianceCount`` (default 2), static addresses in any
-    parameter whose name contains ``staticIp``/``privateIp``/``frontendIp``. Each VM has a
-    management and a service NIC; VM *i* goes to the *i mod n*-th subnet of each role; with no
-    separate management subnets both NICs land in the service subnet. The load balancer frontend
-    takes one address in the first service subnet.
+    scope = Scope(values, template, "-", resource_group)
+    vms = nics = 0
+    lb = False
+    resources = template.get("resources") or []
+    for r in resources.values() if isinstance(resources, dict) else resources:
+        if not isinstance(r, dict) or r.get("existing") is True:
+            continue
+        rtype = str(r.get("type", "")).lower()
+        count: Any = 1
+        if isinstance(r.get("copy"), dict):
+            count = scope.value(r["copy"].get("count"))
+        if not isinstance(count, int):
+            raise AzureFailure(f"cannot evaluate the copy count of {r.get('type')} {r.get('name')}; "
+                               "pass the parameter values it depends on", 2)
+        if rtype == "microsoft.compute/virtualmachines":
+            vms += count
+        elif rtype == "microsoft.network/networkinterfaces":
+            nics += count
+        elif rtype == "microsoft.network/loadbalancers":
+            lb = True
+    return vms, nics, lb
+
+
+def network_plan(values: dict[str, Any], resource_group: str, template: dict[str, Any] | None = None) -> NetworkPlan:
+    """Map deployment parameter values (and the template, when known) to "which subnets, how
+    many NICs in each". This is the one function to adapt when the offer's parameters change.
+
+    Assumptions (parameter names case-insensitive), matching the built-in cloud-connector offer:
+
+    - ``vnetName`` (required) and ``vnetResourceGroup`` (default: the target resource group);
+    - subnet names in every parameter named ``[role|zoneN]Subnet[s][N]Name[s][N]`` — e.g.
+      ``subnetName``, ``zone1SubnetName``, ``mgmtSubnetName1`` — a string or a list (one per
+      zone). Role ``mgmt``/``management`` is the management NIC's subnet; anything else is the
+      service (forwarding) subnet; with no management subnet both NICs share the service subnet;
+    - VM and NIC counts from the template's ``copy`` counts when a template is given, else from
+      ``vmCount``/``instanceCount``/``applianceCount`` (default 2) with 2 NICs per VM;
+    - VM *i* goes to the *(i mod n)*-th subnet of each role (one subnet per zone);
+    - the load balancer frontend (when the template has one, or without a template) takes one
+      address in the first service subnet;
+    - static addresses are in parameters whose name contains ``staticIp``/``privateIp``/
+      ``frontendIp`` (string or list); each is checked in the subnet whose prefix holds it.
     """
     low = {k.lower(): v for k, v in values.items()}
     vnet = low.get("vnetname")
     if not isinstance(vnet, str) or not vnet:
         raise AzureFailure("preflight needs the parameter 'vnetName' (the existing VNet)", 2)
     vnet_rg = low.get("vnetresourcegroup") or low.get("vnetresourcegroupname") or resource_group
+    if not isinstance(vnet_rg, str) or vnet_rg.startswith("["):
+        vnet_rg = resource_group
     by_role: dict[str, list[str]] = {}
     for key in sorted(values, key=str.lower):
         m = _SUBNET_PARAM.match(key)
         if not m:
             continue
-        role = m.group("role").lower()
-        role = {"": "service", "management": "mgmt", "appliance": "service", "cc": "service",
-                "svc": "service"}.get(role, role)
+        role = re.sub(r"zone\d*|\d+", "", m.group("role").lower())
+        role = _ROLE_ALIASES.get(role, role)
         val = values[key]
         names = [val] if isinstance(val, str) else [v for v in val if isinstance(v, str)] if isinstance(val, list) else []
         by_role.setdefault(role, []).extend(n for n in names if n and n not in by_role.get(role, []))
     if not by_role:
-        raise AzureFailure("preflight found no subnet parameters (expected e.g. 'subnetName' or "
-                           "'serviceSubnetName1', 'mgmtSubnetName1')", 2)
-    count = next((low[c.lower()] for c in _COUNT_PARAMS if isinstance(low.get(c.lower()), int)), 2)
+        raise AzureFailure("preflight found no subnet parameters (expected e.g. 'subnetName', "
+                           "'zone1SubnetName' or 'mgmtSubnetName1')", 2)
+    if template is not None:
+        vms, nic_total, lb = _template_counts(template, values, resource_group)
+        nics_per_vm = max(nic_total // vms, 1) if vms else 0
+    else:
+        vms = next((low[c.lower()] for c in _COUNT_PARAMS if isinstance(low.get(c.lower()), int)), 2)
+        nics_per_vm, lb = 2, True
     needs: dict[str, SubnetNeed] = {}
 
     def need(name: str, role: str) -> SubnetNeed:
@@ -98,10 +139,12 @@ def network_plan(values: dict[str, Any], resource_group: str) -> NetworkPlan:
 
     service = by_role.get("service") or next(iter(by_role.values()))
     mgmt = by_role.get("mgmt") or service
-    for i in range(count):
-        need(service[i % len(service)], "service").nics += 1
-        need(mgmt[i % len(mgmt)], "mgmt").nics += 1
-    need(service[0], "service").lb_frontend = True
+    for i in range(vms):
+        need(service[i % len(service)], "service").nics += max(nics_per_vm - 1, 1) if nics_per_vm else 0
+        if nics_per_vm > 1:
+            need(mgmt[i % len(mgmt)], "mgmt").nics += 1
+    if lb:
+        need(service[0], "service").lb_frontend = True
     for role, names in by_role.items():  # subnets named but given no VM still get checked
         for n in names:
             need(n, role)
@@ -110,8 +153,7 @@ def network_plan(values: dict[str, Any], resource_group: str) -> NetworkPlan:
         if _STATIC_PARAM.search(k):
             statics.extend([v] if isinstance(v, str) else [x for x in v if isinstance(x, str)] if isinstance(v, list) else [])
     plan = NetworkPlan(vnet, vnet_rg, list(needs.values()), location=low.get("location"))
-    for ip in statics:
-        plan.subnets[0].static_ips.append(ip)  # placed by prefix at check time
+    plan.subnets[0].static_ips.extend(ip for ip in statics if ip)  # placed by prefix at check time
     return plan
 
 
@@ -193,8 +235,8 @@ class _Reader:
 
 
 def run_preflight(target: AzureTarget, resource_group: str, values: dict[str, Any],
-                  location: str | None = None) -> Report:
-    plan = network_plan(values, resource_group)
+                  location: str | None = None, template: dict[str, Any] | None = None) -> Report:
+    plan = network_plan(values, resource_group, template)
     with azure_errors(target, READ_ACTION, resource_group):
         reader = _Reader(target)
         try:

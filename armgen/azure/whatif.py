@@ -30,7 +30,12 @@ def load_template(source: str | None) -> tuple[dict[str, Any], str]:
         except ImportError as exc:  # the build layer is not there yet
             raise InputError("no PACKAGE or DIR given and the built-in offer is unavailable; "
                              "pass a package zip or a folder with mainTemplate.json") from exc
-        files = build_files()
+        try:
+            files = build_files()
+        except InputError:
+            raise
+        except Exception as exc:  # a model error in the offer is still one line for the user
+            raise InputError(f"the built-in offer could not be built ({exc}); pass a PACKAGE or DIR") from exc
         text = files.get("mainTemplate.json")
         if text is None:
             raise InputError("the built-in offer produced no mainTemplate.json")

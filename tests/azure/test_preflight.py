@@ -9,7 +9,7 @@ import pytest
 
 from armgen.azure.preflight import network_plan
 from armgen.cli import main
-from tests.azure.helpers import NET_RG_ID, RG, SUBNET_ID, VNET_ID
+from tests.azure.helpers import NET_RG_ID, RG, SUBNET_ID, TEMPLATE_DIR, VNET_ID
 from tests.fakearm.fixtures import SUBSCRIPTION
 from tests.fakearm.server import FakeArm
 
@@ -45,7 +45,7 @@ def params(tmp_path: Path, **extra: object) -> str:
 
 def run(arm: FakeArm, pfile: str, *extra: str) -> int:
     return main(["preflight", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", arm.base_url, "-p", pfile,
-                 "--format", "json", *extra])
+                 "--format", "json", *extra, TEMPLATE_DIR])
 
 
 def checks(capsys: pytest.CaptureFixture[str]) -> dict[tuple[str, str], dict]:
@@ -70,7 +70,7 @@ def test_healthy_network_passes(fake_arm: FakeArm, tmp_path: Path, capsys: pytes
 def test_small_subnet_fails_and_table(fake_arm: FakeArm, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     network(fake_arm, prefix="10.0.1.0/29", used=1)  # 8 - 5 - 1 = 2 free, 5 needed
     rc = main(["preflight", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", fake_arm.base_url,
-               "-p", params(tmp_path)])
+               "-p", params(tmp_path), TEMPLATE_DIR])
     out = capsys.readouterr().out
     assert rc == 1
     assert "FAIL    subnet capacity" in out and "needs 5 (4 NICs + LB frontend); 2 free of 3 usable" in out
