@@ -202,3 +202,24 @@ def test_sample_zip_unpacked_and_linted_again_is_clean(tmp_path: Path, real_lint
         zf.extractall(tmp_path)
     assert [f.message for f in lint_path(tmp_path, marketplace=True).errors] == []
     assert json.loads((tmp_path / "mainTemplate.json").read_text()) == sample.main_template()
+
+
+def test_folder_with_artifacts_keeps_its_layout(tmp_path: Path, schemas: Path) -> None:
+    doc = sample.main_template()
+    doc["parameters"]["_artifactsLocation"] = {"type": "string", "defaultValue": "[deployment().properties.templateLink.uri]",
+                                               "metadata": {"description": "Base URI of the package's artifacts."}}
+    doc["parameters"]["_artifactsLocationSasToken"] = {"type": "securestring", "defaultValue": "",
+                                                       "metadata": {"description": "SAS token for the artifacts."}}
+    nested = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+              "contentVersion": "1.0.0.0", "parameters": {}, "resources": []}
+    src = write_folder(tmp_path / "withart", {**sample.files(), "mainTemplate.json": sample.dump(doc),
+                                              "nestedtemplates/empty.json": sample.dump(nested), "scripts/setup.sh": b"#!/bin/sh\necho ok\n"})
+    result = build_package(read_folder_files(src), "withart", "1.2.3", official_dir=schemas)
+    assert sorted(read_zip(result.data, "z")) == ["createUiDefinition.json", "mainTemplate.json", "nestedtemplates/empty.json", "scripts/setup.sh"]
+    assert result.report.errors == []
+
+
+def read_folder_files(src: Path) -> dict[str, bytes]:
+    from armgen.package import read_folder
+
+    return read_folder(src)
