@@ -116,3 +116,13 @@ def test_what_if_missing_rg(fake_arm: FakeArm, rg_exists: bool) -> None:
     assert status == (202 if rg_exists else 404)
     if not rg_exists:
         assert body["error"]["code"] == "ResourceGroupNotFound"
+
+
+def test_handler_crash_is_500_and_kept(fake_arm: FakeArm) -> None:
+    @fake_arm.route("GET", r"/boom")
+    def boom(req):
+        raise RuntimeError("bug in a fake")
+
+    status, body, _ = _get(fake_arm, "/boom")
+    assert status == 500 and body["error"]["code"] == "FakeArmHandlerError"
+    assert isinstance(fake_arm.server_errors[0], RuntimeError)

@@ -123,3 +123,21 @@ def test_network_plan_roles_and_zones() -> None:
     assert got == {"s1": (2, True, ["service"]), "s2": (1, False, ["service"]),
                    "m1": (2, False, ["mgmt"]), "m2": (1, False, ["mgmt"])}
     assert plan.vnet_resource_group == "rg"
+
+
+def test_network_plan_from_template_zone_subnets() -> None:
+    """The built-in offer's shape: zoneN subnets, mgmt + fwd NIC per VM, copy counts from variables."""
+    t = {"parameters": {"namePrefix": {"type": "string", "defaultValue": "zscc"}},
+         "variables": {"count": 4},
+         "resources": [
+             {"type": "Microsoft.Network/loadBalancers", "name": "lb"},
+             {"type": "Microsoft.Network/networkInterfaces", "name": "m", "copy": {"name": "a", "count": "[variables('count')]"}},
+             {"type": "Microsoft.Network/networkInterfaces", "name": "f", "copy": {"name": "b", "count": "[variables('count')]"}},
+             {"type": "Microsoft.Compute/virtualMachines", "name": "vm", "copy": {"name": "c", "count": "[variables('count')]"}},
+         ]}
+    plan = network_plan({"vnetName": "v", "vnetResourceGroup": "[resourceGroup().name]",
+                         "zone1SubnetName": "z1", "zone2SubnetName": "z2"}, "rg", t)
+    assert {s.name: (s.nics, s.lb_frontend) for s in plan.subnets} == {"z1": (4, True), "z2": (4, False)}
+    assert plan.vnet_resource_group == "rg"
+    t["resources"] = [r for r in t["resources"] if "loadBalancers" not in r["type"]]
+    assert [s.lb_frontend for s in network_plan({"vnetName": "v", "subnetName": "s"}, "rg", t).subnets] == [False]

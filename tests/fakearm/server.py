@@ -49,7 +49,8 @@ authorization), ``arm.counters`` (``collections.Counter``: ``"requests"``, ``"fa
 ``"unauthorized"``, ``"status:<code>"``), ``arm.latency`` (seconds slept before each answer;
 may be changed while running).
 
-Handler crashes are kept in ``arm.server_errors`` (the client sees a dropped connection).
+A handler that raises answers 500 ``FakeArmHandlerError`` and the exception is kept in
+``arm.server_errors`` (assert it is empty when debugging a fake).
 
 Auth: every request needs ``Authorization: Bearer <token>``; without one the answer is 401
 ``AuthenticationFailed`` like ARM's. ``arm.tokens`` (set) restricts the accepted tokens; ``None``
@@ -448,7 +449,12 @@ class FakeArm:
             m = rx.fullmatch(req.path.rstrip("/") or "/")
             if m:
                 req.params = {k: v for k, v in m.groupdict().items() if v is not None}
-                out = handler(req)
+                try:
+                    out = handler(req)
+                except Exception as exc:  # a bug in a test handler: answer 500, keep the exception
+                    with self.lock:
+                        self.server_errors.append(exc)
+                    return arm_error(500, "FakeArmHandlerError", f"{type(exc).__name__}: {exc}")
                 if isinstance(out, Response):
                     return out
                 return Response(out[0], out[1] if len(out) > 1 else None, (out[2] if len(out) > 2 else None) or {})
