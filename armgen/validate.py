@@ -94,6 +94,10 @@ def _registry() -> tuple[Any, dict[str, str]]:
     from referencing.jsonschema import DRAFT202012
 
     root = schema_dir()
+    if not (root / KINDS["template"]).is_file():
+        raise RuntimeError(
+            f"armgen's schemas are missing (looked in {root}); reinstall armgen or run from a checkout"
+        )
     pairs = []
     aliases: dict[str, str] = {}
     for path in _schema_files(root):
