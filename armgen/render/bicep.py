@@ -182,9 +182,12 @@ class _Scope:
     #: Resources this declaration refers to by symbol (each such reference implies dependsOn).
     refs: list[Resource] = dataclasses.field(default_factory=list)
 
-    def note(self, r: Resource) -> None:
-        if all(x is not r for x in self.refs):
-            self.refs.append(r)
+    def note(self, r: Resource | None) -> None:
+        """Record a symbolic reference; through an ``existing`` child it reaches its parents too."""
+        while r is not None:
+            if all(x is not r for x in self.refs):
+                self.refs.append(r)
+            r = r.parent
 
 
 class BicepRenderer:
@@ -270,12 +273,19 @@ class BicepRenderer:
             return bicep_string(v)
         raise ModelError(f"cannot render {type(v).__name__} to Bicep")
 
-    def obj(self, items: list[tuple[str, Any]], ind: int, sc: _Scope) -> str:
+    def obj(self, items: list[tuple[str | Expr, Any]], ind: int, sc: _Scope) -> str:
+        """An object literal; a computed key (``createObject(id, ...)``) becomes ``'${id}'``."""
         if not items:
             return "{}"
         pad = INDENT * (ind + 1)
-        body = "".join(f"{pad}{property_key(k)}: {self.value(x, ind + 1, sc)}\n" for k, x in items)
+        body = "".join(f"{pad}{self.key(k, ind + 1, sc)}: {self.value(x, ind + 1, sc)}\n" for k, x in items)
         return "{\n" + body + INDENT * ind + "}"
+
+    def key(self, k: str | Expr, ind: int, sc: _Scope) -> str:
+        if isinstance(k, str):
+            return property_key(k)
+        text, _ = self.interpolate([k], ind, sc, lone_needs_string=True)
+        return text if text.startswith("'") else f"'${{{text}}}'"
 
     def arr(self, items: list[Any], ind: int, sc: _Scope) -> str:
         if not items:
@@ -342,15 +352,14 @@ class BicepRenderer:
         return sc.loop_var
 
     def resource_ref(self, r: Resource, index: Expr | None, tail: str, ind: int, sc: _Scope) -> tuple[str, int]:
-        if r is sc.resource:
-            # A resource cannot refer to its own symbol (BCP079): spell its id out.
+        if _own(r, sc):
             rid = r.resource_id_call(index)
             if tail == ".id":
-                return self.call(rid, ind, sc)
+                return self.call(rid, ind, sc, symbolic=False)
             args: list[Expr] = [rid, E.Lit(r.api_version)]
             if not tail:
                 args.append(E.Lit("Full"))
-            return self.call(E.Call("reference", tuple(args)), ind, sc)
+            return self.call(E.Call("reference", tuple(args)), ind, sc, symbolic=False)
         sym = self.symbol(r)
         sc.note(r)
         if r.copy is not None and not r.existing:
@@ -362,7 +371,7 @@ class BicepRenderer:
             sym = f"{sym}[{index_text}]"
         return sym + tail, PRIMARY
 
-    def call(self, e: E.Call, ind: int, sc: _Scope) -> tuple[str, int]:
+    def call(self, e: E.Call, ind: int, sc: _Scope, symbolic: bool = True) -> tuple[str, int]:
         name = e.name.lower()
         args = e.args
         if name in ("parameters", "variables") and len(args) == 1 and isinstance(args[0], E.Lit):
@@ -382,17 +391,16 @@ class BicepRenderer:
             return f" {op} ".join(parts), prec
         if name == "createarray":
             return self.arr(list(args), ind, sc), PRIMARY
-        if name == "createobject" and len(args) % 2 == 0 and all(
-            isinstance(k, E.Lit) and isinstance(k.value, str) for k in args[::2]
-        ):
-            return self.obj([(str(k.value), v) for k, v in zip(args[::2], args[1::2], strict=True)], ind, sc), PRIMARY
+        if name == "createobject" and len(args) % 2 == 0:
+            keys = [k.value if isinstance(k, E.Lit) and isinstance(k.value, str) else k for k in args[::2]]
+            return self.obj(list(zip(keys, args[1::2], strict=True)), ind, sc), PRIMARY
         if name == "concat" and args and self.is_string_concat(args):
             return self.interpolate(self.concat_pieces(args), ind, sc)
         if name == "format" and args and isinstance(args[0], E.Lit) and isinstance(args[0].value, str):
             pieces = _format_pieces(args[0].value, args[1:])
             if pieces is not None:
                 return self.interpolate(pieces, ind, sc, lone_needs_string=True)
-        if name in ("resourceid", "reference") and args:
+        if symbolic and name in ("resourceid", "reference") and args:
             sym = self.symbolic(e, ind, sc)
             if sym is not None:
                 return sym
@@ -405,14 +413,14 @@ class BicepRenderer:
         """A hand-built ``resourceId(...)``/``reference(resourceId(...))`` of a model resource as its symbol."""
         if e.name.lower() == "resourceid":
             r = self._id_index.get(e.arm().lower())
-            if r is None or r is sc.resource:
+            if r is None or _own(r, sc):
                 return None
             return self.resource_ref(r, None, ".id", ind, sc)
         target, rest = e.args[0], e.args[1:]
         if not isinstance(target, E.Call) or target.name.lower() != "resourceid":
             return None
         r = self._id_index.get(target.arm().lower())
-        if r is None or r is sc.resource:
+        if r is None or _own(r, sc):
             return None
         lits = [a.value if isinstance(a, E.Lit) else object() for a in rest]
         if lits and lits[0] != r.api_version:
@@ -581,8 +589,8 @@ class BicepRenderer:
             ):
                 if v is not None:
                     items.append((key, self.value(v, ind, sc)))
-            cond = self.expr(r.condition, ind, sc)[0] if r.condition is not None else None
-            count = self.expr(r.copy.count, ind, sc)[0] if loop and r.copy is not None else None
+            cond = self.value(r.condition, ind, sc) if r.condition is not None else None
+            count = self.value(r.copy.count, ind, sc) if loop and r.copy is not None else None
             deps = self.explicit_depends_on(r, sc)
             if deps:
                 pad = INDENT * (ind + 1)
@@ -641,7 +649,7 @@ class BicepRenderer:
             count_expr = o.copy_count
             if o.condition is not None:
                 count_expr = E.if_(o.condition, o.copy_count, 0)
-            count = self.expr(count_expr, 1, _Scope())[0]
+            count = self.value(count_expr, 1, _Scope())
             sc = _Scope(loop_var=self.loop_var)
             one_line = self.value(o.value, 0, sc)
             if "\n" not in one_line:
@@ -653,7 +661,7 @@ class BicepRenderer:
             value = self.value(o.value, 0, sc)
             if o.condition is not None:
                 # Bicep has no conditional output; the empty value of the type stands for "absent".
-                cond = self.expr(o.condition, 0, sc)[0]
+                cond = self.value(o.condition, 0, sc)
                 value = f"({cond} ? {value} : {_EMPTY.get(otype, 'null')})"
         lines.append(f"output {o.name} {otype} = {value}")
         return "\n".join(lines)
@@ -667,6 +675,22 @@ class BicepRenderer:
         blocks += [self.resource(r) for r in self.t.resources]
         blocks += [self.output(o) for o in self.t.outputs.values()]
         return "\n\n".join(blocks) + "\n"
+
+
+def _own(r: Resource, sc: _Scope) -> bool:
+    """Whether ``r`` is the resource being declared or an ``existing`` child of it.
+
+    Bicep refuses both as symbols inside the declaration (BCP079 self-reference, BCP080 cycle),
+    so their ids are spelled out with ``resourceId()``.
+    """
+    if r is sc.resource:
+        return True
+    p = r.parent if r.existing else None
+    while p is not None:
+        if p is sc.resource:
+            return True
+        p = p.parent
+    return False
 
 
 def render(t: Template) -> str:
