@@ -269,7 +269,7 @@ class Rollout:
         if wave_failed.is_set() or self.stop.is_set():
             return Outcome(t.name, "notStarted", "wave stopped" if wave_failed.is_set() else "interrupted")
         try:
-            o = self._deploy(t, rec)
+            o = self._deploy(t, rec, wave_failed)
         except Interrupted:
             o = Outcome(t.name, "interrupted", "in flight; a rerun re-attaches")
         except AzureFailure as exc:
@@ -293,7 +293,7 @@ class Rollout:
             self.progress.event(t.name, o.status, o.detail, final=True)
         return o
 
-    def _deploy(self, t: Target, rec: dict[str, Any]) -> Outcome:
+    def _deploy(self, t: Target, rec: dict[str, Any], wave_failed: threading.Event) -> Outcome:
         from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
         client = self.clients.deployments(t.subscription)
@@ -311,8 +311,12 @@ class Rollout:
         v = self.state.update(t.name, status="submitting", correlationId=cid, attempts=attempts, startedAt=_now(),
                               finishedAt=None, error=None)
         self.state.flush(v)  # on disk before the PUT: a crash now resumes by GET, never a blind second PUT
-        if self.stop.is_set():
-            raise Interrupted("rollout interrupted")
+        if self.stop.is_set() or wave_failed.is_set():  # nothing was sent: put the record back as it was
+            self.state.update(t.name, **{k: rec.get(k) for k in ("status", "correlationId", "attempts", "startedAt",
+                                                                 "finishedAt", "error")})
+            if self.stop.is_set():
+                raise Interrupted("rollout interrupted")
+            return Outcome(t.name, "notStarted", "wave stopped")
         try:
             poller = client.deployments.begin_create_or_update(
                 t.resource_group, t.deployment_name, parameters=deployment_body(self.inv, t), polling=False,

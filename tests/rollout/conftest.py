@@ -14,6 +14,7 @@ from tests.fakearm.deployments import DeploymentService, install_deployments
 from tests.fakearm.server import FakeArm
 from tests.fakearm.whatif import WhatIfService, install_what_if
 
+ROOT = Path(__file__).resolve().parents[2]
 SUB = "00000000-0000-0000-0000-0000000000a1"
 SUB2 = "00000000-0000-0000-0000-0000000000b2"
 

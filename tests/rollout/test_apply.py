@@ -1,0 +1,188 @@
+"""``rollout apply`` against the fake Resource Manager, through the real SDK."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+from armgen.azure.state import IN_FLIGHT
+from armgen.cli import main
+from tests.rollout.conftest import SUB, SUB2, Fleet, target_names
+from tests.rollout.helpers import StateReader, run_apply
+
+DEP = r"/providers/Microsoft\.Resources/deployments/"
+
+
+def _state(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))["targets"]
+
+
+def test_fifty_targets_with_faults_and_a_failure_stop_the_wave(fleet: Fleet, write_inventory, tmp_path) -> None:
+    """60 targets, 429s and 500s injected, one deployment fails in wave 3: wave 3 stops starting
+    targets, wave 4 never starts, every PUT happens at most once, the state file is always JSON."""
+    inv = write_inventory(60, subs=(SUB, SUB2), concurrency=8, waves={"batchSize": 20})
+    names = target_names(60)
+    fleet.arm.latency = 0.002
+    fleet.deployments.default.polls = 2
+    # faults spread over targets of waves 1-3, each within the SDK's retry budget (3 status retries)
+    for n in names[0:40:5]:
+        fleet.arm.inject("PUT", f"/rg-{n}{DEP}", 429, times=2, retry_after=0)
+    for n in names[2:40:5]:
+        fleet.arm.inject("GET", f"/rg-{n}{DEP}", 500, times=2)
+    fleet.arm.inject("GET", f"/rg-{names[3]}{DEP}", 503, times=1)
+    bad = names[21 + 2]  # wave 3 (canary, 1..20, 21..40, 41..59)
+    fleet.deployments.behave(bad, polls=0, fail=("SkuNotAvailable", "Standard_D2s_v5 is not available in westeurope"))
+    reader = StateReader(tmp_path / "fleet.state.json")
+    reader.start()
+    result, lines = run_apply(inv, fleet.arm.base_url)
+    reader.stop()
+
+    assert reader.reads > 20 and reader.bad == []
+    assert fleet.arm.counters["status:429"] >= 8 and fleet.arm.counters["status:500"] >= 8
+    assert result.stopped_wave == 2 and not result.interrupted
+    assert result.outcomes[bad].status == "failed" and "SkuNotAvailable" in result.outcomes[bad].detail
+    wave2 = names[1:21]
+    wave3 = names[21:41]
+    wave4 = names[41:]
+    assert all(result.outcomes[n].status == "succeeded" for n in [names[0], *wave2])
+    assert all(result.outcomes[n].status == "notStarted" for n in wave4)
+    started3 = [n for n in wave3 if result.outcomes[n].status != "notStarted"]
+    assert len(started3) <= 8 + 2, "targets kept starting after the wave's first failure"
+    assert sum(result.outcomes[n].status == "notStarted" for n in wave3) >= 10
+    # the server never heard of wave 4
+    for n in wave4:
+        assert fleet.arm.requests_matching("*", f"/resourcegroups/rg-{n}/") == []
+    # no target started after the failure was seen (a PUT already on its way may land just after)
+    failed_at = next(t for t, line in lines.stamped if f"{bad}: failed" in line)
+    for n in wave3:
+        for r in fleet.arm.requests_matching("PUT", f"/resourcegroups/rg-{n}{DEP}"):
+            assert r.time <= failed_at + 0.05, f"{n} was PUT after the wave failed"
+    # at most one accepted PUT per deployment, and both subscriptions were used
+    puts = fleet.accepted_puts()
+    assert puts and max(puts.values()) == 1
+    assert any(SUB in p for p in puts) and any(SUB2 in p for p in puts)
+    # the state file tells the same story, with correlation ids that ARM reported
+    st = _state(tmp_path / "fleet.state.json")
+    assert st[bad]["status"] == "failed" and st[bad]["error"]["code"] == "DeploymentFailed"
+    for n in [names[0], *wave2]:
+        rec = fleet.deployments.record(f"rg-{n}", f"cc-{n}")
+        assert st[n]["status"] == "succeeded" and st[n]["correlationId"] == rec.correlation_id
+    assert all(st[n]["status"] == "pending" for n in wave4)
+
+
+def test_canary_failure_starts_nothing_else(fleet: Fleet, write_inventory, tmp_path) -> None:
+    inv = write_inventory(6, waves={"canary": "site-002", "batchSize": 2})
+    fleet.deployments.behave("site-002", fail=("InvalidTemplateDeployment", "bad image"))
+    assert main(["rollout", "apply", str(inv), "--endpoint", fleet.arm.base_url]) == 1
+    puts = fleet.accepted_puts()
+    assert list(puts) == [f"/subscriptions/{SUB}/resourcegroups/rg-site-002/providers/microsoft.resources/deployments/cc-site-002"]
+
+
+def test_interrupt_then_resume_never_deploys_twice(fleet: Fleet, write_inventory, tmp_path, monkeypatch) -> None:
+    """Stop mid-run (what Ctrl-C does), then rerun: in-flight targets are re-attached by GET."""
+    monkeypatch.setenv("ARMGEN_POLL_INTERVAL", "0.02")
+    inv = write_inventory(50, concurrency=10, waves={"batchSize": 25})
+    fleet.deployments.default.polls = 0
+    fleet.deployments.default.duration = 0.25
+    state = tmp_path / "fleet.state.json"
+    reader = StateReader(state)
+    reader.start()
+    stop = threading.Event()
+    box: dict = {}
+    th = threading.Thread(target=lambda: box.update(r=run_apply(inv, fleet.arm.base_url, stop=stop)[0]))
+    th.start()
+    deadline = time.monotonic() + 20
+    while sum(fleet.deployments.puts.values()) < 20 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    stop.set()
+    th.join(20)
+    first = box["r"]
+    assert first.interrupted
+    st = _state(state)
+    in_flight = [n for n, rec in st.items() if rec["status"] in IN_FLIGHT]
+    done_first = [n for n, rec in st.items() if rec["status"] == "succeeded"]
+    assert in_flight, "the interruption should catch deployments in flight"
+    assert all(st[n]["correlationId"] for n in in_flight)
+    assert any(rec["status"] == "pending" for rec in st.values())
+    puts_before = dict(fleet.accepted_puts())
+
+    second, lines = run_apply(inv, fleet.arm.base_url)
+    reader.stop()
+    assert reader.bad == [] and reader.reads > 20
+    assert not second.interrupted and second.stopped_wave is None
+    assert all(o.status in ("succeeded", "skipped") for o in second.outcomes.values())
+    assert {n for n, o in second.outcomes.items() if o.status == "skipped"} == set(done_first)
+    assert sum("re-attached" in line for _, line in lines.stamped) >= len([n for n in in_flight if st[n]["status"] == "running"])
+    puts = fleet.accepted_puts()
+    assert len(puts) == 50 and set(puts.values()) == {1}, "a deployment was PUT twice"
+    for path, n in puts_before.items():
+        assert puts[path] == n
+    final = _state(state)
+    assert all(rec["status"] == "succeeded" for rec in final.values())
+
+
+def test_timeout_marks_target_and_rerun_reattaches(fleet: Fleet, write_inventory, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ARMGEN_POLL_INTERVAL", "0.05")
+    inv = write_inventory(3, timeoutSeconds=0.3)
+    fleet.deployments.behave("site-000", polls=0, duration=30)
+    result, _ = run_apply(inv, fleet.arm.base_url)
+    assert result.outcomes["site-000"].status == "timedOut"
+    assert result.stopped_wave == 0 and result.outcomes["site-001"].status == "notStarted"
+    st = _state(tmp_path / "fleet.state.json")
+    assert st["site-000"]["status"] == "timedOut" and st["site-000"]["error"]["code"] == "Timeout"
+    fleet.deployments.record("rg-site-000", "cc-site-000").behaviour.duration = 0  # Azure finishes meanwhile
+    result, lines = run_apply(inv, fleet.arm.base_url)
+    assert all(o.status == "succeeded" for o in result.outcomes.values())
+    assert any("site-000: re-attached" in line for _, line in lines.stamped)
+    assert set(fleet.accepted_puts().values()) == {1}
+
+
+def test_in_flight_record_without_deployment_is_put(fleet: Fleet, write_inventory, tmp_path) -> None:
+    """``submitting`` means the PUT may not have arrived: a GET 404 then leads to the PUT."""
+    inv = write_inventory(2)
+    state = tmp_path / "fleet.state.json"
+    state.write_text(json.dumps({"kind": "armgen-rollout-state", "version": 1, "inventory": "fleet.json", "targets": {
+        "site-000": {"status": "submitting", "deploymentName": "cc-site-000", "subscription": SUB,
+                     "resourceGroup": "rg-site-000", "correlationId": "x", "attempts": 1}}}))
+    result, _ = run_apply(inv, fleet.arm.base_url)
+    assert [o.status for o in result.outcomes.values()] == ["succeeded", "succeeded"]
+    gets = fleet.arm.requests_matching("GET", "/rg-site-000/providers/Microsoft.Resources/deployments/cc-site-000$")
+    assert gets[0].status == 404
+    assert _state(state)["site-000"]["attempts"] == 2
+
+
+def test_state_from_another_inventory_is_refused(fleet: Fleet, write_inventory, tmp_path, capsys) -> None:
+    inv = write_inventory(2)
+    state = tmp_path / "fleet.state.json"
+    state.write_text(json.dumps({"kind": "armgen-rollout-state", "version": 1, "targets": {
+        "site-000": {"status": "succeeded", "deploymentName": "other-site-000", "resourceGroup": "rg-site-000"}}}))
+    assert main(["rollout", "apply", str(inv), "--endpoint", fleet.arm.base_url]) == 2
+    err = capsys.readouterr().err
+    assert "deploymentName 'other-site-000'" in err and "$.targets['site-000'].deploymentName" in err
+    assert fleet.arm.requests_matching("PUT", DEP) == []
+
+
+def test_put_rejected_is_a_failure_with_arm_code(fleet: Fleet, write_inventory, tmp_path, capsys) -> None:
+    inv = write_inventory(3)
+    fleet.arm.inject("PUT", "rg-site-000" + DEP, 400, times=None,
+                     body={"error": {"code": "InvalidTemplate", "message": "Deployment template validation failed"}})
+    assert main(["rollout", "apply", str(inv), "--endpoint", fleet.arm.base_url]) == 1
+    out = capsys.readouterr()
+    assert "site-000: failed: InvalidTemplate: Deployment template validation failed" in out.out
+    assert "wave 1 of 2 stopped" in out.err
+    st = _state(tmp_path / "fleet.state.json")
+    assert st["site-000"]["status"] == "failed" and st["site-001"]["status"] == "pending"
+
+
+def test_deploy_body_is_incremental_with_parameters(fleet: Fleet, write_inventory, tmp_path) -> None:
+    inv = write_inventory(1)
+    run_apply(inv, fleet.arm.base_url)
+    (body,) = fleet.deployments.bodies
+    props = body["properties"]
+    assert props["mode"] == "Incremental" and props["template"]["resources"][0]["type"].endswith("networkSecurityGroups")
+    assert props["parameters"]["vnetName"] == {"value": "vnet-site-000"}
+    assert props["parameters"]["subnetName2"] == {"value": "snet-2"}
+    put = fleet.arm.requests_matching("PUT", DEP)[0]
+    assert put.query["api-version"] == "2025-04-01" and put.authorization == "Bearer test-token"
