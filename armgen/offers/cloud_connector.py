@@ -204,9 +204,9 @@ def build(options: dict[str, Any]) -> Template:
     )
     ssh_key = t.param(
         "sshPublicKey", "string",
-        description="SSH public key of the administrator (password login is disabled).",
+        description="SSH public key of the administrator (the only way to log in).",
         ui={"step": "appliance", "control": "sshKey", "label": "SSH public key",
-            "toolTip": "OpenSSH public key; password authentication is disabled."},
+            "toolTip": "OpenSSH public key; the appliances accept key-based login only."},
     )
     legacy_tag = t.param(
         "legacyVmNvaTag", "bool", default=True,
@@ -240,8 +240,8 @@ def build(options: dict[str, Any]) -> Template:
             "validationMessage": "3-128 letters, digits, '-' or '_'."},
     )
     identity_rg = t.param(
-        "identityResourceGroup", "string", default=E.resource_group().prop("name"),
-        description="Resource group of the managed identity (defaults to the deployment's).",
+        "identityResourceGroup", "string", min_length=1, max_length=90,
+        description="Resource group of the existing managed identity.",
         ui={"step": "bootstrap", "control": "text", "label": "Managed identity resource group",
             "toolTip": "Resource group that holds the identity.",
             "regex": r"^[-\w._()]{1,90}$", "validationMessage": "A resource group name."},

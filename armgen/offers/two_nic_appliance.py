@@ -96,7 +96,7 @@ def build(options: dict[str, Any]) -> Template:
     t.add(compute.linux_vm(
         symbol="vm", name=loop_name, location=location, size=size, image=IMAGE, admin_username=user,
         ssh_public_key=key, nic_ids=[mgmt.id_at(E.copy_index()), data.id_at(E.copy_index())],
-        zones=E.create_array(zone_list[E.mod(E.copy_index(), len(zones))]) if zone_list is not None else None,
+        zones=[zone_list[E.mod(E.copy_index(), len(zones))]] if zone_list is not None else None,
         tags=tags_for(tags, compute.VM), copy=Copy("vms", count)))
 
     # 4. Outputs.
