@@ -76,6 +76,10 @@ class PackageView:
     managed_app: bool | None = None  # None: not known; detected from viewDefinition.json
     zip_size: int | None = None
     limits: Limits = field(default_factory=Limits)
+    sizes: dict[str, int] = field(default_factory=dict)  # declared sizes of entries too big to read
+
+    def size_of(self, name: str) -> int:
+        return self.sizes.get(name, len(self.files.get(name, b"")))
 
     @cached_property
     def docs(self) -> dict[str, Any]:
@@ -206,9 +210,10 @@ def size_limits(pkg: PackageView) -> Iterator[RuleFinding]:
     lim = pkg.limits
     if pkg.zip_size is not None and pkg.zip_size > lim.zip_bytes:
         yield RuleFinding("MP-size", "error", "<package>", "$", f"zip is {pkg.zip_size} bytes, over the {lim.zip_bytes}-byte limit")
-    for name, data in sorted(pkg.files.items()):
-        if len(data) > lim.file_bytes:
-            yield RuleFinding("MP-size", "error", name, "$", f"{len(data)} bytes uncompressed, over the {lim.file_bytes}-byte limit")
+    for name in sorted(pkg.files):
+        size = pkg.size_of(name)
+        if size > lim.file_bytes:
+            yield RuleFinding("MP-size", "error", name, "$", f"{size} bytes uncompressed, over the {lim.file_bytes}-byte limit")
     for name, doc in sorted(pkg.templates().items()):
         compressed = len(zlib.compress(pkg.files[name], 6))
         if compressed > lim.template_compressed_bytes:

@@ -241,9 +241,11 @@ def run_checks(
     limits: mp.Limits | None = None,
     schema: bool = True,
     lint: bool = True,
+    sizes: dict[str, int] | None = None,
 ) -> Report:
     """Every check on a package's entries: Marketplace rules, our schemas, lint, official schemas."""
-    view = mp.PackageView(dict(files), version=version, managed_app=managed_app, zip_size=zip_size, limits=limits or mp.Limits())
+    view = mp.PackageView(dict(files), version=version, managed_app=managed_app, zip_size=zip_size,
+                          limits=limits or mp.Limits(), sizes=dict(sizes or {}))
     report = Report()
     report.checks += [Check("marketplace", f.severity, f.file, f.path, f.message, f.rule) for f in mp.check(view)]
     with tempfile.TemporaryDirectory(prefix="armgen-package-") as tmp:
@@ -350,23 +352,11 @@ def inspect_zip(
         version = _version_from_name(p.name)
     lim = limits or mp.Limits()
     files = read_zip(data, str(path), lim.file_bytes)
-    for e in entries:  # an entry too big to read is still judged by its declared size
-        if e.size > lim.file_bytes:
-            files[e.name] = _Sized(e.size)
-    report = run_checks(files, version=version, zip_size=len(data), managed_app=managed_app, official_dir=official_dir, limits=lim)
+    # an entry too big to read is still judged by the size the zip declares for it
+    sizes = {e.name: e.size for e in entries if e.size > lim.file_bytes}
+    report = run_checks(files, version=version, zip_size=len(data), managed_app=managed_app, official_dir=official_dir,
+                        limits=lim, sizes=sizes)
     return entries, report
-
-
-class _Sized(bytes):
-    """Stands for an entry that was not read: empty content, the declared length."""
-
-    def __new__(cls, size: int) -> _Sized:
-        obj = super().__new__(cls, b"")
-        obj._size = size  # type: ignore[attr-defined]
-        return obj
-
-    def __len__(self) -> int:
-        return self._size  # type: ignore[attr-defined]
 
 
 def _version_from_name(name: str) -> str | None:

@@ -101,3 +101,13 @@ def test_inspect_does_not_extract_outside_its_staging_folder(tmp_path: Path) -> 
     _, report = inspect_zip(zpath)
     assert any(c.rule == "MP-entries" for c in report.errors)
     assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_inspect_judges_an_oversized_entry_by_its_declared_size(tmp_path: Path) -> None:
+    from armgen import marketplace_rules as mp
+
+    zpath = tmp_path / "big-1.0.0.zip"
+    zpath.write_bytes(zip_bytes({**sample.files(), "scripts/blob.bin": b"\0" * 5000}))
+    _, report = inspect_zip(zpath, limits=mp.Limits(file_bytes=4096))
+    [err] = [c for c in report.errors if c.rule == "MP-size"]
+    assert err.file == "scripts/blob.bin" and "5000 bytes uncompressed" in err.message
