@@ -14,7 +14,7 @@ from typing import Any
 
 from armgen.template import ModelError, Template
 from armgen.uidef import regexes
-from armgen.uidef.hints import Placed
+from armgen.uidef.hints import Placed, portal_default
 
 Built = tuple[list[dict[str, Any]], str]
 
@@ -33,11 +33,6 @@ def _check_regex(pl: Placed, pattern: str) -> None:
         compiled = re.compile(pattern)
     except re.error as exc:
         raise ModelError(f"parameter {pl.name}: ui regex does not compile: {exc}") from exc
-    if not regexes.has_length_quantifier(pattern):
-        raise ModelError(
-            f"parameter {pl.name}: ui regex {pattern!r} has no {{m,n}} length quantifier "
-            "(arm-ttk Textboxes-Are-Well-Formed warns)"
-        )
     p = pl.param
     if p.has_default and isinstance(p.default, str | int) and not isinstance(p.default, bool):
         if p.default != "" and not compiled.search(str(p.default)):
@@ -51,6 +46,10 @@ def _regex_and_message(pl: Placed) -> tuple[str, str]:
         if not h.get("regex") or not h.get("validationMessage"):
             raise ModelError(f"parameter {pl.name}: ui needs both regex and validationMessage")
         pattern, message = str(h["regex"]), str(h["validationMessage"])
+        if not regexes.has_length_quantifier(pattern):
+            # arm-ttk warns about a TextBox regex without a length quantifier; bound the length by
+            # the parameter's own limits rather than reject an otherwise sound pattern.
+            pattern = regexes.with_length_guard(pattern, p.min_length, p.max_length)
     elif p.allowed_values:
         pattern, message = regexes.allowed_regex(p.allowed_values), regexes.allowed_message(p.allowed_values)
     elif p.type == "int":
@@ -92,17 +91,25 @@ def textbox(pl: Placed) -> Built:
         return passwordbox(pl)
     if p.type not in ("string", "int"):
         raise ModelError(f"parameter {pl.name}: a text box cannot fill a {p.type} parameter")
-    _need_literal_default(pl)
+    fallback = portal_default(p)
+    if fallback is None:
+        _need_literal_default(pl)
     pattern, message = _regex_and_message(pl)
     el = _common(pl, "Microsoft.Common.TextBox")
-    if p.has_default:
+    if p.has_default and fallback is None:
         el["defaultValue"] = str(p.default)
-    if pl.hints.get("placeholder"):
-        el["placeholder"] = str(pl.hints["placeholder"])
+    placeholder = pl.hints.get("placeholder")
+    if fallback is not None:
+        # Empty means "the template's default": the same value, computed by the portal.
+        pattern = f"^$|(?:{pattern})"
+        placeholder = placeholder or "Leave empty for the deployment's own value"
+    if placeholder:
+        el["placeholder"] = str(placeholder)
     el["constraints"] = {"required": not p.has_default, "regex": pattern, "validationMessage": message}
     ref = pl.where.ref(pl.name)
+    value = f"if(empty({ref}), {fallback}, {ref})" if fallback is not None else ref
     # The portal hands text over as a string; an int parameter needs a number.
-    return [_visible(el, pl)], _out(f"int({ref})" if p.type == "int" else ref)
+    return [_visible(el, pl)], _out(f"int({value})" if p.type == "int" else value)
 
 
 def passwordbox(pl: Placed) -> Built:
@@ -258,11 +265,10 @@ def tags(pl: Placed, t: Template) -> Built:
     for r in t.deployed:
         if r.type.count("/") == 1 and not r.type.lower().startswith("microsoft.resources/") and r.type not in deployed:
             deployed.append(r.type)
-    resources = pl.hints.get("resources") or deployed
-    known = {d.lower() for d in (r.type for r in t.deployed)}
-    stray = [r for r in resources if r.lower() not in known]
-    if stray:
-        raise ModelError(f"parameter {pl.name}: ui tags offered for types this template does not deploy: {stray}")
+    known = {r.type.lower() for r in t.deployed}
+    # A type this build does not deploy (a variant without the load balancer) is left out: the
+    # portal would otherwise ask for tags that nothing receives.
+    resources = [r for r in pl.hints.get("resources") or deployed if r.lower() in known]
     if not resources:
         raise ModelError(f"parameter {pl.name}: no resource types to offer tags for")
     el = _common(pl, "Microsoft.Common.TagsByResource", resources=list(resources))

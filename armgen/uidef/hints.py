@@ -13,6 +13,7 @@ import dataclasses
 import re
 from typing import Any
 
+from armgen import expr as E
 from armgen.expr import Expr
 from armgen.template import ModelError, Parameter, Template
 
@@ -91,6 +92,27 @@ def literal_default(p: Parameter) -> bool:
     if isinstance(d, Expr) or (hasattr(d, "expr") and callable(d.expr)):
         return False
     return not (isinstance(d, str) and d.startswith("[") and d.endswith("]"))
+
+
+#: ARM default expressions whose value the portal knows before deployment, in its own language.
+_PORTAL_EQUIVALENTS = {
+    "[resourceGroup().name]": "resourceGroup().name",
+    "[resourceGroup().location]": "location()",
+}
+
+
+def portal_default(p: Parameter) -> str | None:
+    """The createUiDefinition expression equal to ``p``'s expression default, if there is one.
+
+    ``resourceGroup().name`` in the template and in the portal name the same group at deployment
+    time, so a text box may stay empty and hand over that value instead.
+    """
+    if not p.has_default or literal_default(p):
+        return None
+    text = E.to_json(E.lift(p.default))
+    if not isinstance(text, str):
+        return None
+    return _PORTAL_EQUIVALENTS.get(text.replace(" ", ""))
 
 
 def default_control(p: Parameter) -> str:

@@ -20,6 +20,8 @@ from typing import Any
 _MAX_INT_DIGITS = 18
 #: Free text without an explicit maximum: long enough for names and URLs, short enough to be sane.
 _DEFAULT_MAX_LENGTH = 256
+#: Upper bound added to an offer's own regex that has none (resource ids run long).
+_GUARD_MAX_LENGTH = 1024
 
 
 def _digits_range(lo: int, hi: int) -> list[str]:
@@ -134,6 +136,17 @@ def password_regex(min_length: int | None, max_length: int | None) -> str:
     lo = max(12, min_length or 0)
     hi = max_length if max_length is not None else max(123, lo)
     return rf"^[\s\S]{{{lo},{hi}}}$"
+
+
+def with_length_guard(pattern: str, min_length: int | None, max_length: int | None) -> str:
+    """``pattern`` behind a lookahead that bounds the whole value's length.
+
+    The lookahead is anchored at the start and carries the ``{m,n}`` quantifier arm-ttk looks
+    for; the original pattern keeps its own anchors and alternatives inside a group.
+    """
+    lo = min_length or 0
+    hi = max_length if max_length is not None else max(_GUARD_MAX_LENGTH, lo)
+    return rf"^(?=[\s\S]{{{lo},{hi}}}$)(?:{pattern})"
 
 
 def has_length_quantifier(pattern: str) -> bool:
