@@ -32,8 +32,8 @@ try:
     offer, files = offer_files(None)
     what = "default offer"
 except Exception as exc:
-    sys.path.insert(0, str(ROOT / "tests" / "package"))
-    import sample
+    sys.path.insert(0, str(ROOT))
+    from tests.package import sample
     offer, files, what = "sample", sample.files(), f"hand-built sample (default offer unavailable: {type(exc).__name__})"
 t1 = time.perf_counter()
 with tempfile.TemporaryDirectory() as out:
@@ -55,8 +55,8 @@ try:
     files = build_files()
     what = "default offer"
 except Exception as exc:
-    sys.path.insert(0, str(ROOT / "tests" / "package"))
-    import sample
+    sys.path.insert(0, str(ROOT))
+    from tests.package import sample
     files = {k: v.decode() for k, v in sample.files().items()}
     what = f"hand-built sample (default offer unavailable: {type(exc).__name__})"
 t1 = time.perf_counter()

@@ -7,12 +7,9 @@ a reason), so the rest of the gate is still exercised.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 def lint_available() -> bool:

@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import sample
 
 from armgen.cli import main
 from armgen.package import inspect_zip, zip_bytes
+from tests.package import sample
 
 
 def corpus_pairs(shared: Path, step: int = 9) -> list[dict[str, str]]:

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sample
 
 from armgen import official
 from armgen.cli import main
+from tests.package import sample
 
 
 def problems(doc: Any, schemas: Path, kind: str = "template") -> list[official.OfficialProblem]:

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sample
 
 import armgen.package as pkgmod
 from armgen.cli import main
 from armgen.errors import InputError
 from armgen.package import GateError, build_package, read_zip, select_files, source_epoch, zip_bytes
+from tests.package import sample
 
 
 def write_folder(root: Path, files: dict[str, bytes]) -> Path:

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
-import sample
 
 from armgen import marketplace_rules as mp
+from tests.package import sample
 
 
 def view(files: dict[str, bytes] | None = None, **kw: Any) -> mp.PackageView:
