@@ -153,4 +153,5 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "contains": lambda c, x: x in c,
     "empty": lambda a: a is None or len(a) == 0,
     "toLower": lambda s: s.lower(),
+    "if": lambda c, a, b: a if c else b,
 }

@@ -439,3 +439,19 @@ def test_no_outputs_at_all() -> None:
     problems = check_contract({"parameters": {"a": {"type": "string"}}}, {"parameters": {}})
     assert problems[0] == "$.parameters.outputs: createUiDefinition has no outputs object"
     assert any("'a' has no default" in p for p in problems)
+
+
+def test_resource_group_default_is_computed_by_the_portal() -> None:
+    from armgen import expr as E
+
+    t = appliance_template()
+    t.param("identityGroup", "string", default=E.resource_group().prop("name"), description="d",
+            ui={"step": "basics", "regex": r"^[-\w._()]{1,90}$", "validationMessage": "A group name."})
+    doc = build_uidef(t)
+    box = element(doc, "identityGroup")
+    assert "defaultValue" not in box and box["constraints"]["required"] is False
+    assert re.search(box["constraints"]["regex"], "") and re.search(box["constraints"]["regex"], "rg-1")
+    assert not re.search(box["constraints"]["regex"], "bad group")
+    out = doc["parameters"]["outputs"]["identityGroup"]
+    assert Evaluator({}, {"identityGroup": ""}).evaluate(out) == "rg-app"
+    assert Evaluator({}, {"identityGroup": "rg-id"}).evaluate(out) == "rg-id"
