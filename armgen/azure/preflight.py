@@ -404,5 +404,6 @@ def format_table(report: Report, color: bool = False) -> str:
     s = report.summary()
     where = f" (region {report.location})" if report.location else ""
     lines.append("")
-    lines.append(f"Preflight{where}: {s['pass']} passed, {s['warn']} warnings, {s['fail']} failed.")
+    warns = f"{s['warn']} warning" + ("" if s["warn"] == 1 else "s")
+    lines.append(f"Preflight{where}: {s['pass']} passed, {warns}, {s['fail']} failed.")
     return "\n".join(lines) + "\n"
