@@ -1,0 +1,56 @@
+"""``armgen lint``: arm-ttk's verdicts, in Python, on any Azure Application package.
+
+Public API: :func:`lint_path`, :class:`LintReport`, :class:`Finding`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from armgen.lint.model import Finding, LintReport
+
+__all__ = ["Finding", "LintReport", "lint_path"]
+
+
+def lint_path(
+    path: str | Path,
+    *,
+    marketplace: bool = False,
+    tests: list[str] | None = None,
+    skip: list[str] | None = None,
+    api_versions: Path | None = None,
+    test_date: _dt.date | None = None,
+) -> LintReport:
+    """Lint a package folder, a zip or one JSON file the way arm-ttk tests it.
+
+    ``marketplace`` applies Test-AzMarketplacePackage severities (15 tests only warn). ``tests`` and
+    ``skip`` select arm-ttk tests by name. The apiVersions tests read ``api_versions`` (arm-ttk's
+    cache format) or, without it, the cache written by ``--refresh-api-versions``; with neither they
+    do not apply. ``test_date`` (default today) is the date apiVersions are judged against.
+    """
+    from armgen.lint.apicache import default_cache_path, load_cache
+    from armgen.lint.engine import Engine, select_rules
+    from armgen.lint.rules import all_rules
+
+    rules = select_rules(list(all_rules()), tests, skip)
+    cache = None
+    note = None
+    if any(r.needs_api_cache for r in rules):
+        if api_versions is not None:
+            cache = load_cache(Path(api_versions))
+        elif default_cache_path().is_file():
+            cache = load_cache(default_cache_path())
+        else:
+            note = (
+                "apiVersions tests not applicable: no apiVersions cache "
+                "(give --api-versions FILE or run armgen lint --refresh-api-versions)"
+            )
+    engine = Engine(rules, marketplace=marketplace, api_cache=cache, test_date=test_date or _dt.date.today())
+    report = engine.run(Path(path))
+    if note:
+        report.notes.append(note)
+        for r in rules:
+            if r.needs_api_cache:
+                report.ran.pop(r.name, None)
+    return report

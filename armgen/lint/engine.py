@@ -1,0 +1,459 @@
+"""Which arm-ttk tests run on which file, and turning their reports into findings.
+
+This mirrors arm-ttk's ``Test-AzTemplate``/``Expand-AzTemplate``:
+
+* a folder (or zip) is tested as a package: its main template (``azuredeploy.json``,
+  ``mainTemplate.json`` or ``prereq.azuredeploy.json``), its ``createUiDefinition.json`` and every
+  ``.json``/``.jsonc`` below it; a single file is tested alone (with its folder's main template
+  and createUiDefinition as context, like arm-ttk's harness run with ``-File``);
+* a file's ``$schema`` picks the rule groups (deploymentTemplate, CreateUIDefinition,
+  deploymentParameters); without one, its name does (or a ``resources`` property);
+* inner-scope nested templates are cut out of their parent (replaced by ``{}``) and tested as
+  templates of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import regex
+
+from armgen.errors import InputError
+from armgen.lint import ps
+from armgen.lint.model import (
+    ALL_FILES,
+    CREATE_UI,
+    PARAMETERS,
+    TEMPLATE,
+    Context,
+    Finding,
+    LintReport,
+    Rule,
+    Unit,
+    normalize_test_name,
+    render_path,
+)
+from armgen.lint.reader import Document, Path, decode_text
+
+MAIN_NAMES = ("azuredeploy.json", "maintemplate.json", "prereq.azuredeploy.json")
+_GROUP_SCHEMA = {
+    TEMPLATE: regex.compile("deploymentTemplate", regex.I),
+    CREATE_UI: regex.compile("CreateUIDefinition", regex.I),
+    PARAMETERS: regex.compile("deploymentParameters", regex.I),
+}
+
+
+@dataclass
+class SourceFile:
+    """One JSON file of the input: its name relative to the package root, text and parse."""
+
+    rel: str
+    raw: bytes
+    doc: Document | None = None
+    error: str | None = None
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.rel.rsplit("/", 1)[-1]
+
+    @property
+    def data(self) -> Any:
+        return self.doc.data if self.doc else None
+
+    @property
+    def schema(self) -> Any:
+        return ps.get(self.data, "$schema")
+
+
+def _is_json_name(name: str) -> bool:
+    low = name.lower()
+    return low.endswith(".json") or low.endswith(".jsonc")
+
+
+def _read_folder(root: FsPath) -> list[SourceFile]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d.lower() != "__macosx")
+        for fn in sorted(filenames):
+            if _is_json_name(fn):
+                full = FsPath(dirpath) / fn
+                out.append(SourceFile(full.relative_to(root).as_posix(), full.read_bytes()))
+    return out
+
+
+def _read_zip(path: FsPath) -> list[SourceFile]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"not a readable zip: {exc}", file=str(path)) from None
+    entries = [i for i in zf.infolist() if not i.is_dir() and _is_json_name(i.filename)]
+    entries = [i for i in entries if "__macosx" not in i.filename.lower().split("/")]
+    # the package root is the shallowest folder holding a main template (usually the zip root)
+    roots = sorted(
+        (i.filename.rsplit("/", 1)[0] if "/" in i.filename else "")
+        for i in entries
+        if i.filename.rsplit("/", 1)[-1].lower() in MAIN_NAMES
+    )
+    root = min(roots, key=lambda r: (r.count("/") + (1 if r else 0), r)) if roots else ""
+    prefix = root + "/" if root else ""
+    out = []
+    for info in sorted(entries, key=lambda i: i.filename):
+        if info.filename.startswith(prefix):
+            out.append(SourceFile(info.filename[len(prefix) :], zf.read(info)))
+    return out
+
+
+def _parse(sf: SourceFile, display: str) -> None:
+    try:
+        sf.doc = Document.parse(sf.raw, file=display)
+    except InputError as exc:
+        sf.error = exc.message
+
+
+def _copy_replacing(data: Any, paths: list[Path]) -> Any:
+    """A copy of ``data`` in which the value at each path is ``{}`` (copying only along paths)."""
+
+    def rec(node: Any, todo: list[Path]) -> Any:
+        if any(len(p) == 0 for p in todo):
+            return {}
+        heads: dict[Any, list[Path]] = {}
+        for p in todo:
+            heads.setdefault(p[0], []).append(p[1:])
+        if isinstance(node, dict):
+            new = dict(node)
+            for k, rest in heads.items():
+                if k in new:
+                    new[k] = rec(new[k], rest)
+            return new
+        if isinstance(node, list):
+            new_list = list(node)
+            for k, rest in heads.items():
+                if isinstance(k, int) and k < len(new_list):
+                    new_list[k] = rec(new_list[k], rest)
+            return new_list
+        return node
+
+    return rec(data, paths)
+
+
+def _inner_template_paths(data: Any, base: Path = ()) -> list[Path]:
+    """Paths (relative to ``data``) of inner-scope nested templates, outermost only."""
+    found = []
+    for f in ps.find(data, "template"):
+        tpl = f.value
+        if not isinstance(tpl, dict):
+            continue
+        scope = ps.dig(f.obj, "expressionEvaluationOptions", "scope")
+        dotted = ".".join(str(p) for p in f.path)
+        if ps.eq(scope, "inner") or ps.like(dotted, "*.policyRule.*"):
+            found.append(f.path)
+    found.sort()
+    outer: list[Path] = []
+    for p in found:
+        if not any(p[: len(o)] == o for o in outer):
+            outer.append(p)
+    return outer
+
+
+def build_units(sf: SourceFile, is_main: bool) -> list[Unit]:
+    """The file's template plus each inner-scope nested template, as arm-ttk tests them."""
+    assert sf.doc is not None
+    doc = sf.doc
+    units: list[Unit] = []
+
+    def make(data: Any, base: Path, text: str, text_offset: int, is_inner: bool) -> None:
+        inner = _inner_template_paths(data) if '"template"' in text or "'template'" in text else []
+        unit = Unit(
+            data=data,
+            text=text,
+            original=doc.data,
+            doc=doc,
+            base=base,
+            text_offset=text_offset,
+            is_inner=is_inner,
+            is_main=is_main,
+            file_name=sf.name,
+        )
+        units.append(unit)
+        if not inner:
+            return
+        cuts = []
+        for p in inner:
+            node = doc.node(base + p)
+            if node is None:
+                continue
+            ks = node.key_start if node.key_start >= 0 else node.start
+            cuts.append((ks - text_offset, node.end - text_offset, node, p))
+        cuts.sort(key=lambda c: c[0])
+        pieces, last = [], 0
+        for start, end, _node, _p in cuts:
+            pieces.append(text[last:start])
+            pieces.append('"template": {}')
+            last = end
+        pieces.append(text[last:])
+        unit.text = "".join(pieces)
+        unit.cuts = [(s, e, len('"template": {}')) for s, e, _n, _p in cuts]
+        unit.data = _copy_replacing(data, [c[3] for c in cuts])
+        for _s, _e, node, p in cuts:
+            sub = data
+            for part in p:
+                sub = sub[part]
+            make(sub, base + p, doc.text[node.start : node.end], node.start, True)
+
+    make(doc.data, (), doc.text, 0, False)
+    return units
+
+
+def groups_for(sf: SourceFile) -> list[str]:
+    """arm-ttk's Test-FileList: the rule groups that run on one file."""
+    groups = []
+    schema = sf.schema
+    if ps.truthy(schema):
+        s = ps.to_str(schema)
+        groups = [g for g, rx in _GROUP_SCHEMA.items() if rx.search(s)]
+    else:
+        low = sf.name.lower()
+        if low.endswith(".json"):
+            fn = sf.name[:-5]
+            if _GROUP_SCHEMA[CREATE_UI].search(fn):
+                groups.append(CREATE_UI)
+            elif ps.like(fn, "*.parameters"):
+                groups.append(PARAMETERS)
+            elif fn.lower() in ("maintemplate", "azuredeploy", "prereq.azuredeploy"):
+                groups.append(TEMPLATE)
+            elif ps.truthy(ps.get(sf.data, "resources")):
+                groups.append(TEMPLATE)
+    return groups
+
+
+class Engine:
+    """One lint run over one input path."""
+
+    def __init__(
+        self,
+        rules: list[Rule],
+        *,
+        marketplace: bool,
+        api_cache: dict[str, list[str]] | None,
+        test_date: _dt.date,
+    ):
+        self.rules = rules
+        self.marketplace = marketplace
+        self.api_cache = api_cache
+        self.test_date = test_date
+        self.report = LintReport()
+
+    # ---- input ------------------------------------------------------------------------------
+    def load(self, path: FsPath) -> tuple[list[SourceFile], SourceFile | None, SourceFile | None, str]:
+        """Files to test, the main template, createUiDefinition (context), and a display prefix."""
+        if not path.exists():
+            raise InputError("no such file or folder", file=str(path))
+        if path.is_dir():
+            files = _read_folder(path)
+            prefix = str(path)
+            tested = files
+        elif zipfile.is_zipfile(path):
+            files = _read_zip(path)
+            prefix = str(path) + "!"
+            tested = files
+        else:
+            folder = path.parent
+            siblings = [
+                SourceFile(p.name, p.read_bytes())
+                for p in sorted(folder.iterdir())
+                if p.is_file() and _is_json_name(p.name) and p.name != path.name
+            ]
+            target = SourceFile(path.name, path.read_bytes())
+            files = [target, *siblings]
+            prefix = str(folder)
+            tested = [target]
+        for sf in files:
+            _parse(sf, self.display(prefix, sf))
+        if not path.is_dir() and not zipfile.is_zipfile(path) and tested[0].error:
+            raise InputError(tested[0].error, file=str(path))
+        top = [sf for sf in files if "/" not in sf.rel]
+        main = None
+        for want in MAIN_NAMES:
+            main = next((sf for sf in top if sf.name.lower() == want and sf.doc), None)
+            if main:
+                break
+        cuid = next((sf for sf in top if sf.name.lower() == "createuidefinition.json" and sf.doc), None)
+        if path.is_file() and not zipfile.is_zipfile(path):
+            target = tested[0]
+            if target.doc and ps.like(ps.get(target.data, "$schema"), "*CreateUIDefinition*"):
+                cuid, main = target, None
+            elif target.name.lower().endswith(".parameters.json") or target.name.lower() not in MAIN_NAMES:
+                main = None
+            else:
+                main = target
+        # createUiDefinition goes first, as arm-ttk sorts it
+        tested = sorted(tested, key=lambda sf: 0 if sf.name.lower() == "createuidefinition.json" else 1)
+        return tested, main, cuid, prefix
+
+    @staticmethod
+    def display(prefix: str, sf: SourceFile) -> str:
+        if prefix.endswith("!"):
+            return prefix + sf.rel
+        return os.path.join(prefix, sf.rel) if prefix else sf.rel
+
+    # ---- running ----------------------------------------------------------------------------
+    def run(self, path: FsPath) -> LintReport:
+        tested, main, cuid, prefix = self.load(path)
+        self.report.files = [self.display(prefix, sf) for sf in tested]
+        main_unit = None
+        main_params = None
+        if main is not None and main.doc is not None and isinstance(main.data, dict):
+            main.units = build_units(main, True)
+            main_unit = main.units[0]
+            params = ps.get(main.data, "parameters")
+            main_params = dict(params) if isinstance(params, dict) else {}
+        by_group: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            by_group.setdefault(r.group, []).append(r)
+        if tested:
+            for rule in by_group.get(ALL_FILES, []):
+                ctx = self._ctx(rule, self.display(prefix, tested[0]), tested[0].doc)
+                ctx.folder_files = [(self.display(prefix, sf), sf) for sf in tested]
+                self._invoke(rule, ctx)
+        for sf in tested:
+            if sf.doc is None:
+                continue
+            shown = self.display(prefix, sf)
+            for group in groups_for(sf):
+                for rule in by_group.get(group, []):
+                    self._run_rule(rule, group, sf, shown, main, main_unit, main_params, cuid, prefix)
+        self._finish()
+        return self.report
+
+    def _ctx(self, rule: Rule, shown: str, doc: Document | None) -> Context:
+        return Context(rule=rule, file=shown, doc=doc, api_cache=self.api_cache, test_date=self.test_date)
+
+    def _run_rule(
+        self,
+        rule: Rule,
+        group: str,
+        sf: SourceFile,
+        shown: str,
+        main: SourceFile | None,
+        main_unit: Unit | None,
+        main_params: dict[str, Any] | None,
+        cuid: SourceFile | None,
+        prefix: str,
+    ) -> None:
+        if group == CREATE_UI:
+            ctx = self._ctx(rule, shown, sf.doc)
+            ctx.cuid, ctx.cuid_text, ctx.cuid_doc = sf.data, sf.doc.text if sf.doc else None, sf.doc
+            ctx.template = main_unit
+            ctx.main_template = main_unit
+            ctx.main_parameters = main_params
+            self._invoke(rule, ctx)
+        elif group == PARAMETERS:
+            ctx = self._ctx(rule, shown, sf.doc)
+            ctx.parameter_object = sf.data
+            self._invoke(rule, ctx)
+        elif group == TEMPLATE:
+            if not sf.units:
+                if not isinstance(sf.data, dict):
+                    ctx = self._ctx(rule, shown, sf.doc)
+                    self._invoke(rule, ctx)
+                    return
+                is_main = sf is main or (main is None and sf.name.lower() in MAIN_NAMES)
+                sf.units = build_units(sf, is_main)
+            units = sf.units if rule.inner_templates else sf.units[:1]
+            for unit in units:
+                ctx = self._ctx(rule, shown, sf.doc)
+                ctx.template = unit
+                ctx.main_parameters = main_params
+                ctx.main_template = main_unit
+                if cuid is not None and cuid.doc is not None:
+                    ctx.cuid, ctx.cuid_text, ctx.cuid_doc = cuid.data, cuid.doc.text, cuid.doc
+                self._invoke(rule, ctx, count=unit is units[0])
+
+    def _available(self, name: str, ctx: Context) -> bool:
+        t = ctx.template
+        values = {
+            "TemplateObject": t is not None and ps.truthy(t.data),
+            "TemplateText": t is not None and ps.truthy(t.text),
+            "TemplateFileName": t is not None,
+            "TemplateMetadata": True,
+            "CreateUIDefinitionObject": ctx.cuid is not None,
+            "CreateUIDefinitionText": ps.truthy(ctx.cuid_text),
+            "MainTemplateParameters": ctx.main_parameters is not None,
+            "ParameterObject": ctx.parameter_object is not None,
+            "AllAzureResources": ctx.api_cache is not None,
+        }
+        return values.get(name, True)
+
+    def _invoke(self, rule: Rule, ctx: Context, count: bool = True) -> None:
+        if count:
+            self.report.ran[rule.name] = self.report.ran.get(rule.name, 0) + 1
+        if not all(self._available(r, ctx) for r in rule.requires):
+            return
+        rule.check(ctx)
+        severity_override = "warning" if (self.marketplace and rule.marketplace_warning) else None
+        for kind, id_, message, path, offset, file in ctx.issues:
+            sev = severity_override or kind
+            self.report.findings.append(self._finding(rule, ctx, sev, id_, message, path, offset, file))
+
+    def _finding(
+        self,
+        rule: Rule,
+        ctx: Context,
+        sev: str,
+        id_: str,
+        message: str,
+        path: Path,
+        offset: int | None,
+        file: str | None,
+    ) -> Finding:
+        unit = ctx.template if rule.group == TEMPLATE else None
+        doc = ctx.doc
+        line: int | None = None
+        full: Path = path
+        if file is not None:
+            return Finding(rule.name, id_, sev, file, render_path(path), None, message)
+        if doc is not None:
+            if offset is not None:
+                fo = unit.file_offset(offset) if unit is not None else offset
+                line = doc.line_at(fo)
+                full = doc.path_at(fo)
+            else:
+                full = (unit.base if unit is not None else ()) + tuple(path)
+                line = doc.line_of(full) if full else None
+        return Finding(rule.name, id_, sev, ctx.file, render_path(full), line, message)
+
+    def _finish(self) -> None:
+        seen = set()
+        out = []
+        for f in self.report.findings:
+            k = (f.test, f.id, f.severity, f.file, f.path, f.line, f.message)
+            if k not in seen:
+                seen.add(k)
+                out.append(f)
+        self.report.findings = out
+
+
+def select_rules(rules: list[Rule], tests: list[str] | None, skip: list[str] | None) -> list[Rule]:
+    """``-Test``/``-Skip``: names compared ignoring case, with ``-``, ``_`` and spaces alike."""
+    chosen = rules
+    if tests:
+        want = {normalize_test_name(t) for t in tests}
+        unknown = want - {r.key for r in rules}
+        if unknown:
+            raise InputError(f"unknown test name(s): {', '.join(sorted(unknown))}")
+        chosen = [r for r in rules if r.key in want]
+    if skip:
+        drop = {normalize_test_name(t) for t in skip}
+        chosen = [r for r in chosen if r.key not in drop]
+    return chosen
+
+
+def read_text(path: FsPath) -> str:
+    return decode_text(path.read_bytes())

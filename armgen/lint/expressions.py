@@ -1,0 +1,132 @@
+"""ARM template expressions inside JSON strings, matched the way arm-ttk matches them.
+
+arm-ttk finds functions, parameters and variables in template text with .NET regexes (its
+"Irregular" patterns, built IgnoreCase + IgnorePatternWhitespace). Their balancing groups become
+recursion here (the ``regex`` package), their variable-width look-behinds work unchanged, and
+every pattern is compiled once (the cache below) because lint runs them over whole packages.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import regex
+
+from armgen.lint import ps
+
+X = regex.I | regex.X | regex.V0
+# balanced parentheses (a .NET balancing group in arm-ttk)
+_BAL = r"(?<_bal>\((?:[^()]++|(?&_bal))*\))"
+
+TEMPLATE_EXPRESSION = regex.compile(
+    r"""\s*\[(?<Function>\S+)(?<Parameters>""" + _BAL + r""")
+    (?<Index>\[\d+\])?
+    (?<Property>\.(?<PropertyName>[^.\[\]\s]+)(?<PropertyIndex>\[\d+\])?)*
+    \]\s*""",
+    X | regex.M,
+)
+
+_PARAMETER_TOKEN = regex.compile(
+    r"""(
+        (?<Quote>')(?<StringLiteral>(?:[^']|(?<=')'){1,})(?P=Quote)
+        | (?<Boolean>true|false)
+        | (?<Number>\d[\d.]+)
+        | (?<Function>\S+)(?<Parameters>""" + _BAL + r""")
+    )(?<Index>\[\d+\])*(?<Property>\.[^.\s]+)*\s*""",
+    X | regex.M,
+)
+
+LIST_FUNCTION = regex.compile(r"(?>\[|\(|,)\s*list\w+\s*\(", X)
+API_VERSION = regex.compile(r"(?<Year>\d{4})-(?<Month>\d{2})-(?<Day>\d{2})(?:-(?<Preview>\w+))?", X)
+
+
+@functools.lru_cache(maxsize=512)
+def function(names: str = r"\w+") -> regex.Pattern[str]:
+    """``?<ARM_Template_Function>``: a call preceded by ``[``, ``(`` or ``,`` (names: an alternation)."""
+    return regex.compile(
+        r"(?<=(?>\[|\(|,)\s*)(?<FunctionName>(?>" + names + r"))\s*(?<Parameters>" + _BAL + ")", X
+    )
+
+
+def _raw_name(name: str, extra: tuple[str, ...] = ()) -> str:
+    out = regex.sub(r"\s", r"\\s", name)
+    for ch in extra:
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def parameter(name: str | None = None) -> regex.Pattern[str]:
+    """``?<ARM_Parameter>``: ``parameters('name')``; like arm-ttk the name goes in unescaped."""
+    body = ".+?" if name is None else _raw_name(name)
+    pat = r"parameters\s*\(\s*'(?<ParameterName>" + body + r")'\s*\)"
+    try:
+        return regex.compile(pat, X)
+    except regex.error:
+        return regex.compile(r"parameters\s*\(\s*'(?<ParameterName>" + regex.escape(name or "") + r")'\s*\)", X)
+
+
+@functools.lru_cache(maxsize=4096)
+def variable(name: str | None = None) -> regex.Pattern[str]:
+    """``?<ARM_Variable>``: ``variables('name')`` (arm-ttk escapes only whitespace, ``#`` and ``$``)."""
+    body = ".+?" if name is None else _raw_name(name, ("#", "$"))
+    pat = r"variables\s?\(\s*'(?<VariableName>" + body + r")'\s*\)"
+    try:
+        return regex.compile(pat, X)
+    except regex.error:
+        return regex.compile(r"variables\s?\(\s*'(?<VariableName>" + regex.escape(name or "") + r")'\s*\)", X)
+
+
+def is_expression(value: Any) -> bool:
+    """``$value | ?<ARM_Template_Expression>`` found something."""
+    return TEMPLATE_EXPRESSION.search(ps.to_str(value)) is not None
+
+
+def expand(
+    expression: Any,
+    template: Any,
+    *,
+    exclude: tuple[str, ...] = (),
+) -> tuple[Any, str | None]:
+    """``Expand-AzTemplate -Expression``: resolve a top-level ``[variables('x')...]`` lookup.
+
+    Returns (value, error). Like arm-ttk, a non-expression comes back unchanged, a function that is
+    not a top-level template property comes back as the matched text, and a missing target gives
+    an error (arm-ttk writes it as an error of the calling test).
+    """
+    text = ps.to_str(expression)
+    m = TEMPLATE_EXPRESSION.search(text)
+    if not m:
+        return text, None
+    fn = m.group("Function")
+    container = ps.get(template, fn)
+    if not ps.truthy(container):
+        return m.group(0), None
+    params_text = m.group("Parameters")[1:]
+    first = _PARAMETER_TOKEN.search(params_text)
+    if not first or first.group("StringLiteral") is None:
+        return m.group(0), None
+    if any(fn.lower() == e.lower() for e in exclude):
+        return text, None
+    name = first.group("StringLiteral")
+    target = ps.get(container, name)
+    if not ps.truthy(target):
+        return None, f".{fn}.{name} not found"
+    if m.group("Index"):
+        idx = int(m.group("Index").strip("[]"))
+        if not isinstance(target, list) or idx >= len(target) or not ps.truthy(target[idx]):
+            return None, f"Index {idx} not found"
+        target = target[idx]
+    for cap in m.captures("Property"):
+        parts = [p for p in regex.split(r"[.\[\]]", cap) if p]
+        prop = parts[0]
+        if not ps.truthy(ps.get(target, prop)):
+            return None, f"Property {prop} not found"
+        target = ps.get(target, prop)
+        if len(parts) > 1 and parts[1].isdigit():
+            i = int(parts[1])
+            if not isinstance(target, list) or i >= len(target) or not ps.truthy(target[i]):
+                return None, f"Index {i} not found"
+            target = target[i]
+    return target, None

@@ -1,0 +1,264 @@
+"""PowerShell semantics that arm-ttk's verdicts depend on, in Python.
+
+arm-ttk's rules are PowerShell scripts: property access and ``-eq``/``-like``/``-match`` ignore
+case, empty strings/zero/``$null``/empty arrays are false while every object is true, and most
+rules walk templates with ``Find-JsonContent``. Reproducing those few behaviours here keeps each
+rule module a faithful, short translation of the arm-ttk test it mirrors.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+Path = tuple[str | int, ...]
+
+
+def get(obj: Any, key: str, default: Any = None) -> Any:
+    """``$obj.key``: case-insensitive property access; ``None`` when absent or not an object."""
+    if not isinstance(obj, dict):
+        return default
+    if key in obj:
+        return obj[key]
+    low = key.lower()
+    for k, v in obj.items():
+        if k.lower() == low:
+            return v
+    return default
+
+
+def has(obj: Any, key: str) -> bool:
+    """``$obj.psobject.properties.Item(key)``: the property exists (even with a null value)."""
+    if not isinstance(obj, dict):
+        return False
+    low = key.lower()
+    return any(k.lower() == low for k in obj)
+
+
+def dig(obj: Any, *keys: str) -> Any:
+    """``$obj.a.b.c`` with case-insensitive steps (``None`` as soon as a step is missing)."""
+    for k in keys:
+        obj = get(obj, k)
+        if obj is None:
+            return None
+    return obj
+
+
+def truthy(v: Any) -> bool:
+    """PowerShell's truthiness: objects are true even when empty; one-element arrays unwrap."""
+    if v is None or v is False:
+        return False
+    if isinstance(v, bool):
+        return True
+    if isinstance(v, (int, float)):
+        return v != 0
+    if isinstance(v, str):
+        return v != ""
+    if isinstance(v, list):
+        if not v:
+            return False
+        if len(v) == 1:
+            return truthy(v[0])
+        return True
+    return True
+
+
+def to_str(v: Any) -> str:
+    """``"$v"``: how PowerShell turns a value into a string."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "True" if v else "False"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, list):
+        return " ".join(to_str(x) for x in v)
+    if isinstance(v, dict):
+        return "@{" + "; ".join(f"{k}={to_str(x)}" for k, x in v.items()) + "}"
+    return str(v)
+
+
+def to_json(v: Any) -> str:
+    """``ConvertTo-Json``: indented JSON, no ASCII escaping (PowerShell 7 style)."""
+    return json.dumps(v, indent=2, ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wildcard(pattern: str) -> regex.Pattern[str]:
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "`" and i + 1 < len(pattern):
+            i += 1
+            out.append(regex.escape(pattern[i]))
+        elif c == "[":
+            j = pattern.find("]", i + 1)
+            if j > i + 1:
+                out.append("[" + pattern[i + 1 : j].replace("\\", "\\\\") + "]")
+                i = j
+            else:
+                out.append(regex.escape(c))
+        else:
+            out.append(regex.escape(c))
+        i += 1
+    return regex.compile("".join(out) + r"\Z", regex.I | regex.S)
+
+
+def like(v: Any, pattern: str) -> bool:
+    """``$v -like $pattern`` (case-insensitive wildcard; for arrays: any element matches)."""
+    if isinstance(v, list):
+        return any(like(x, pattern) for x in v)
+    try:
+        return _wildcard(pattern).match(to_str(v)) is not None
+    except regex.error:
+        return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _rx(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern, regex.I | regex.V0)
+
+
+def match(v: Any, pattern: str) -> bool:
+    """``$v -match $pattern`` (case-insensitive .NET regex; for arrays: any element matches)."""
+    if isinstance(v, list):
+        return any(match(x, pattern) for x in v)
+    try:
+        return _rx(pattern).search(to_str(v)) is not None
+    except regex.error:
+        return False
+
+
+def eq(a: Any, b: Any) -> bool:
+    """``$a -eq $b``: the right side converts to the left's type; strings ignore case."""
+    if isinstance(a, list):
+        return any(eq(x, b) for x in a)
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, str):
+        return a.lower() == to_str(b).lower()
+    if isinstance(a, bool):
+        return a == truthy(b)
+    if isinstance(a, (int, float)):
+        try:
+            return float(a) == float(b if not isinstance(b, str) else b.strip())
+        except (TypeError, ValueError):
+            return False
+    return a is b or a == b
+
+
+def contains(items: Any, v: Any) -> bool:
+    """``$items -contains $v`` (case-insensitive for strings)."""
+    seq = items if isinstance(items, list) else [items]
+    return any(eq(x, v) for x in seq)
+
+
+def as_list(v: Any) -> list[Any]:
+    """``@($v)``: ``$null`` becomes empty, scalars a one-item list."""
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+@dataclass
+class Found:
+    """One ``Find-JsonContent`` result: the object holding ``key`` and where it is."""
+
+    obj: dict[str, Any]
+    key: str
+    path: Path  # path to the property (object path + key)
+    parents: list[dict[str, Any]]  # ancestor objects, nearest first
+
+    @property
+    def value(self) -> Any:
+        return self.obj.get(self.key)
+
+    @property
+    def obj_path(self) -> Path:
+        return self.path[:-1]
+
+
+def _key_matches(name: str, key: str, mode: str) -> bool:
+    if mode == "like":
+        return like(name, key)
+    if mode == "match":
+        return match(name, key)
+    return name.lower() == key.lower()
+
+
+def find(
+    root: Any,
+    key: str,
+    *,
+    key_mode: str = "eq",
+    value: Any = None,
+    value_mode: str | None = None,
+    base: Path = (),
+) -> Iterator[Found]:
+    """``Find-JsonContent``: every object (at any depth) holding a property named like ``key``.
+
+    ``value_mode`` None means "key only"; "like", "match" or "eq" also test the property's value.
+    Like arm-ttk it does not descend into false-y values nor into properties named ``parent*``.
+    """
+    stack: list[tuple[Any, Path, list[dict[str, Any]]]] = [(root, base, [])]
+    out: list[Found] = []
+    while stack:
+        node, path, parents = stack.pop()
+        if isinstance(node, list):
+            for i in range(len(node) - 1, -1, -1):
+                item = node[i]
+                if truthy_container(item):
+                    stack.append((item, (*path, i), parents))
+            continue
+        if not isinstance(node, dict):
+            continue
+        for name, v in node.items():
+            if not _key_matches(name, key, key_mode):
+                continue
+            if value_mode is not None:
+                ok = (
+                    (value_mode == "like" and like(v, value))
+                    or (value_mode == "match" and match(v, value))
+                    or (value_mode == "eq" and eq(v, value))
+                )
+                if not ok:
+                    continue
+            out.append(Found(node, name, (*path, name), parents))
+        if any(p is node for p in parents):
+            continue
+        child_parents = [node, *parents]
+        for name in reversed(list(node)):
+            v = node[name]
+            if not truthy_container(v) or name.lower().startswith("parent"):
+                continue
+            stack.append((v, (*path, name), child_parents))
+    return iter(out)
+
+
+def truthy_container(v: Any) -> bool:
+    """Whether ``Find-JsonContent`` descends into ``v`` (it skips false-y values)."""
+    if isinstance(v, (dict, list)):
+        return bool(v) or isinstance(v, dict)
+    return False
+
+
+def resource_type_chain(found_parents: list[dict[str, Any]], obj: dict[str, Any]) -> list[str]:
+    """Types from the outermost ancestor to ``obj`` (the parent chain of a child resource)."""
+    types = [to_str(get(p, "type")) for p in reversed(found_parents) if truthy(get(p, "type"))]
+    if truthy(get(obj, "type")):
+        types.append(to_str(get(obj, "type")))
+    return types

@@ -1,0 +1,316 @@
+"""A tolerant JSON reader that knows where every value sits in the text.
+
+arm-ttk reads files with PowerShell's ``ConvertFrom-Json`` (Newtonsoft underneath), which accepts
+``//`` and ``/* */`` comments, trailing commas, unquoted keys, raw control characters in strings and
+a UTF-8 byte-order mark. Real Marketplace packages rely on that, so ``armgen lint`` must too, while
+still saying exactly where a file stops being JSON at all.
+
+Two entry points:
+
+* :func:`load_tolerant` returns the parsed document (fast path: the C ``json`` module; the tolerant
+  parser runs only when strict parsing fails).
+* :class:`Document` keeps the text and, on first demand, a tree of value spans, so a finding can
+  name the line of a JSON path (:meth:`Document.line_of`) or the JSON path at a text offset
+  (:meth:`Document.path_at`). Spans are computed lazily because most files need only a few.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from armgen.errors import InputError
+
+Path = tuple[str | int, ...]
+
+# whitespace and comments between tokens
+_SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
+# a double-quoted string: any char but quote/backslash (raw control characters allowed), or escapes
+_DQ_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_SQ_STRING = re.compile(r"'(?:[^'\\]|\\.)*'", re.S)
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_BARE = re.compile(r"[A-Za-z_$][\w$\-]*")
+_CTRL = re.compile(r"[\x00-\x1f]")
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "'": "'"}
+
+
+def decode_text(data: str | bytes) -> str:
+    """Text of a file as .NET's ReadAllText gives it: UTF-8 (or UTF-16 by BOM), BOM removed."""
+    if isinstance(data, bytes):
+        if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig", errors="replace")
+    else:
+        text = data
+    while text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+@dataclass
+class Node:
+    """Where one value sits in the text; containers know their children (in file order)."""
+
+    start: int
+    end: int
+    key_start: int = -1
+    keys: list[str | int] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+
+    def child(self, key: str | int) -> Node | None:
+        if isinstance(key, int):
+            if self.keys and isinstance(self.keys[0], int) and 0 <= key < len(self.children):
+                return self.children[key]
+            return None
+        for k, c in zip(self.keys, self.children, strict=True):
+            if k == key:
+                return c
+        low = key.lower()
+        for k, c in zip(self.keys, self.children, strict=True):
+            if isinstance(k, str) and k.lower() == low:
+                return c
+        return None
+
+
+class _Parser:
+    """Recursive-descent tolerant parser; optionally records a :class:`Node` per value."""
+
+    def __init__(self, text: str, file: str | None, spans: bool):
+        self.text = text
+        self.file = file
+        self.spans = spans
+        self.pos = 0
+
+    def fail(self, msg: str, pos: int | None = None) -> InputError:
+        p = self.pos if pos is None else pos
+        line = self.text.count("\n", 0, p) + 1
+        col = p - (self.text.rfind("\n", 0, p) + 1) + 1
+        return InputError(f"not JSON: {msg} at line {line} column {col}", file=self.file)
+
+    def skip(self) -> None:
+        self.pos = _SKIP.match(self.text, self.pos).end()
+
+    def parse(self) -> tuple[Any, Node | None]:
+        self.skip()
+        if self.pos >= len(self.text):
+            raise self.fail("empty document")
+        value, node = self.value()
+        self.skip()
+        if self.pos < len(self.text):
+            raise self.fail("unexpected text after the JSON value")
+        return value, node
+
+    def string(self) -> str:
+        text = self.text
+        quote = text[self.pos]
+        m = (_DQ_STRING if quote == '"' else _SQ_STRING).match(text, self.pos)
+        if not m:
+            raise self.fail("unterminated string")
+        raw = m.group()
+        self.pos = m.end()
+        if quote == '"' and not _CTRL.search(raw):
+            try:
+                return json.loads(raw)
+            except json.JSONDecodeError:
+                pass
+        body = raw[1:-1]
+        out: list[str] = []
+        i = 0
+        while i < len(body):
+            ch = body[i]
+            if ch == "\\" and i + 1 < len(body):
+                nxt = body[i + 1]
+                if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2 : i + 6] or ""):
+                    out.append(chr(int(body[i + 2 : i + 6], 16)))
+                    i += 6
+                    continue
+                out.append(_ESCAPES.get(nxt, nxt))
+                i += 2
+                continue
+            out.append(ch)
+            i += 1
+        return "".join(out)
+
+    def value(self) -> tuple[Any, Node | None]:
+        text = self.text
+        start = self.pos
+        if start >= len(text):
+            raise self.fail("unexpected end of file")
+        ch = text[start]
+        if ch == "{":
+            return self.obj()
+        if ch == "[":
+            return self.arr()
+        if ch in "\"'":
+            v: Any = self.string()
+        else:
+            m = _NUMBER.match(text, start)
+            if m:
+                self.pos = m.end()
+                s = m.group()
+                v = float(s) if any(c in s for c in ".eE") else int(s)
+            else:
+                m = _BARE.match(text, start)
+                if not m:
+                    raise self.fail(f"unexpected character {ch!r}")
+                word = m.group()
+                consts = {"true": True, "false": False, "null": None}
+                if word not in consts:
+                    raise self.fail(f"unexpected word {word!r}")
+                v = consts[word]
+                self.pos = m.end()
+        return v, (Node(start, self.pos) if self.spans else None)
+
+    def obj(self) -> tuple[dict[str, Any], Node | None]:
+        text = self.text
+        node = Node(self.pos, -1) if self.spans else None
+        self.pos += 1
+        out: dict[str, Any] = {}
+        while True:
+            self.skip()
+            if self.pos >= len(text):
+                raise self.fail("unterminated object")
+            ch = text[self.pos]
+            if ch == "}":
+                self.pos += 1
+                break
+            key_start = self.pos
+            if ch in "\"'":
+                key = self.string()
+            else:
+                m = _BARE.match(text, self.pos) or _NUMBER.match(text, self.pos)
+                if not m:
+                    raise self.fail(f"expected a property name, found {ch!r}")
+                key = m.group()
+                self.pos = m.end()
+            self.skip()
+            if self.pos >= len(text) or text[self.pos] != ":":
+                raise self.fail("expected ':' after a property name")
+            self.pos += 1
+            self.skip()
+            value, child = self.value()
+            out[key] = value
+            if node is not None and child is not None:
+                child.key_start = key_start
+                node.keys.append(key)
+                node.children.append(child)
+            self.skip()
+            if self.pos < len(text) and text[self.pos] == ",":
+                self.pos += 1
+                continue
+            if self.pos < len(text) and text[self.pos] == "}":
+                self.pos += 1
+                break
+            raise self.fail("expected ',' or '}' in an object")
+        if node is not None:
+            node.end = self.pos
+        return out, node
+
+    def arr(self) -> tuple[list[Any], Node | None]:
+        text = self.text
+        node = Node(self.pos, -1) if self.spans else None
+        self.pos += 1
+        out: list[Any] = []
+        while True:
+            self.skip()
+            if self.pos >= len(text):
+                raise self.fail("unterminated array")
+            if text[self.pos] == "]":
+                self.pos += 1
+                break
+            value, child = self.value()
+            if node is not None and child is not None:
+                node.keys.append(len(out))
+                node.children.append(child)
+            out.append(value)
+            self.skip()
+            if self.pos < len(text) and text[self.pos] == ",":
+                self.pos += 1
+                continue
+            if self.pos < len(text) and text[self.pos] == "]":
+                self.pos += 1
+                break
+            raise self.fail("expected ',' or ']' in an array")
+        if node is not None:
+            node.end = self.pos
+        return out, node
+
+
+def load_tolerant(text_or_bytes: str | bytes, file: str | None = None) -> Any:
+    """Parse JSON the way arm-ttk's reader accepts it; InputError (with line/column) if not JSON."""
+    text = decode_text(text_or_bytes)
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        pass
+    try:
+        return _Parser(text, file, spans=False).parse()[0]
+    except RecursionError:
+        raise InputError("not JSON: nested too deeply", file=file) from None
+
+
+class Document:
+    """One JSON file: its text, its parsed value, and (lazily) where each value sits."""
+
+    def __init__(self, text: str, data: Any, file: str | None = None):
+        self.text = text
+        self.data = data
+        self.file = file
+        self._root: Node | None = None
+        self._lines: list[int] | None = None
+
+    @classmethod
+    def parse(cls, text_or_bytes: str | bytes, file: str | None = None) -> Document:
+        text = decode_text(text_or_bytes)
+        return cls(text, load_tolerant(text, file=file), file)
+
+    @property
+    def root(self) -> Node:
+        if self._root is None:
+            self._root = _Parser(self.text, self.file, spans=True).parse()[1]
+        assert self._root is not None
+        return self._root
+
+    def node(self, path: Path) -> Node | None:
+        """The span of the value at ``path`` (keys compared case-insensitively as a fallback)."""
+        try:
+            n: Node | None = self.root
+        except InputError:
+            return None
+        for part in path:
+            if n is None:
+                return None
+            n = n.child(part)
+        return n
+
+    def line_at(self, offset: int) -> int:
+        if self._lines is None:
+            self._lines = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self._lines, offset) + 1
+
+    def line_of(self, path: Path) -> int | None:
+        """Line (1-based) where the value at ``path`` starts (or its key, for properties)."""
+        n = self.node(path)
+        if n is None:
+            return None
+        return self.line_at(n.key_start if n.key_start >= 0 else n.start)
+
+    def path_at(self, offset: int) -> Path:
+        """The deepest JSON path whose value contains text ``offset``."""
+        try:
+            n = self.root
+        except InputError:
+            return ()
+        out: list[str | int] = []
+        while n.children:
+            starts = [c.key_start if c.key_start >= 0 else c.start for c in n.children]
+            i = bisect.bisect_right(starts, offset) - 1
+            if i < 0 or offset >= n.children[i].end:
+                break
+            out.append(n.keys[i])
+            n = n.children[i]
+        return tuple(out)

@@ -1,0 +1,67 @@
+"""The verdict logic shared by arm-ttk's two apiVersions tests."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from armgen.lint import ps
+
+NUMBER_OF_DAYS = 730
+
+
+@dataclass
+class Verdict:
+    """What one apiVersion earns: (severity, id suffix, message) items, and whether to stop."""
+
+    items: list[tuple[str, str, str]]
+    stop: bool = False
+
+
+def judge(api: str, api_date: _dt.date, valid: list[str], test_date: _dt.date, what: str) -> Verdict:
+    """arm-ttk's checks of one apiVersion against the cached list ``valid`` (newest first).
+
+    Ids are suffixes: "Preview.Not.Recent", "Preview.Version.Has.NonPreview", "OutOfDate".
+    """
+    out: list[tuple[str, str, str]] = []
+    idx = valid.index(api) if api in valid else -1
+    if idx == -1 and valid:
+        out.append(("warning", "Not.Valid", f"{what}: apiVersion {api} is not among the known apiVersions"))
+    if ps.like(api, "*-*-*-*"):
+        newer = valid[: idx + 1] if idx >= 0 else []
+        if idx > 0 and any(not ps.like(v, "*-*-*-*") for v in newer):
+            out.append(
+                ("error", "Preview.Not.Recent", f"{what} uses a preview version ({api}) and there are more recent versions available.")
+            )
+        if idx == 0 and len(valid) > 1 and valid[1] == api[: api.rfind("-")]:
+            out.append(
+                (
+                    "error",
+                    "Preview.Version.Has.NonPreview",
+                    f"{what} uses a preview version ({api}) and there is a non-preview version for that apiVersion available.",
+                )
+            )
+    age = (test_date - api_date).days
+    if age > NUMBER_OF_DAYS and idx > 0:
+        non_preview_in_use = idx == 1 and valid[0][: valid[0].rfind("-")] == api
+        if not non_preview_in_use:
+            latest_stable = next((v for v in valid if not ps.like(v, "*-*-*-*")), None)
+            if api == latest_stable:
+                # arm-ttk `break`s here: the rest of the file is not checked
+                return Verdict(out, stop=True)
+            out.append(
+                (
+                    "error",
+                    "OutOfDate",
+                    f"Api versions must be the latest or under {NUMBER_OF_DAYS // 365} years old ({NUMBER_OF_DAYS} "
+                    f"days) - API version {api} of {what} is {age} days old",
+                )
+            )
+    return Verdict(out)
+
+
+def to_date(year: str, month: str, day: str) -> _dt.date | None:
+    try:
+        return _dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None

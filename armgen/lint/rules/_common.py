@@ -1,0 +1,64 @@
+"""Small helpers shared by rule modules (text searches arm-ttk does right-to-left)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import regex
+
+from armgen.lint import ps
+from armgen.lint.model import Context
+
+_BACK = regex.compile(r'"(?<PropertyName>[^"]{1,})"\s{0,}:', regex.REVERSE)
+
+
+@functools.lru_cache(maxsize=64)
+def back_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    return regex.compile(pattern, flags | regex.REVERSE)
+
+
+def search_back(pattern: str, text: str, end: int, flags: int = 0) -> regex.Match[str] | None:
+    """.NET ``Regex(pattern, RightToLeft).Match(text, end)``: the match nearest before ``end``."""
+    return back_pattern(pattern, flags).search(text, 0, max(0, min(end, len(text))))
+
+
+def char_before(text: str, end: int, chars: str = r"\[\"") -> str:
+    """The nearest unescaped character of ``chars`` before ``end`` ('' if none)."""
+    m = search_back(r"(?<!\\)[" + chars + "]", text, end)
+    return m.group() if m else ""
+
+
+def property_before(text: str, end: int) -> str | None:
+    """The name of the nearest ``"name":`` before ``end`` (arm-ttk's "nearby context")."""
+    m = _BACK.search(text, 0, max(0, end))
+    return m.group("PropertyName") if m else None
+
+
+def template(ctx: Context) -> Any:
+    return ctx.template.data if ctx.template is not None else None
+
+
+def text(ctx: Context) -> str:
+    return ctx.template.text if ctx.template is not None else ""
+
+
+def params(tpl: Any) -> list[tuple[str, Any]]:
+    p = ps.get(tpl, "parameters")
+    return list(p.items()) if isinstance(p, dict) else []
+
+
+def is_bicep(ctx: Context) -> bool:
+    meta = ps.get(template(ctx), "metadata")
+    return ps.eq(ps.dig(meta, "_generator", "name"), "bicep")
+
+
+def resources_items(tpl: Any) -> list[tuple[Any, Any]]:
+    """``$TemplateObject.resources`` as (key, resource) pairs (arrays and symbolic-name objects)."""
+    res = ps.get(tpl, "resources")
+    key = next((k for k in tpl if k.lower() == "resources"), "resources") if isinstance(tpl, dict) else "resources"
+    if isinstance(res, list):
+        return [((key, i), r) for i, r in enumerate(res)]
+    if isinstance(res, dict):
+        return [((key,), res)]
+    return []

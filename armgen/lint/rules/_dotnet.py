@@ -1,0 +1,20 @@
+"""Whether a string is a valid .NET regular expression (arm-ttk casts it with ``[Regex]::new``)."""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+
+
+@functools.lru_cache(maxsize=1024)
+def regex_error(pattern: str) -> str | None:
+    """None when ``pattern`` compiles as a .NET regex would, else the reason it does not."""
+    candidate = pattern.replace(r"\z", r"\Z")
+    try:
+        regex.compile(candidate, regex.V0)
+    except regex.error as exc:
+        return str(exc)
+    except (ValueError, OverflowError, RecursionError) as exc:
+        return str(exc)
+    return None

@@ -1,0 +1,96 @@
+"""Allowed-Values-Should-Actually-Be-Allowed: a control's allowed values are allowed by its parameter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+
+from armgen.lint import ps
+from armgen.lint.model import CREATE_UI, Context, Rule
+
+X = regex.I | regex.X
+
+
+def _output_regex(control: str, step: str | None) -> regex.Pattern[str]:
+    c, s = regex.escape(control), regex.escape(step or "")
+    if step:
+        pat = rf"steps\(\s*'(?<StepName>{s})'\s*\)(?:\.(?<Property>\w+))*?(?=\Z|\.{c})\.{c}"
+    else:
+        pat = rf"basics\(\s*'(?<ControlName>{c})'\s*\)(?:\.(?<Property>\w+))*"
+    return regex.compile(pat, X)
+
+
+def check(ctx: Context) -> None:
+    cuid, text, main_params = ctx.cuid, ctx.cuid_text or "", ctx.main_parameters or {}
+    outputs = ps.dig(cuid, "parameters", "outputs")
+    outputs = list(outputs.items()) if isinstance(outputs, dict) else []
+    the_output: tuple[str, Any] | None = None  # PowerShell keeps it across iterations
+    config_name: str | None = None
+    for av in ps.find(cuid, "allowedValues", value_mode="like", value="*"):
+        parent = av.parents[0] if av.parents else None
+        control = ps.to_str(ps.get(parent, "name"))
+        if control:
+            step = ps.to_str(ps.get(av.parents[1], "name")) if len(av.parents) > 1 else ""
+            rx = _output_regex(control, step or None)
+            the_output = next(((k, v) for k, v in outputs if rx.search(ps.to_str(v))), None)
+        elif ps.like(".".join(str(p) for p in av.path), "*.config.*"):
+            config_name = str(av.path[-2]) if len(av.path) > 1 else ""
+            the_output = next(((k, v) for k, v in outputs if ps.like(v, f"*{config_name}(*")), None)
+        if the_output is None:
+            try:
+                referred = regex.search(r"\." + control, text, regex.I) if control else None
+            except regex.error:
+                referred = None
+            if not referred:
+                ctx.error(None, f"Could not find {control} in outputs", av.obj_path[:-1] or av.obj_path)
+            continue
+        out_name = the_output[0]
+        param = ps.get(main_params, out_name)
+        if not ps.truthy(param) and not isinstance(param, dict):
+            ctx.error(
+                None,
+                f"CreateUIDefinition has parameter {control}, but it is missing from main template parameters",
+                av.obj_path,
+            )
+            continue
+        allowed = [
+            ps.get(v, "value") if ps.has(v, "value") else v for v in ps.as_list(ps.get(av.obj, "allowedValues"))
+        ]
+        name = control or config_name or ""
+        param_allowed = ps.get(param, "allowedValues")
+        if ps.truthy(param_allowed):
+            for rv in allowed:
+                if not any(ps.like(v, f"*{ps.to_str(rv)}*") for v in ps.as_list(param_allowed)):
+                    ctx.error(
+                        "Allowed.Value.Mismatch",
+                        f"CreateUIDefinition parameter '{name}' with value {ps.to_str(rv)} is not allowed "
+                        f"in the main template parameter {out_name}",
+                        av.path,
+                    )
+        default = ps.get(param, "defaultValue")
+        if ps.truthy(default) and regex.sub(r"\s", "", ps.to_str(default)).lower() != "[resourcegroup().location]":
+            for d in ps.as_list(default):
+                if ps.contains(allowed, d):
+                    continue
+                found = any(
+                    ps.like(v, f"*{ps.to_str(default)}*") for _ in allowed for v in ps.as_list(param_allowed)
+                )
+                if not found:
+                    ctx.error(
+                        "Allowed.Value.Default.Mismatch",
+                        f"CreateUIDefinition parameter '{name}' default value is not allowed in the main "
+                        f"template parameter '{out_name}'",
+                        av.path,
+                    )
+
+
+RULE = Rule(
+    name="Allowed-Values-Should-Actually-Be-Allowed",
+    group=CREATE_UI,
+    description="Each allowed value of a createUiDefinition control is allowed by the main template "
+    "parameter it feeds, and that parameter's default is one of them.",
+    check=check,
+    requires=("CreateUIDefinitionObject", "CreateUIDefinitionText", "MainTemplateParameters"),
+    error_ids=("Allowed.Value.Mismatch", "Allowed.Value.Default.Mismatch"),
+)

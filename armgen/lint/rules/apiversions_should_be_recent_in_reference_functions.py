@@ -1,0 +1,81 @@
+"""apiVersions-Should-Be-Recent-In-Reference-Functions: reference()/list*() use current apiVersions."""
+
+from __future__ import annotations
+
+import regex
+
+from armgen.lint import expressions as ex
+from armgen.lint import ps
+from armgen.lint.apicache import versions_for
+from armgen.lint.model import TEMPLATE, Context, Rule
+from armgen.lint.rules._apiversions import judge, to_date
+from armgen.lint.rules._common import is_bicep, template, text
+
+_SPLIT = regex.compile(r"[(),]")
+
+
+def _type_from_variable(tpl: object, var_text: str) -> str:
+    for f in ps.find(tpl, "name", value_mode="like", value=f"*{var_text}*"):
+        if not ps.like(".".join(str(p) for p in f.path), "*Resources*"):
+            continue
+        return "/".join(ps.resource_type_chain(f.parents, f.obj))
+    return ""
+
+
+def check(ctx: Context) -> None:
+    if is_bicep(ctx):
+        return
+    tpl, body = template(ctx), text(ctx)
+    cache = ctx.api_cache or {}
+    for ref in ex.function(r"reference|list\w{1,}").finditer(body):
+        value = ref.group()
+        av = ex.API_VERSION.search(value)
+        if not av:
+            continue
+        api = av.group()
+        rid = ex.function("resourceId").search(value)
+        var = ex.variable().search(value)
+        rtype = ""
+        if rid:
+            segs = [regex.sub(r"'\s*$", "", regex.sub(r"^\s*'", "", s)) for s in _SPLIT.split(rid.group("Parameters")) if s]
+            rtype = "/".join(s for s in segs if "/" in s)
+        elif var:
+            rtype = _type_from_variable(tpl, var.group())
+        if not rtype:
+            continue
+        api_date = to_date(*av.group("Year", "Month", "Day"))
+        if api_date is None:
+            continue
+        valid = versions_for(cache, rtype)
+        if not valid:
+            parts = rtype.split("/")
+            for i in range(len(parts) - 1, 0, -1):
+                valid = versions_for(cache, "/".join(parts[: i + 1]))
+                if valid:
+                    break
+            if not valid:
+                continue
+        verdict = judge(api, api_date, valid, ctx.test_date, value)
+        for sev, suffix, msg in verdict.items:
+            if sev == "error":
+                ctx.error(f"ApiReference.Version.{suffix}", msg, offset=ref.start())
+            else:
+                ctx.warn(msg, offset=ref.start(), id=f"ApiReference.Version.{suffix}")
+        if verdict.stop:
+            break
+
+
+RULE = Rule(
+    name="apiVersions-Should-Be-Recent-In-Reference-Functions",
+    group=TEMPLATE,
+    description="apiVersions given to reference() and list*() calls are current, like resource apiVersions.",
+    check=check,
+    requires=("TemplateText", "TemplateObject", "AllAzureResources"),
+    error_ids=(
+        "ApiReference.Version.Preview.Not.Recent",
+        "ApiReference.Version.Preview.Version.Has.NonPreview",
+        "ApiReference.Version.OutOfDate",
+    ),
+    marketplace_warning=True,
+    needs_api_cache=True,
+)

@@ -1,0 +1,39 @@
+"""DependsOn-Best-Practices: dependsOn entries are plain resource ids, not conditions."""
+
+from __future__ import annotations
+
+import regex
+
+from armgen.lint import expressions as ex
+from armgen.lint import ps
+from armgen.lint.model import TEMPLATE, Context, Rule
+from armgen.lint.rules._common import resources_items, template
+
+_EXPR = regex.compile(r"^\s*\[")
+_IF = regex.compile(r"^\s*\[\s*if\s*\(", regex.I)
+_CONCAT = regex.compile(r"^\s*\[\s*concat\s*\(", regex.I)
+
+
+def check(ctx: Context) -> None:
+    for base, res in resources_items(template(ctx)):
+        for f in ps.find(res, "dependsOn", value_mode="like", value="*", base=base):
+            entries = [ps.to_str(e) for e in ps.as_list(f.value)]
+            if not any(_EXPR.match(e) for e in entries):
+                continue
+            for i, e in enumerate(entries):
+                where = (*f.path, i) if isinstance(f.value, list) else f.path
+                if _IF.match(e):
+                    ctx.error("Resource.DependsOn.Conditional", "Resource Dependencies must not use if()", where)
+                if _CONCAT.match(e) and not ex.function("copyIndex").search(e):
+                    ctx.error("Resource.DependsOn.StartsWithConcat", "Depends On Must not start with [concat(", where)
+
+
+RULE = Rule(
+    name="DependsOn-Best-Practices",
+    group=TEMPLATE,
+    description="dependsOn entries do not start with [if( nor with [concat( (unless using copyIndex()).",
+    check=check,
+    requires=("TemplateObject",),
+    error_ids=("Resource.DependsOn.Conditional", "Resource.DependsOn.StartsWithConcat"),
+    marketplace_warning=True,
+)

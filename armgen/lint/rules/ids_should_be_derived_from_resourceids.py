@@ -1,0 +1,104 @@
+"""IDs-Should-Be-Derived-From-ResourceIDs: *Id properties are built with resourceId() and friends."""
+
+from __future__ import annotations
+
+import regex
+
+from armgen.lint import expressions as ex
+from armgen.lint import ps
+from armgen.lint.model import TEMPLATE, Context, Rule
+from armgen.lint.rules._common import is_bicep, resources_items, template
+
+EXCEPTIONS = (
+    "appId", "clientId", "DataTypeId", "defaultMenuItemId", "keyVaultSecretId", "keyVaultId", "keyId",
+    "objectId", "menuId", "nodeAgentSkuId", "policyDefinitionReferenceId", "servicePrincipalClientId",
+    "StartingDeviceID", "subscriptionId", "SyntheticMonitorId", "targetProtectionContainerId",
+    "targetWorkerSizeId", "tenantId", "timezoneId", "vlanId", "workerSizeId", "metricId",
+    "requestedServiceObjectiveId", "groupId", "sid", "ruleId", "deploymentSpecId", "detector.id",
+    "contentId", "connectorId", "parentId", "IllusiveIncidentId", "UniqueFindingId", "schemaId",
+    "detection_id", "open_id", "TeamsChannelID", "SAPAuditLogMessageID", "roleDefinitionId", "principalId",
+    "XDRCustomerID", "userAssignedIdentityResourceId", "channelId", "extendedAceItemObjectId",
+    "operationId-ANCEndpointGetById", "operationId-DeleteDomainById", "operationId-GetOrganizationId",
+    "operationId-ProcessMetadataSearchByProcessGUID", "operationId-SearchForProcessEventsByProcessGUID",
+    "ApplicationId", "policyDefinitionGuid", "IndicatorId", "contentProductId", "aws_iam_functionapp_id",
+    "dataCollectionEndpointId", "dataCollectionRuleImmutableId",
+)  # fmt: skip
+_EXCEPTION = regex.compile("(?>" + "|".join(e.replace(".", r"\.") for e in EXCEPTIONS) + ")$", regex.I)
+ALLOWED = (
+    "extensionResourceId", "resourceId", "subscriptionResourceId", "tenantResourceId", "if", "parameters",
+    "reference", "variables", "subscription", "guid",
+)  # fmt: skip
+_ALLOWED = regex.compile(r"\s*\[\s*(" + "|".join(ALLOWED) + r")\s*\(\s*", regex.I)
+_SKIP_TYPES = (
+    r"^microsoft\.logic/workflows$",
+    r"^microsoft\.ApiManagement/service/backends$",
+    r"^Microsoft\.Portal\/dashboards$",
+    r"^Microsoft\.DocumentDb/databaseAccounts/\w{0,}/collections$",
+)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out
+
+
+def check(ctx: Context) -> None:
+    if is_bicep(ctx):
+        return
+    tpl = template(ctx)
+    for base, res in resources_items(tpl):
+        for f in ps.find(res, "*id", key_mode="like"):
+            rel = _dotted(f.path[len(base) :])
+            if _EXCEPTION.search(rel) or regex.match(r"^(parameters|outputs)", rel, regex.I):
+                continue
+            if regex.search(r"\.metadata\.", rel, regex.I):
+                continue
+            types = [ps.get(p, "type") for p in f.parents]
+            if any(ps.match(types, t) for t in _SKIP_TYPES):
+                continue
+            if ps.match(types, r"^Microsoft\.DocumentDB/databaseAccounts/sqlDatabases") and regex.search(
+                r"\.(resource)\.", rel, regex.I
+            ):
+                continue
+            if ps.match(types, r"^Microsoft\.insights/webtests") and regex.search(r"\.locations", rel, regex.I):
+                continue
+            if ps.match(types, r"backends$") and regex.search(r"properties\.", rel, regex.I):
+                continue
+            if regex.search(r"\.(tags)\.(" + regex.escape(f.key) + ")", rel, regex.I):
+                continue
+            if ps.match(types, r"^Microsoft\.sites/config") or ps.match(types, "config"):
+                continue
+            value = f.value
+            if not isinstance(value, (str, int, float)) or value is None:
+                inner = ps.get(value, "value")
+                if not ps.truthy(inner) or not isinstance(inner, str):
+                    continue
+                value = inner
+            if not ps.truthy(value) and not (isinstance(value, bool) and value):
+                ctx.error("ResourceId.Is.Missing", f"Blank ID Property found: {f.key}", f.path)
+                continue
+            expanded, problem = ex.expand(value, tpl, exclude=("parameters",))
+            if problem:
+                ctx.error(None, problem, f.path)
+                continue
+            if isinstance(expanded, str) and not _ALLOWED.search(expanded):
+                ctx.error(
+                    "ResourceId.Should.Contain.Proper.Expression",
+                    f'Property: "{f.key}" must use one of the following expressions for a resourceId property: '
+                    + ",".join(ALLOWED),
+                    f.path,
+                )
+
+
+RULE = Rule(
+    name="IDs-Should-Be-Derived-From-ResourceIDs",
+    group=TEMPLATE,
+    description="Resource properties named *Id are expressions built with resourceId(), parameters(), "
+    "variables(), reference() and the like (well-known non-resource ids exempt).",
+    check=check,
+    requires=("TemplateObject", "TemplateMetadata"),
+    error_ids=("ResourceId.Is.Missing", "ResourceId.Should.Contain.Proper.Expression"),
+    marketplace_warning=True,
+)

@@ -1,0 +1,72 @@
+"""Template-Should-Not-Contain-Blanks: no empty values in templates (they carry meaning in ARM)."""
+
+from __future__ import annotations
+
+import regex
+
+from armgen.lint import ps
+from armgen.lint.model import TEMPLATE, Context, Rule
+from armgen.lint.rules._common import property_before, template, text
+
+CAN_BE_EMPTY = (
+    "resources", "outputs", "variables", "parameters", "functions", "properties", "template", "defaultValue",
+    "accessPolicies", "value", "promotionCode", "inputs", "notEquals", "clientId", "allowedCallerIpAddresses",
+    "workerPools", "AzureMonitor", "requiredDataConnectors", "UserTokenPrepend",
+)  # fmt: skip
+_CAN_BE_EMPTY_KEY = regex.compile("(?>" + "|".join(CAN_BE_EMPTY) + ")", regex.I)
+_CAN_BE_EMPTY_LOWER = {n.lower() for n in CAN_BE_EMPTY}
+RESOURCE_BLANKS = {"microsoft.web/sites/config": ("properties",), "microsoft.insights/workbooks": ("properties", "serializedData")}
+_COLON = r"(?<=:)\s*"
+_BLANKS = [regex.compile(_COLON + p) for p in (r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"null")]
+_NAME_EXEMPT = regex.compile(r"\s*\[|\s*/subscriptions/", regex.I)
+
+
+def _excusing_keys(tpl: object) -> set[str]:
+    """Keys of every object that has a key matching the allow-list (arm-ttk excuses those names)."""
+    keys: set[str] = set()
+    seen: set[int] = set()
+    for f in ps.find(tpl, "(?>" + "|".join(CAN_BE_EMPTY) + ")", key_mode="match"):
+        if id(f.obj) not in seen:
+            seen.add(id(f.obj))
+            keys.update(k.lower() for k in f.obj)
+    return keys
+
+
+def _allowed_ranges(ctx: Context) -> list[tuple[int, int]]:
+    unit = ctx.template
+    assert unit is not None
+    out = []
+    for full_type, sub in RESOURCE_BLANKS.items():
+        for f in ps.find(unit.data, "type", value_mode="eq", value=full_type):
+            node = unit.doc.node(unit.base + f.obj_path + sub)
+            if node is not None:
+                out.append((node.start - unit.text_offset, node.end - unit.text_offset))
+    return out
+
+
+def check(ctx: Context) -> None:
+    body = text(ctx)
+    blanks = [m for rx in _BLANKS for m in rx.finditer(body)]
+    if not blanks:
+        return
+    keys = _excusing_keys(template(ctx))
+    ranges = _allowed_ranges(ctx)
+    for m in blanks:
+        if any(a <= m.start() < b for a, b in ranges):
+            continue
+        name = property_before(body, m.start())
+        if name is None:
+            continue
+        if name.lower() in _CAN_BE_EMPTY_LOWER or name.lower() in keys or _NAME_EXEMPT.match(name):
+            continue
+        ctx.error(None, f"Empty property: {name}: {m.group().strip()}", offset=m.start())
+
+
+RULE = Rule(
+    name="Template-Should-Not-Contain-Blanks",
+    group=TEMPLATE,
+    description="No empty values ({}, [], \"\", null) in a template, except where ARM needs them.",
+    check=check,
+    requires=("TemplateText", "TemplateObject"),
+    marketplace_warning=True,
+)
