@@ -143,3 +143,15 @@ def test_synthetic_passes_arm_ttk_cuid_rules(tmp_path: Path) -> None:
     reason="armgen.offers is not available yet"))])
 def test_offer_passes_arm_ttk_cuid_rules(name: str, opts: dict[str, Any], tmp_path: Path) -> None:
     assert _cuid_findings(_build(name, opts), tmp_path) == []
+
+
+def test_arm_ttk_rules_would_catch_a_broken_uidef(tmp_path: Path) -> None:
+    """Guards the test above against passing vacuously: the same check flags a real defect."""
+    lint_path = _lint_path()
+    t = appliance_template()
+    doc = build_uidef(t)
+    doc["parameters"]["steps"][0]["elements"][0].pop("toolTip")
+    (tmp_path / "mainTemplate.json").write_text(json.dumps(render(t), indent=2))
+    (tmp_path / "createUiDefinition.json").write_text(json.dumps(doc, indent=2))
+    report = lint_path(tmp_path, marketplace=True)
+    assert any(_norm(f.test) == "tooltips should be present" for f in report.findings)
