@@ -1,8 +1,14 @@
 """createUiDefinition derived from a Template: the portal form for the same parameters.
 
 ``build_uidef(t)`` turns the template's parameters and their UI hints (``Parameter.ui``,
-``Template.ui``; read in :mod:`armgen.uidef.hints`) into the document;
-``check_contract(template_json, uidef)`` checks any mainTemplate/createUiDefinition pair.
+``Template.ui``) into the document; ``check_contract(template_json, uidef)`` checks any
+mainTemplate/createUiDefinition pair, ours or not.
+
+Modules: :mod:`~armgen.uidef.hints` reads and checks the hints, :mod:`~armgen.uidef.controls`
+has one function per control kind, :mod:`~armgen.uidef.network` the existing VNet, subnet and
+zone logic (and why it is not a VirtualNetworkCombo), :mod:`~armgen.uidef.regexes` the
+validation patterns derived from parameter constraints, :mod:`~armgen.uidef.contract` the
+output/parameter contract, :mod:`~armgen.uidef.build` the assembly.
 """
 
 from armgen.uidef.build import HANDLER, SCHEMA, VERSION, build_uidef
