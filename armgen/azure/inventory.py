@@ -102,7 +102,9 @@ def validate_document(doc: Any, file: str) -> None:
     errors = list(Draft202012Validator(_schema()).iter_errors(doc))
     if not errors:
         return
-    err = min(errors, key=lambda e: ([str(p) for p in e.absolute_path], e.message))
+    # an invalid property also makes it "unevaluated" for its parent: report the real error first
+    err = min(errors, key=lambda e: (e.validator == "unevaluatedProperties", [str(p) for p in e.absolute_path],
+                                     e.message))
     raise InputError(err.message, file=file, path=json_path(err.absolute_path))
 
 

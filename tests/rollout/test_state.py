@@ -1,0 +1,55 @@
+"""The state file: group-committed atomic writes, flush barriers, refusing foreign files."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from armgen.azure.state import StateFile
+from armgen.errors import InputError
+
+
+def test_group_commit_keeps_every_change(tmp_path: Path) -> None:
+    st = StateFile.open(tmp_path / "s.json", inventory="inv.json")
+
+    def worker(w: int) -> None:
+        for i in range(20):
+            st.update(f"t{w}-{i}", status="running", n=i)
+            st.update(f"t{w}-{i}", status="succeeded")
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(10)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    st.close()
+    doc = json.loads((tmp_path / "s.json").read_text())
+    assert len(doc["targets"]) == 200 and all(r["status"] == "succeeded" for r in doc["targets"].values())
+    assert 1 <= st.writes < 400  # grouped, never one write per change under contention
+    assert not list(tmp_path.glob(".s.json.*"))  # no temp files left behind
+
+
+def test_flush_puts_a_change_on_disk(tmp_path: Path) -> None:
+    st = StateFile.open(tmp_path / "s.json", inventory="inv.json")
+    v = st.update("a", status="submitting", correlationId="c1")
+    st.flush(v)
+    assert json.loads((tmp_path / "s.json").read_text())["targets"]["a"]["status"] == "submitting"
+    st.close()
+    again = StateFile.open(tmp_path / "s.json", inventory="inv.json")
+    assert again.get("a")["correlationId"] == "c1" and again.get("b") == {"status": "pending"}
+
+
+@pytest.mark.parametrize(("text", "path"), [
+    ('{"kind": "something-else", "targets": {}}', None),
+    ('{"kind": "armgen-rollout-state", "targets": {"a": {"status": "dancing"}}}', "$.targets['a'].status"),
+    ("[1, 2", None),
+])
+def test_foreign_or_broken_state_is_refused(tmp_path: Path, text: str, path: str | None) -> None:
+    p = tmp_path / "s.json"
+    p.write_text(text)
+    with pytest.raises(InputError) as exc:
+        StateFile.open(p, inventory="inv.json")
+    assert exc.value.file == str(p) and exc.value.path == path
