@@ -102,7 +102,9 @@ def _compare(mine: Walker, official: Walker, m_schema: Any, m_base: str, o_schem
         return  # Azure leaves this value free-form (e.g. an inline template): nothing to compare
     for node, base in m_leaves:
         if "enum" in node and o_has_enum:
-            extra = [v for v in node["enum"] if v not in o_enums]
+            # Microsoft.Resources/deployments enums are read case-insensitively by ARM itself
+            folded = {str(v).lower() for v in o_enums} if "Microsoft.Resources" in m_base else None
+            extra = [v for v in node["enum"] if v not in o_enums and not (folded and str(v).lower() in folded)]
             if extra:
                 errors.append(f"{where}: enum values {extra} not in Azure's {sorted(map(str, o_enums))}")
         if "items" in node:

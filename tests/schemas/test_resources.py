@@ -125,7 +125,7 @@ ENUMS = [
     (samples.vm, ["properties", "storageProfile", "osDisk"], "caching", "WriteOnly"),
     (samples.vm, ["identity"], "type", "UserAssignedIdentity"),
     (samples.availability_set, ["sku"], "name", "Managed"),
-    (samples.pid_deployment, ["properties"], "mode", "incremental"),
+    (samples.pid_deployment, ["properties"], "mode", "Incremetal"),
 ]
 
 

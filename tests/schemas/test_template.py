@@ -142,3 +142,8 @@ def test_armttk_sample_with_resources_moved_to_pinned_versions(shared: Path) -> 
     for r in nsgs:
         r["apiVersion"] = "2025-07-01"
     assert validate_document(template, "template") == []
+
+
+def test_api_version_may_be_an_expression_in_generic_resources() -> None:
+    res = {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "[variables('storageApi')]", "name": "sa"}
+    assert problems(samples.template(res)) == []

@@ -137,3 +137,15 @@ def test_step_requires_elements() -> None:
     doc = samples.ui_definition()
     del doc["parameters"]["steps"][1]["elements"]
     assert problems(doc) == [("$.parameters.steps[1]", "missing required property 'elements'")]
+
+
+def test_element_without_type_reports_only_that() -> None:
+    doc = samples.ui_definition()
+    del doc["parameters"]["basics"][0]["type"]
+    assert problems(doc) == [("$.parameters.basics[0]", "missing required property 'type'")]
+
+
+def test_schema_url_required_for_marketplace() -> None:
+    doc = samples.ui_definition()
+    del doc["$schema"]
+    assert problems(doc) == [("$", "missing required property '$schema'")]
