@@ -123,7 +123,8 @@ def test_package_zip_source(fake_arm: FakeArm, svc: WhatIfService, tmp_path, cap
     assert "no mainTemplate.json in this package" in capsys.readouterr().err
 
 
-def test_default_source_is_built_in_offer(fake_arm: FakeArm, svc: WhatIfService) -> None:
+def test_default_source_is_built_in_offer(fake_arm: FakeArm, svc: WhatIfService,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("armgen.buildcmd")
     from armgen.buildcmd import build_files
 
@@ -135,3 +136,10 @@ def test_default_source_is_built_in_offer(fake_arm: FakeArm, svc: WhatIfService)
     rc = main(["what-if", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", fake_arm.base_url])
     assert rc == 0
     assert svc.bodies[0]["properties"]["template"] == expected
+    # the gate sees the offer's own resources (names from its namePrefix default) as its own
+    lb = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Network/loadBalancers/zscc-cc-lb"
+    svc.changes = [modify(lb, [{"path": "tags.a", "propertyChangeType": "Create", "after": "1"}]), SUBNET_MODIFY]
+    assert main(["what-if", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", fake_arm.base_url,
+                 "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["gate"]["findings"]
+    assert [(f["resourceId"], f["verdict"]) for f in findings] == [(SUBNET_ID, "blocked")]
