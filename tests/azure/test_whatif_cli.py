@@ -139,6 +139,7 @@ def test_default_source_is_built_in_offer(fake_arm: FakeArm, svc: WhatIfService,
     # the gate sees the offer's own resources (names from its namePrefix default) as its own
     lb = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Network/loadBalancers/zscc-cc-lb"
     svc.changes = [modify(lb, [{"path": "tags.a", "propertyChangeType": "Create", "after": "1"}]), SUBNET_MODIFY]
+    capsys.readouterr()
     assert main(["what-if", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", fake_arm.base_url,
                  "--format", "json"]) == 1
     findings = json.loads(capsys.readouterr().out)["gate"]["findings"]
