@@ -141,3 +141,18 @@ def test_network_plan_from_template_zone_subnets() -> None:
     assert plan.vnet_resource_group == "rg"
     t["resources"] = [r for r in t["resources"] if "loadBalancers" not in r["type"]]
     assert [s.lb_frontend for s in network_plan({"vnetName": "v", "subnetName": "s"}, "rg", t).subnets] == [False]
+
+
+def test_forbidden_read_names_action(fake_arm: FakeArm, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    network(fake_arm)
+    fake_arm.deny("Microsoft.Network/virtualNetworks/read", r"/virtualNetworks/hub-vnet", VNET_ID, method="GET")
+    assert run(fake_arm, params(tmp_path)) == 3
+    err = capsys.readouterr().err
+    assert "ARMGEN_ACCESS_TOKEN lacks permission for Microsoft.Network/virtualNetworks/read: AuthorizationFailed" in err
+
+
+def test_missing_vnet_resource_group_is_a_failed_check(fake_arm: FakeArm, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    fake_arm.add_resource_group(SUBSCRIPTION, RG)
+    assert run(fake_arm, params(tmp_path, vnetResourceGroup="gone-rg")) == 1
+    assert checks(capsys)[("vnet exists", "hub-vnet")]["detail"] == "not found in resource group gone-rg"
