@@ -186,6 +186,40 @@ def outline(text_or_tree: Any) -> list[Decl]:
     return decls
 
 
+def array_items(node: Any) -> list[Any]:
+    """An array node's items, with tree-sitter-bicep 1.1.0's misreadings put right.
+
+    Inside an array the grammar splits some items in two: ``f(a)`` becomes the items ``f`` and
+    ``(a)``, ``x[0]`` becomes ``x`` and ``[0]``. Bicep itself reads one expression (items are
+    separated by new lines), and the pieces touch, with no space between. Touching pieces are
+    joined again by parsing their text on its own, where the grammar reads it right.
+    """
+    items: list[Any] = []
+    group: list[Any] = []
+    for k in _named(node):
+        if group and group[-1].end_byte != k.start_byte:
+            items.append(_rejoin(group))
+            group = []
+        group.append(k)
+    if group:
+        items.append(_rejoin(group))
+    return items
+
+
+def _rejoin(group: list[Any]) -> Any:
+    if len(group) == 1:
+        return group[0]
+    span = b"".join(g.text for g in group).decode("utf-8")
+    decl = _named(parse("var item = " + span).root_node)[0]
+    return _named(decl)[-1]
+
+
+def _glued(n: Any) -> bool:
+    """Whether ``n`` is an array item piece that touches the next one (see :func:`array_items`)."""
+    nxt = n.next_named_sibling
+    return n.parent is not None and n.parent.type == "array" and nxt is not None and n.end_byte == nxt.start_byte
+
+
 def properties(obj: Any) -> dict[str, Any]:
     """An object node's properties by key (value nodes)."""
     out: dict[str, Any] = {}
@@ -195,6 +229,11 @@ def properties(obj: Any) -> dict[str, Any]:
         key, val = _named(prop)[0], _named(prop)[-1]
         out[literal(key) if key.type == "string" else text(key)] = val
     return out
+
+
+def loop_variable(loop: Any) -> str:
+    """The ``i`` of ``for i in ...`` (the item name of ``for (item, i) in ...`` is not supported)."""
+    return text(_named(loop)[0])
 
 
 def loop_count(loop: Any) -> Any:
@@ -232,13 +271,17 @@ def _references(node: Any) -> list[Any]:
             continue
         if parent.type == "for_statement" and _named(parent)[0] == n:
             continue
+        if _glued(n) and n.next_named_sibling.type == "parenthesized_expression":
+            continue  # a function name, not a reference
         out.append(n)
     return out
 
 
 def _call_name(node: Any) -> str:
-    fn = _named(node)[0]
-    name = text(fn)
+    return _strip_ns(text(_named(node)[0]))
+
+
+def _strip_ns(name: str) -> str:
     return name.split(".", 1)[1] if name.startswith(("sys.", "az.")) else name
 
 
@@ -282,31 +325,37 @@ def lint(text_in: str) -> list[str]:
             if refs & secure_params:
                 problems.append(f"outputs-should-not-contain-secrets: output {d.name} uses a secure parameter")
 
+    calls: list[tuple[Any, str, list[Any]]] = []
     for n in _walk(tree.root_node):
         if n.type == "call_expression":
-            name = _call_name(n)
-            args = _named(_named(n)[1])
-            if name == "concat" and any(a.type == "string" for a in args):
-                problems.append(f"prefer-interpolation: {text(n)[:60]}")
-            if name == "format" and args and args[0].type == "string":
-                try:
-                    pattern = literal(args[0])
-                except ValueError:
-                    pattern = ""
-                if not re.search(r"\{\d+[,:]", pattern):
-                    problems.append(f"prefer-interpolation: {text(n)[:60]}")
-            if name in ("resourceId", "reference") and args:
-                rid = args[0] if name == "reference" else n
-                if rid.type == "call_expression" and _call_name(rid) == "resourceId":
-                    owner = _declared_resource(rid, resources, _enclosing_decl(n))
-                    if owner is not None:
-                        problems.append(f"use-resource-symbol-reference: {text(n)[:60]} (use {owner.name})")
-        if n.type == "string":
+            calls.append((n, _call_name(n), _named(_named(n)[1])))
+        elif n.type == "array":
+            for item in array_items(n):
+                if item.type == "call_expression" and item.parent.type != "array":  # rejoined
+                    calls.append((item, _call_name(item), _named(_named(item)[1])))
+        elif n.type == "string":
             parts = _named(n)
             if len(parts) == 1 and parts[0].type == "interpolation":
                 inner = _named(parts[0])[0]
                 if inner.type == "string" or (inner.type == "identifier" and _is_string_decl(by_name.get(text(inner)))):
                     problems.append(f"simplify-interpolation: {text(n)[:60]}")
+    for n, name, args in calls:
+        if name == "concat" and any(a.type == "string" for a in args):
+            problems.append(f"prefer-interpolation: {text(n)[:60]}")
+        if name == "format" and args and args[0].type == "string":
+            try:
+                pattern = literal(args[0])
+            except ValueError:
+                pattern = ""
+            if not re.search(r"\{\d+[,:]", pattern):
+                problems.append(f"prefer-interpolation: {text(n)[:60]}")
+        rid_args: list[Any] | None = args if name == "resourceId" else None
+        if name == "reference" and args and args[0].type == "call_expression" and _call_name(args[0]) == "resourceId":
+            rid_args = _named(_named(args[0])[1])
+        if rid_args:
+            owner = _declared_resource(rid_args, resources, _enclosing_decl(n))
+            if owner is not None:
+                problems.append(f"use-resource-symbol-reference: {text(n)[:60]} (use {owner.name})")
 
     for d in decls:
         if d.kind != "resource":
@@ -340,9 +389,8 @@ def lint(text_in: str) -> list[str]:
     return problems
 
 
-def _declared_resource(call: Any, resources: list[Decl], own: Any) -> Decl | None:
-    """The resource declared in the file that a ``resourceId('type', ..., name)`` call names, if any."""
-    args = _named(_named(call)[1])
+def _declared_resource(args: list[Any], resources: list[Decl], own: Any) -> Decl | None:
+    """The resource declared in the file that ``resourceId('type', ..., name)`` (its args) names."""
     strings = [i for i, a in enumerate(args) if a.type == "string" and "/" in text(a)]
     if not strings:
         return None

@@ -291,8 +291,15 @@ class BicepRenderer:
         if not items:
             return "[]"
         pad = INDENT * (ind + 1)
-        body = "".join(f"{pad}{self.value(x, ind + 1, sc)}\n" for x in items)
+        body = "".join(f"{pad}{self.item(x, ind + 1, sc)}\n" for x in items)
         return "[\n" + body + INDENT * ind + "]"
+
+    def item(self, x: Any, ind: int, sc: _Scope) -> str:
+        """An array item; a ternary goes bare: tree-sitter-bicep reads ``prev`` + ``(c ? a : b)`` as a call."""
+        text = self.value(x, ind, sc)
+        if isinstance(x, E.Call) and x.name.lower() == "if" and text.startswith("(") and text.endswith(")"):
+            return text[1:-1]
+        return text
 
     # --- expressions ---------------------------------------------------------------------------
 

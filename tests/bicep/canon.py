@@ -82,12 +82,32 @@ def _call(name: str, args: list[Any]) -> Any:
     return ("call", name, tuple(args))
 
 
+#: Value kinds of names, for telling a string ``concat`` from an array one; set by the caller
+#: (:func:`known_kinds`) from the template's parameter types.
+KINDS: dict[Any, str] = {}
+_STRING_FUNCS = {"format", "string", "tolower", "toupper", "uniquestring", "guid", "substring", "replace",
+                 "trim", "base64", "padleft", "uri"}
+_CONTEXT_PROPS = {"location", "name", "id", "subscriptionId", "tenantId", "type"}
+
+
+def known_kinds(kinds: dict[Any, str]) -> None:
+    KINDS.clear()
+    KINDS.update(kinds)
+
+
 def _is_stringy(a: Any) -> bool:
-    return (a[0] == "lit" and isinstance(a[1], str)) or a[0] == "str"
+    if (a[0] == "lit" and isinstance(a[1], str)) or a[0] == "str" or KINDS.get(a) == "string":
+        return True
+    if a[0] == "call" and a[1] in _STRING_FUNCS:
+        return True
+    return (
+        a[0] == "prop" and a[2] in _CONTEXT_PROPS and a[1][0] == "call"
+        and a[1][1] in ("resourcegroup", "subscription", "deployment")
+    )
 
 
 def _is_listy(a: Any) -> bool:
-    return a[0] == "arr"
+    return a[0] == "arr" or KINDS.get(a) in ("array", "object")
 
 
 def _format(fmt: str, args: list[Any]) -> list[Any] | None:
@@ -108,26 +128,29 @@ def _format(fmt: str, args: list[Any]) -> list[Any] | None:
 # --- ARM ---------------------------------------------------------------------------------------
 
 
-def arm_value(v: Any) -> Any:
-    """Canonical form of an ARM JSON value (expression strings parsed)."""
+def arm_value(v: Any, var_map: dict[str, str] | None = None) -> Any:
+    """Canonical form of an ARM JSON value (expression strings parsed).
+
+    ``var_map`` maps lower-cased ARM variable names to the Bicep names (where Bicep renamed one).
+    """
     if isinstance(v, str):
         if v.startswith("[[") or not (v.startswith("[") and v.endswith("]")):
             return ("lit", v[1:] if v.startswith("[[") else v)
-        parser = _ArmParser(v[1:-1])
+        parser = _ArmParser(v[1:-1], var_map or {})
         out = parser.expr()
         if parser.pos != len(parser.s):
             raise ValueError(f"trailing text in {v!r}")
         return out
     if isinstance(v, dict):
-        return ("obj", tuple(sorted(((k, arm_value(x)) for k, x in v.items()), key=repr)))
+        return ("obj", tuple(sorted(((k, arm_value(x, var_map)) for k, x in v.items()), key=repr)))
     if isinstance(v, list):
-        return ("arr", tuple(arm_value(x) for x in v))
+        return ("arr", tuple(arm_value(x, var_map) for x in v))
     return ("lit", v)
 
 
 class _ArmParser:
-    def __init__(self, s: str) -> None:
-        self.s, self.pos = s, 0
+    def __init__(self, s: str, var_map: dict[str, str]) -> None:
+        self.s, self.pos, self.var_map = s, 0, var_map
 
     def ws(self) -> None:
         while self.pos < len(self.s) and self.s[self.pos] == " ":
@@ -186,13 +209,12 @@ class _ArmParser:
                 node = RESOURCE
         return node
 
-    @staticmethod
-    def special(name: str, args: list[Any]) -> Any:
+    def special(self, name: str, args: list[Any]) -> Any:
         low = name.lower()
         if low == "parameters":
             return ("param", args[0][1].lower())
         if low == "variables":
-            return ("var", var_key(args[0][1]))
+            return ("var", self.var_map.get(args[0][1].lower(), var_key(args[0][1])))
         if low == "copyindex":
             offset = next((a[1] for a in args if isinstance(a[1], int)), 0)
             return ("call", "add", (("copyindex",), ("lit", offset))) if offset else ("copyindex",)
@@ -262,7 +284,7 @@ class BicepCanon:
                 return RESOURCE
             return ("prop", obj, key[1]) if key[0] == "lit" and isinstance(key[1], str) else ("idx", obj, key)
         if t == "array":
-            return ("arr", tuple(rec(k) for k in kids))
+            return ("arr", tuple(rec(item) for item in bc.array_items(n)))
         if t == "object":
             items = []
             for prop in kids:

@@ -140,9 +140,10 @@ def expressions() -> Template:
                                 E.coalesce(E.null(), a), E.unique_string(a), E.guid(a, "b"),
                                 E.pick_zones("Microsoft.Compute", "virtualMachines", E.resource_group().location, 2),
                                 E.call("json", "null"), E.call("environment").prop("name")),
-        "access": E.create_array(obj.ref.nested.k, obj.ref.prop("list"), obj.ref.prop("odd-key"), items.ref[0],
-                                 items.ref[E.add(n, -3)], E.call("first", items).three,
-                                 E.if_(flag, obj, obj).nested),
+        # First: tree-sitter-bicep reads an item that starts with "(" as the call of the item before.
+        "access": E.create_array(E.if_(flag, obj, obj).nested, obj.ref.nested.k, obj.ref.prop("list"),
+                                 obj.ref.prop("odd-key"), items.ref[0], items.ref[E.add(n, -3)],
+                                 E.call("first", items).three, E.if_(flag, 1, 2)),
         "ctx": E.concat(E.resource_group().location, E.deployment().prop("name"), E.subscription().subscriptionId),
         "floaty": {"ratio": 1.5, "big": 10**12},
     }
