@@ -215,6 +215,20 @@ def build(options: dict[str, Any]) -> Template:
             "toolTip": "Keep on until Zscaler supports MANA hosts."},
     )
 
+    encryption_at_host = t.param(
+        "encryptionAtHost", "bool", default=False,
+        description=("Encrypt the VMs' disks and caches at the host. Needs the subscription feature "
+                     "Microsoft.Compute/EncryptionAtHost registered, hence off by default."),
+        ui={"step": "appliance", "control": "checkbox", "label": "Encryption at host",
+            "toolTip": "Register Microsoft.Compute/EncryptionAtHost in the subscription first."},
+    )
+    allow_extensions = t.param(
+        "allowExtensionOperations", "bool", default=False,
+        description="Allow VM extensions and Run Command on the appliances (the appliance does not use them).",
+        ui={"step": "appliance", "control": "checkbox", "label": "Allow VM extensions",
+            "toolTip": "Off keeps extensions and Run Command off the appliance VMs."},
+    )
+
     cc_url = t.param(
         "ccUrl", "string", min_length=1,
         description="Cloud Connector provisioning URL from the Zscaler portal.",
@@ -388,6 +402,7 @@ def build(options: dict[str, Any]) -> Template:
         nic_ids=[mgmt_nic.id_at(E.copy_index()), svc_nic.id_at(E.copy_index())], nic_delete_option="Delete",
         os_disk_type="Premium_LRS", user_data=bootstrap(), custom_data=bootstrap(),
         zones=vm_zones, availability_set=vm_avset, identity_ids=[uami.id],
+        encryption_at_host=encryption_at_host, allow_extension_operations=allow_extensions,
     ))
 
     # --- NAT gateways (not associated: see the module docstring) ----------------------------------

@@ -69,6 +69,8 @@ def linux_vm(
     availability_set: Any = None,
     identity_ids: Sequence[Any] = (),
     boot_diagnostics: bool = True,
+    encryption_at_host: Any = None,
+    allow_extension_operations: Any = None,
     tags: Any = None,
     copy: Copy | None = None,
     condition: Any = None,
@@ -79,6 +81,9 @@ def linux_vm(
     (wrap with :func:`armgen.expr.base64`). ``availability_set`` is an expression for the
     ``availabilitySet`` object (``{"id": ...}``) or None; ``zones`` an array expression or None.
     ``identity_ids``: user-assigned identity ids (dict keys in ARM, so built with createObject).
+    ``encryption_at_host`` needs the subscription feature ``Microsoft.Compute/EncryptionAtHost``;
+    ``allow_extension_operations=False`` keeps VM extensions (and Run Command) off a closed appliance.
+    None leaves either property unset (Azure's defaults: off, allowed).
     """
     if not nic_ids:
         raise ValueError("linux_vm: at least one NIC")
@@ -89,6 +94,7 @@ def linux_vm(
         "computerName": computer_name if computer_name is not None else name,
         "adminUsername": admin_username,
         "customData": custom_data,
+        "allowExtensionOperations": allow_extension_operations,
         "linuxConfiguration": {
             "disablePasswordAuthentication": True,
             "ssh": {"publicKeys": [{"path": key_path, "keyData": ssh_public_key}]},
@@ -112,6 +118,7 @@ def linux_vm(
         "storageProfile": {"imageReference": image.reference(), "osDisk": os_disk},
         "osProfile": os_profile,
         "networkProfile": {"networkInterfaces": nics},
+        "securityProfile": {"encryptionAtHost": encryption_at_host} if encryption_at_host is not None else None,
         "diagnosticsProfile": {"bootDiagnostics": {"enabled": True}} if boot_diagnostics else None,
         "userData": user_data,
     })

@@ -435,3 +435,14 @@ def test_route_table_default_route_to_lb_never_associated() -> None:
     assert route["properties"]["nextHopType"] == "VirtualAppliance"
     assert route["properties"]["nextHopIpAddress"].endswith(".frontendIPConfigurations[0].properties.privateIPAddress]")
     assert "routeTable" not in json.dumps([r for r in doc["resources"] if r is not rt])
+
+
+def test_hardening_parameters() -> None:
+    """Encryption at host is offered but off (needs a feature registration); extensions are off."""
+    _, doc = build()
+    p = doc["parameters"]
+    assert (p["encryptionAtHost"]["type"], p["encryptionAtHost"]["defaultValue"]) == ("bool", False)
+    assert (p["allowExtensionOperations"]["type"], p["allowExtensionOperations"]["defaultValue"]) == ("bool", False)
+    vm = rendered(doc, compute.VM)[0]["properties"]
+    assert vm["securityProfile"] == {"encryptionAtHost": "[parameters('encryptionAtHost')]"}
+    assert vm["osProfile"]["allowExtensionOperations"] == "[parameters('allowExtensionOperations')]"

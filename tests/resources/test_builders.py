@@ -301,3 +301,11 @@ def test_all_builders_validate_against_official_schemas(shared: Any) -> None:
     doc = render(all_builders())
     problems = official.validate_template(doc, "mainTemplate.json", ss)
     assert [str(p) for p in problems] == []
+
+
+def test_vm_security_profile_and_extensions_only_when_asked() -> None:
+    plain = one(vm())["properties"]
+    assert "securityProfile" not in plain and "allowExtensionOperations" not in plain["osProfile"]
+    hardened = one(vm(encryption_at_host=True, allow_extension_operations=False))["properties"]
+    assert hardened["securityProfile"] == {"encryptionAtHost": True}
+    assert hardened["osProfile"]["allowExtensionOperations"] is False
