@@ -399,10 +399,15 @@ def _declared_resource(args: list[Any], resources: list[Decl], own: Any) -> Decl
     except ValueError:
         return None
     last = text(args[-1])
+    own_name = text(_named(own)[0]) if own.type == "resource_declaration" else None
     for d in resources:
         if d.node == own or not isinstance(d.type, str) or d.type.split("@")[0].lower() != rtype:
             continue
-        name = properties(d.value).get("name")
+        props = properties(d.value)
+        parent = props.get("parent")
+        if d.existing and parent is not None and text(parent) == own_name:
+            continue  # an existing child of the resource being declared: its symbol would be a cycle
+        name = props.get("name")
         if name is not None and text(name) == last:
             return d
     return None

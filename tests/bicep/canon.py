@@ -22,6 +22,7 @@ _BICEP_OPS = {
     "&&": "and", "||": "or",
 }
 RESOURCE = ("resource",)
+_ID_FUNCS = {"resourceid", "reference", "extensionresourceid", "subscriptionresourceid", "tenantresourceid"}
 
 
 def var_key(name: str) -> str:
@@ -77,7 +78,7 @@ def _call(name: str, args: list[Any]) -> Any:
     if name == "createobject":
         pairs = [(k[1] if k[0] == "lit" else k, v) for k, v in zip(args[::2], args[1::2], strict=True)]
         return ("obj", tuple(sorted(pairs, key=repr)))
-    if name in ("resourceid", "reference") or any(a == RESOURCE for a in args):
+    if name in _ID_FUNCS or any(a == RESOURCE for a in args):
         return RESOURCE
     return ("call", name, tuple(args))
 
