@@ -28,6 +28,10 @@ COMMON_DEFAULTS: dict[str, Any] = {
 }
 
 
+#: Keys of an options file that select things rather than configure the offer.
+_SELECTORS = ("offer", "$schema")
+
+
 @dataclasses.dataclass(frozen=True)
 class Offer:
     """A buildable offer. ``defaults`` are the options schema's defaults for this offer."""
@@ -38,9 +42,9 @@ class Offer:
     builder: Callable[[dict[str, Any]], Template]
 
     def resolve(self, options: dict[str, Any] | None) -> dict[str, Any]:
-        """``options`` over the defaults; ``offer`` (the selector) is not an option of the offer."""
+        """``options`` over the defaults; ``offer`` and an options file's ``$schema`` are not options of the offer."""
         merged = {k: (list(v) if isinstance(v, list) else v) for k, v in self.defaults.items()}
-        merged.update({k: v for k, v in (options or {}).items() if k != "offer"})
+        merged.update({k: v for k, v in (options or {}).items() if k not in _SELECTORS})
         unknown = sorted(set(merged) - set(self.defaults))
         if unknown:
             raise InputError(f"offer {self.name} does not take option(s) {', '.join(unknown)}",

@@ -94,8 +94,8 @@ def _check_options(o: dict[str, Any]) -> None:
     if not isinstance(zones, list) or any(z not in ZONE_VALUES for z in zones) or len(set(zones)) != len(zones):
         raise InputError(f"zones must be distinct values of {list(ZONE_VALUES)}, got {zones!r}", path="$.zones")
     n = o["appliancesPerZone"]
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 16:
-        raise InputError(f"appliancesPerZone must be an integer 1-16, got {n!r}", path="$.appliancesPerZone")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10:
+        raise InputError(f"appliancesPerZone must be an integer 1-10, got {n!r}", path="$.appliancesPerZone")
     if not isinstance(o["natGateway"], bool):
         raise InputError("natGateway must be true or false", path="$.natGateway")
     if not isinstance(o["namePrefix"], str) or not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]{0,11}", o["namePrefix"]):

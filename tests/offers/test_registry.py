@@ -27,8 +27,8 @@ def test_defaults_fill_in_and_offer_key_is_ignored() -> None:
     cc = get_offer("cloud-connector")
     assert cc.defaults == {"variant": "ha", "zones": ["1", "2"], "appliancesPerZone": 2, "natGateway": True,
                            "namePrefix": "zscc"}
-    resolved = cc.resolve({"offer": "cloud-connector", "zones": ["3"]})
-    assert resolved["zones"] == ["3"] and resolved["variant"] == "ha" and "offer" not in resolved
+    resolved = cc.resolve({"offer": "cloud-connector", "$schema": "options.schema.json", "zones": ["3"]})
+    assert resolved["zones"] == ["3"] and resolved["variant"] == "ha" and "offer" not in resolved and "$schema" not in resolved
     resolved["zones"].append("1")  # the defaults are not shared mutable state
     assert cc.defaults["zones"] == ["1", "2"]
 
@@ -39,6 +39,7 @@ def test_defaults_fill_in_and_offer_key_is_ignored() -> None:
     ({"zones": ["4"]}, "$.zones"),
     ({"zones": ["1", "1"]}, "$.zones"),
     ({"appliancesPerZone": 0}, "$.appliancesPerZone"),
+    ({"appliancesPerZone": 11}, "$.appliancesPerZone"),
     ({"appliancesPerZone": True}, "$.appliancesPerZone"),
     ({"natGateway": "yes"}, "$.natGateway"),
     ({"namePrefix": "this-prefix-is-too-long"}, "$.namePrefix"),
