@@ -448,7 +448,7 @@ def build(options: dict[str, Any]) -> Template:
                        "--nat-gateway {3}", vnet_rg, vnet_name, p, nat.id_at(k))
              for k, p in enumerate(subnet_params)],
             description=("Run these to associate each zone slot's NAT gateway with its subnet; the template "
-                         "does not modify existing subnets (it replaces any NAT gateway the subnet has)."),
+                         "does not modify existing subnets. A command replaces any NAT gateway the subnet already has."),
         )
     t.output("routeTableId", "string", rt.id, description="The workload route table (0.0.0.0/0 to the appliances).")
     t.output(
