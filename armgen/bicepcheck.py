@@ -335,6 +335,9 @@ def lint(text_in: str) -> list[str]:
                     calls.append((item, _call_name(item), _named(_named(item)[1])))
         elif n.type == "string":
             parts = _named(n)
+            nested = [p for p in parts if p.type == "interpolation" and _named(p)[0].type == "string"]
+            if nested and len(parts) > 1:
+                problems.append(f"simplify-interpolation: a string interpolated into a string: {text(n)[:60]}")
             if len(parts) == 1 and parts[0].type == "interpolation":
                 inner = _named(parts[0])[0]
                 if inner.type == "string" or (inner.type == "identifier" and _is_string_decl(by_name.get(text(inner)))):

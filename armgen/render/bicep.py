@@ -456,7 +456,7 @@ class BicepRenderer:
     ) -> tuple[str, int]:
         """``'${a}-${b}'`` from literal text and expressions; a lone string expression stays bare."""
         merged: list[Any] = []
-        for p in pieces:
+        for p in self.flatten(pieces):
             if isinstance(p, str) and merged and isinstance(merged[-1], str):
                 merged[-1] += p
             elif not (isinstance(p, str) and p == ""):
@@ -471,6 +471,24 @@ class BicepRenderer:
         for p in merged:
             out.append(escape_string(p) if isinstance(p, str) else "${" + self.expr(p, ind, sc)[0] + "}")
         return "'" + "".join(out) + "'", PRIMARY
+
+    def flatten(self, pieces: Iterable[Any]) -> Iterable[Any]:
+        """Pieces with nested string concat/format and literals spliced in (no ``'${'${a}'}'``)."""
+        for p in pieces:
+            if isinstance(p, E.Lit) and isinstance(p.value, str):
+                yield p.value
+            elif isinstance(p, E.Lit) and isinstance(p.value, int) and not isinstance(p.value, bool):
+                yield str(p.value)
+            elif isinstance(p, E.Call) and p.name.lower() == "concat" and p.args and self.is_string_concat(p.args):
+                yield from self.flatten(self.concat_pieces(p.args))
+            elif (
+                isinstance(p, E.Call) and p.name.lower() == "format" and p.args
+                and isinstance(p.args[0], E.Lit) and isinstance(p.args[0].value, str)
+                and (sub := _format_pieces(p.args[0].value, p.args[1:])) is not None
+            ):
+                yield from self.flatten(sub)
+            else:
+                yield p
 
     def is_string_concat(self, args: Iterable[Expr]) -> bool:
         kinds = [self.kind(a) for a in args]

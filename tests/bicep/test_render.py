@@ -47,6 +47,8 @@ def render_expr(build: Any, loop: bool = False) -> str:
         (lambda r: E.format_("{0}", r["s"]), "s"),
         (lambda r: E.format_("{0}", r["n"]), "'${n}'"),
         (lambda r: E.format_("{0:D2}", r["n"]), "format('{0:D2}', n)"),
+        (lambda r: E.format_("{0}-x", E.format_("{0}-{1}", r["s"], E.concat("a", r["n"]))), "'${s}-a${n}-x'"),
+        (lambda r: E.concat(E.format_("{0}", "lit"), 7, r["s"]), "'lit7${s}'"),
         (lambda r: E.if_(r["b"], "a", E.null()), "(b ? 'a' : null)"),
         (lambda r: E.equals(r["s"], "x"), "s == 'x'"),
         (lambda r: E.not_(E.equals(r["s"], "x")), "!(s == 'x')"),

@@ -83,3 +83,14 @@ def test_without_tree_sitter_the_check_says_not_checked(monkeypatch: pytest.Monk
     monkeypatch.setattr(bicepcheck, "_parser", missing)
     assert bicepcheck.parse_errors("param x string\n") is None
     assert not bicepcheck.available()
+
+
+def test_bicepparam_files_parse(template: Template) -> None:
+    """A .bicepparam with a value for every non-secure parameter parses and reads back the same."""
+    samples = {"string": "x'y${z}\\", "int": 7, "bool": False, "object": {"a-b": [1, {"c": None}]},
+               "array": ["1", 2]}
+    values = {n: samples[p.type.lower()] for n, p in template.parameters.items() if not p.secure}
+    text = bicep.render_params(template, values)
+    assert bicepcheck.parse_errors(text, "bicepparam") == []
+    decls = {d.name: d for d in bicepcheck.outline(bicepcheck.parse(text, "bicepparam"))}
+    assert {n: bicepcheck.literal(d.value) for n, d in decls.items()} == values
