@@ -654,6 +654,8 @@ class BicepRenderer:
         """Only the ordering a symbolic reference does not already imply (no-unnecessary-dependson)."""
         out: list[str] = []
         for d in r.depends_on:
+            while d.existing and d.parent is not None:
+                d = d.parent  # an existing child stands for its deployed parent, as in the ARM JSON
             if d is r or d.existing or any(x is d for x in sc.refs):
                 continue
             if d not in self.t.resources:
