@@ -23,6 +23,7 @@ OFFER_VARIANTS: list[dict[str, Any]] = [
     {"zones": []},
     {"variant": "standalone", "zones": []},
     {"zones": ["1", "2", "3"], "appliancesPerZone": 1},
+    {"natGateway": False},
 ]
 
 
