@@ -230,7 +230,7 @@ def _lint_checks(root: Path) -> list[Check]:
     for f in report.findings:
         where = f.path or (f"line {f.line}" if getattr(f, "line", None) else "")
         severity = str(getattr(f.severity, "value", f.severity)).lower()
-        out.append(Check("lint", severity, _rel(f.file, root), where or "", f.message, str(f.id or f.test)))
+        out.append(Check("lint", severity, _rel(f.file, root), where or "", f.message, str(f.test or f.id)))
     return out
 
 

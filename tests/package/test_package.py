@@ -223,3 +223,18 @@ def read_folder_files(src: Path) -> dict[str, bytes]:
     from armgen.package import read_folder
 
     return read_folder(src)
+
+
+def test_gate_blocks_a_real_lint_error(tmp_path: Path, real_lint: None) -> None:
+    """arm-ttk's Min-And-Max-Value-Are-Numbers: an int parameter with a minValue needs a maxValue."""
+
+    def half_bounded(doc: dict[str, Any]) -> None:
+        doc["parameters"]["count"] = {"type": "int", "defaultValue": 2, "minValue": 1,
+                                      "metadata": {"description": "How many."}}
+        doc["outputs"]["count"] = {"type": "int", "value": "[parameters('count')]"}
+
+    with pytest.raises(GateError) as exc:
+        build_package(broken(half_bounded), "demo", "1.0.0", out_dir=tmp_path)
+    lint_errors = [c for c in exc.value.report.errors if c.source == "lint"]
+    assert [(c.rule, c.path) for c in lint_errors] == [("Min-And-Max-Value-Are-Numbers", "$.parameters.count")]
+    assert not any(tmp_path.iterdir())
