@@ -151,15 +151,15 @@ def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None =
     model = offer.build(opts)
     template = arm_json.render(model)
     uidef = build_uidef(model)
-    result = BuildResult(offer=offer_name, options=dict(options or {}), template=template)
+    result = BuildResult(offer=offer_name, options=offer.resolve(opts), template=template)
     result.files["mainTemplate.json"] = jsonio.dumps(template)
     result.files["createUiDefinition.json"] = jsonio.dumps(uidef)
     result.files["main.bicep"] = bicep.render(model)
     if values is not None:
         params = parameters_document(template, values, values_source)
         result.files["parameters.json"] = jsonio.dumps(params)
-        plain = {k: v["value"] for k, v in params["parameters"].items() if "value" in v}
-        result.files["parameters.bicepparam"] = bicep.render_params(model, plain, template_file="main.bicep")
+        result.files["parameters.bicepparam"] = bicep.render_params(
+            model, params, template_file="main.bicep", file=values_source)
 
     problems = validate_document(template, "template", file="mainTemplate.json")
     problems += validate_document(uidef, "createUiDefinition", file="createUiDefinition.json")
@@ -170,21 +170,21 @@ def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None =
         p = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise InputError(p.message + more, file=p.file, path=p.path)
-    result.bicep_checked = _check_bicep(result.files["main.bicep"])
+    result.bicep_checked = _check_bicep(result.files["main.bicep"], "main.bicep")
+    if "parameters.bicepparam" in result.files:
+        _check_bicep(result.files["parameters.bicepparam"], "parameters.bicepparam", kind="bicepparam")
     return result
 
 
-def _check_bicep(text: str) -> bool | None:
-    """Parse the Bicep with tree-sitter when it is installed; None when it is not."""
-    try:
-        from armgen.bicepcheck import parse_errors
-    except ImportError:
-        return None
-    errors = parse_errors(text)
+def _check_bicep(text: str, name: str, kind: str = "bicep") -> bool | None:
+    """Parse generated Bicep with tree-sitter when it is installed; None when it is not."""
+    from armgen.bicepcheck import parse_errors
+
+    errors = parse_errors(text, kind)
     if errors is None:
         return None
     if errors:
-        raise InputError(f"generated Bicep does not parse: {errors[0]}", file="main.bicep")
+        raise InputError(f"generated Bicep does not parse: {errors[0]}", file=name)
     return True
 
 
@@ -291,13 +291,17 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
 
 def _summary(result: BuildResult, out: Path, elapsed: float) -> None:
     t = result.template
-    types: dict[str, int] = {}
+    types: dict[str, str] = {}
     for r in t["resources"]:
-        types[r["type"].split("/")[-1]] = types.get(r["type"].split("/")[-1], 0) + 1
-    opts = {k: v for k, v in result.options.items() if k != "offer"}
+        count = r.get("copy", {}).get("count", 1)
+        short = r["type"].split("/")[-1]
+        # a copy count given as an expression is only known at deploy time
+        prev = types.get(short, "0")
+        types[short] = str(int(prev) + count) if isinstance(count, int) and prev.isdigit() else "n"
+    opts = " ".join(f"{k}={(','.join(v) or 'none') if isinstance(v, list) else v}" for k, v in sorted(result.options.items()))
     lines = [
-        f"armgen build: {result.offer} {' '.join(f'{k}={v}' for k, v in sorted(opts.items()))}".rstrip(),
-        f"  parameters {len(t['parameters'])}, resources {len(t['resources'])} "
+        f"armgen build: {result.offer} ({opts})",
+        f"  parameters {len(t['parameters'])}, resource declarations {len(t['resources'])} "
         f"({', '.join(f'{n} {k}' for k, n in sorted(types.items()))}), outputs {len(t['outputs'])}",
         "  validated: mainTemplate.json, createUiDefinition.json against schemas/; main.bicep "
         + ("parsed by tree-sitter-bicep" if result.bicep_checked else "not syntax-checked (tree-sitter-bicep absent)"),
