@@ -414,7 +414,7 @@ def plan_target(inv: Inventory, t: Target, base: RolloutTarget, out_dir: Path,
     params = t.parameters_file()["parameters"]
     values = {k: v["value"] for k, v in params.items() if "value" in v}
     try:
-        report = run_preflight(az, t.resource_group, values, location=t.location)
+        report = run_preflight(az, t.resource_group, values, location=t.location, template=inv.template)
         tp.preflight = report.to_json()
         for c in report.checks:
             if c.status == "fail":

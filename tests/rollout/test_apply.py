@@ -54,11 +54,13 @@ def test_fifty_targets_with_faults_and_a_failure_stop_the_wave(fleet: Fleet, wri
     # the server never heard of wave 4
     for n in wave4:
         assert fleet.arm.requests_matching("*", f"/resourcegroups/rg-{n}/") == []
-    # no target started after the failure was seen (a PUT already on its way may land just after)
+    # no target started after the failure was seen (a first PUT already on its way may land just
+    # after; retries of a started target's PUT, e.g. after a 429, may come later)
     failed_at = next(t for t, line in lines.stamped if f"{bad}: failed" in line)
     for n in wave3:
-        for r in fleet.arm.requests_matching("PUT", f"/resourcegroups/rg-{n}{DEP}"):
-            assert r.time <= failed_at + 0.05, f"{n} was PUT after the wave failed"
+        attempts = fleet.arm.requests_matching("PUT", f"/resourcegroups/rg-{n}{DEP}")
+        if attempts:
+            assert attempts[0].time <= failed_at + 0.1, f"{n} was first PUT after the wave failed"
     # at most one accepted PUT per deployment, and both subscriptions were used
     puts = fleet.accepted_puts()
     assert puts and max(puts.values()) == 1
