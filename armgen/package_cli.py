@@ -43,7 +43,12 @@ def package(source: str | None, version: str, out_dir: str, option_file: str | N
             options = jsonio.load_json(option_file)
             if not isinstance(options, dict):
                 raise InputError("an options file holds a JSON object", file=option_file, path="$")
-        offer, files = offer_files(source, options)
+        try:
+            offer, files = offer_files(source, options)
+        except InputError as exc:
+            if option_file and exc.file == "<options>":  # name the file the user has to fix
+                raise InputError(exc.message, file=option_file, path=exc.path) from None
+            raise
     try:
         result = build_package(files, offer, version, out_dir=out_dir, managed_app=managed_app, official_dir=official_dir)
     except GateError as exc:

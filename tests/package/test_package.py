@@ -238,3 +238,19 @@ def test_gate_blocks_a_real_lint_error(tmp_path: Path, real_lint: None) -> None:
     lint_errors = [c for c in exc.value.report.errors if c.source == "lint"]
     assert [(c.rule, c.path) for c in lint_errors] == [("Min-And-Max-Value-Are-Numbers", "$.parameters.count")]
     assert not any(tmp_path.iterdir())
+
+
+def test_cli_package_built_in_offer_with_option_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _default_offer_files()  # skips while the offer cannot build
+    good = tmp_path / "opts.json"
+    good.write_text('{"variant": "standalone"}')
+    assert main(["package", "--version", "1.0.0", "--out", str(tmp_path / "d"), "--option-file", str(good)]) == 0
+    [zpath] = list((tmp_path / "d").glob("*-1.0.0.zip"))
+    assert "main.bicep" not in read_zip(zpath.read_bytes(), "z")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"varient": "standalone"}')
+    capsys.readouterr()
+    assert main(["package", "--version", "1.0.0", "--out", str(tmp_path / "e"), "--option-file", str(bad)]) == 2
+    assert capsys.readouterr().err.startswith(f"armgen: {bad}: $.varient: ")
+    assert main(["package", "no-such-offer", "--version", "1.0.0", "--out", str(tmp_path / "e")]) == 2
+    assert not (tmp_path / "e").exists()
