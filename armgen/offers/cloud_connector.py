@@ -17,8 +17,9 @@ What it deploys (faithful to Zscaler's reference architecture and its Terraform 
   with its plan; bootstrap INI in user data (and custom data, Zscaler's fallback) with the
   provisioning URL, Key Vault URL, probe port and the existing user-assigned identity's client id.
   No secret ever enters the template: credentials stay in Key Vault.
-* HA variant: internal Standard load balancer (frontend in slot 1's subnet, zone-redundant
-  over the build zones or zonal with one zone, non-zonal where the region has none), HA-ports
+* HA variant: internal Standard load balancer (frontend in slot 1's subnet, zonal with one build
+  zone, else zone-redundant over zones 1-3 as Zscaler's module sets it, non-zonal where the region
+  has none), HA-ports
   rule with floating IP, HTTP probe ``/?cchealth`` on ``httpProbePort``, selectable load
   distribution. Standalone variant: no load balancer.
 * A workload route table ``0.0.0.0/0 -> VirtualAppliance`` (the LB frontend in HA, the first
@@ -65,6 +66,8 @@ DEFAULT_VM_SIZE = "Standard_D2s_v3"  # the seed's size; Zscaler's Terraform now 
 ADMIN_USERNAME = "zsroot"
 HTTP_PROBE_PORT = 50000
 PROBE_PATH = "/?cchealth"
+#: A zone-redundant load balancer frontend lists every zone (Zscaler sets exactly this).
+LB_ZONE_REDUNDANT = ("1", "2", "3")
 SUPPORT_SERVER = "199.168.148.101"  # Zscaler remote support (remotesupport.<cloud>), TCP 12002
 ZONE_VALUES = ("1", "2", "3")
 
@@ -352,7 +355,10 @@ def build(options: dict[str, Any]) -> Template:
             symbol="lb", name=E.format_("{0}-cc-lb", prefix), location=location,
             tags=tags_for(tags, network.LB),
             subnet_id=subnets[0].id,
-            frontend_zones=E.if_(use_zones, zones_var, E.null()) if zones else None,
+            # Zscaler's rule ("follow Azure Network API"): zonal with one build zone, otherwise
+            # zone-redundant over all three zones, never a subset.
+            frontend_zones=(E.if_(use_zones, E.create_array(*(zones if len(zones) == 1 else LB_ZONE_REDUNDANT)),
+                                  E.null()) if zones else None),
             frontend_name="cc-lb-ip", backend_pool_name="cc-lb-backend", probe_name="cc-lb-probe",
             rule_name="cc-lb-rule",
             probe_protocol="Http", probe_port=probe_port, probe_path=PROBE_PATH,

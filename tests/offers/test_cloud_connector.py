@@ -180,7 +180,7 @@ def test_no_build_zones_always_uses_the_availability_set() -> None:
     assert "zones" not in rendered(doc, network.LB)[0]["properties"]["frontendIPConfigurations"][0]
 
 
-@pytest.mark.parametrize(("zones", "expected"), [(["1"], ["1"]), (["1", "2"], ["1", "2"]), (["1", "2", "3"], ["1", "2", "3"])])
+@pytest.mark.parametrize(("zones", "expected"), [(["1"], ["1"]), (["1", "2"], ["1", "2", "3"]), (["3", "1"], ["1", "2", "3"]), (["2"], ["2"])])
 def test_lb_frontend_zones(zones: list[str], expected: list[str]) -> None:
     t, _ = build(zones=zones)
     fe = res(t, "lb").properties["frontendIPConfigurations"][0]
