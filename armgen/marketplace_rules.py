@@ -275,11 +275,20 @@ def artifacts_location(pkg: PackageView) -> Iterator[RuleFinding]:
                                   f"{key} must not have a default in a nested template: pass it from {MAIN_TEMPLATE}")
 
 
-def _empty_deployment(res: dict[str, Any]) -> bool:
-    """A deployment deploying nothing: the shape of a customer-usage-attribution deployment."""
-    props = res.get("properties")
-    tpl = props.get("template") if isinstance(props, dict) else None
-    return isinstance(tpl, dict) and tpl.get("resources") in ([], {})
+def _with_values(name: str, template: dict[str, Any]) -> str:
+    """A name plus the literal values of the variables and parameter defaults it uses, so a
+    tracking ID kept in a variable or parameter (``[variables('pid')]``) is recognised as one."""
+    if not _is_expression(name):
+        return name
+    found = [name]
+    for section, kind in (("variables", "variable"), ("parameters", "parameter")):
+        values = template.get(section) if isinstance(template.get(section), dict) else {}
+        for used in re.findall(kind + r"s\(\s*'([^']+)'\s*\)", name, re.IGNORECASE):
+            value = values.get(used)
+            if kind == "parameter" and isinstance(value, dict):
+                value = value.get("defaultValue")
+            found.append(json.dumps(value))
+    return " ".join(found)
 
 
 @rule("MP-pid")
@@ -293,7 +302,7 @@ def tracking_deployment(pkg: PackageView) -> Iterator[RuleFinding]:
         if str(res.get("type", "")).lower() != DEPLOYMENTS:
             continue
         name = res.get("name")
-        if isinstance(name, str) and ("pid-" in name.lower() or (_is_expression(name) and _empty_deployment(res))):
+        if isinstance(name, str) and "pid-" in _with_values(name, main).lower():
             pids.append((path, name))
         else:
             nested.append(path)

@@ -164,13 +164,23 @@ def test_nested_deployment_with_pid_passes() -> None:
     assert ids(with_main(_nested_deployment), "MP-pid") == []
 
 
+def test_an_empty_deployment_with_another_name_is_not_a_tracking_id() -> None:
+    def other(doc: dict[str, Any]) -> None:
+        doc["resources"][0]["name"] = "[concat(parameters('namePrefix'), '-vendordeployment')]"
+
+    [f] = ids(with_main(other), "MP-pid")
+    assert "PAC-AzureAppCannotAddTrackingId" in f.message and f.path == "$.resources[0]"
+
+
 def test_no_deployments_no_pid_needed() -> None:
     assert ids(with_main(lambda d: d["resources"].pop(0)), "MP-pid") == []
 
 
-@pytest.mark.parametrize("name", ["[variables('pid')]", "pid-not-a-guid"])
+@pytest.mark.parametrize("name", ["[variables('pid')]", "[concat('pid-', variables('guid'))]", "pid-not-a-guid"])
 def test_pid_name_must_be_a_literal_guid(name: str) -> None:
     def bad(doc: dict[str, Any]) -> None:
+        doc["variables"]["pid"] = sample.PID  # Partner Center wants the literal, not a variable
+        doc["variables"]["guid"] = sample.PID[4:]
         doc["resources"][0]["name"] = name
 
     [f] = ids(with_main(bad), "MP-pid")
@@ -224,3 +234,13 @@ def test_tolerant_json_reading() -> None:
     assert mp.loads_tolerant(text) == {"a": "x // not a comment", "b": [1, 2]}
     assert mp.loads_tolerant(b"{nope") is None
     assert json.loads(sample.dump({"k": 1})) == {"k": 1}
+
+
+def test_tracking_id_in_a_parameter_default_is_recognised_and_rejected() -> None:
+    def via_parameter(doc: dict[str, Any]) -> None:
+        doc["parameters"]["tags"] = {"type": "object", "defaultValue": {"tracking": sample.PID}}
+        doc["resources"][0]["name"] = "[parameters('tags').tracking]"
+        _nested_deployment(doc)
+
+    [f] = ids(with_main(via_parameter), "MP-pid")
+    assert f.path == "$.resources[0].name" and "literal" in f.message
