@@ -305,6 +305,12 @@ class Engine:
 
     # ---- running ----------------------------------------------------------------------------
     def run(self, path: FsPath) -> LintReport:
+        try:
+            return self._run(path)
+        finally:
+            ps.clear_index_cache()
+
+    def _run(self, path: FsPath) -> LintReport:
         tested, main, cuid, prefix = self.load(path)
         self.report.files = [self.display(prefix, sf) for sf in tested]
         main_unit = None
@@ -368,6 +374,8 @@ class Engine:
                 sf.units = build_units(sf, is_main)
             units = sf.units if rule.inner_templates else sf.units[:1]
             for unit in units:
+                ps.prime(unit.original)
+                ps.prime(unit.data)
                 ctx = self._ctx(rule, shown, sf.doc)
                 ctx.template = unit
                 ctx.main_parameters = main_params

@@ -37,7 +37,7 @@ _PARAMETER_TOKEN = regex.compile(
     X | regex.M,
 )
 
-LIST_FUNCTION = regex.compile(r"(?>\[|\(|,)\s*list\w+\s*\(", X)
+LIST_FUNCTION = regex.compile(r"(?>\[|\(|,)\s*list\w*\s*\(", X)
 API_VERSION = regex.compile(r"(?<Year>\d{4})-(?<Month>\d{2})-(?<Day>\d{2})(?:-(?<Preview>\w+))?", X)
 
 
@@ -130,3 +130,29 @@ def expand(
                 return None, f"Index {i} not found"
             target = target[i]
     return target, None
+
+
+_ANY_PARAMETER = regex.compile(r"parameters\s*\(\s*'(?<Name>[^']*)'\s*\)", X)
+_ANY_VARIABLE = regex.compile(r"variables\s?\(\s*'(?<Name>[^']*)'\s*\)", X)
+_SIMPLE_NAME = regex.compile(r"[\w-]+")
+
+
+@functools.lru_cache(maxsize=16)
+def _reference_index(text: str, kind: str) -> dict[str, list[tuple[int, int]]]:
+    rx = _ANY_PARAMETER if kind == "parameters" else _ANY_VARIABLE
+    out: dict[str, list[tuple[int, int]]] = {}
+    for m in rx.finditer(text):
+        out.setdefault(m.group("Name").lower(), []).append((m.start(), m.end()))
+    return out
+
+
+def references(text: str, kind: str, name: str) -> list[tuple[int, int]]:
+    """(start, end) of every ``parameters('name')`` / ``variables('name')`` in ``text``.
+
+    Equivalent to arm-ttk's per-name regex; names made of word characters and dashes are looked up
+    in one index per text instead of scanning the text once per name.
+    """
+    if _SIMPLE_NAME.fullmatch(name):
+        return _reference_index(text, kind).get(name.lower(), [])
+    rx = parameter(name) if kind == "parameters" else variable(name)
+    return [(m.start(), m.end()) for m in rx.finditer(text)]

@@ -120,6 +120,8 @@ def _wildcard(pattern: str) -> regex.Pattern[str]:
 
 def like(v: Any, pattern: str) -> bool:
     """``$v -like $pattern`` (case-insensitive wildcard; for arrays: any element matches)."""
+    if pattern == "*":
+        return not isinstance(v, list) or bool(v)
     if isinstance(v, list):
         return any(like(x, pattern) for x in v)
     try:
@@ -200,6 +202,86 @@ def _key_matches(name: str, key: str, mode: str) -> bool:
     return name.lower() == key.lower()
 
 
+class _Index:
+    """Every property reachable the way ``Find-JsonContent`` walks, grouped by lower-case name.
+
+    Rules call ``find`` hundreds of times per template; one walk per root object serves them all.
+    """
+
+    def __init__(self, root: Any):
+        # lower-case key -> [(sequence, obj, key, path, parents)]
+        self.by_key: dict[str, list[tuple[int, dict[str, Any], str, Path, list[dict[str, Any]]]]] = {}
+        self.dicts: list[tuple[Any, Path]] = []
+        self.key_matches: dict[tuple[str, str], list[str]] = {}
+        self.depth: dict[int, int] = {}  # id(dict) -> its path length
+        seq = 0
+        stack: list[tuple[Any, Path, list[dict[str, Any]]]] = [(root, (), [])]
+        by_key = self.by_key
+        while stack:
+            node, path, parents = stack.pop()
+            if type(node) is list:
+                self.dicts.append((node, path))
+                for i in range(len(node) - 1, -1, -1):
+                    item = node[i]
+                    t = type(item)
+                    if (t is dict) or (t is list and item):
+                        stack.append((item, (*path, i), parents))
+                continue
+            if type(node) is not dict:
+                continue
+            self.dicts.append((node, path))
+            self.depth[id(node)] = len(path)
+            for name in node:
+                seq += 1
+                by_key.setdefault(name.lower(), []).append((seq, node, name, (*path, name), parents))
+            if any(p is node for p in parents):
+                continue
+            child_parents = [node, *parents]
+            for name in reversed(list(node)):
+                v = node[name]
+                t = type(v)
+                if not ((t is dict) or (t is list and v)):
+                    continue
+                if name[:6].lower() == "parent":
+                    continue
+                stack.append((v, (*path, name), child_parents))
+
+
+_INDEXES: dict[int, tuple[Any, _Index]] = {}
+# every object inside an indexed root -> (its index, the object, its path): sub-root finds reuse it
+_OWNERS: dict[int, tuple[_Index, Any, Path]] = {}
+
+
+def clear_index_cache() -> None:
+    """Forget walked objects (the engine calls this after each lint run)."""
+    _INDEXES.clear()
+    _OWNERS.clear()
+
+
+def _index(root: Any) -> tuple[_Index, Path | None]:
+    """The index serving ``root`` and, when it is a view into a bigger index, root's path there."""
+    hit = _INDEXES.get(id(root))
+    if hit is not None and hit[0] is root:
+        return hit[1], None
+    owner = _OWNERS.get(id(root))
+    if owner is not None and owner[1] is root:
+        return owner[0], owner[2]
+    idx = _Index(root)
+    if len(_INDEXES) > 4096:
+        clear_index_cache()
+    _INDEXES[id(root)] = (root, idx)
+    for node, path in idx.dicts:
+        if id(node) not in _OWNERS:
+            _OWNERS[id(node)] = (idx, node, path)
+    return idx, None
+
+
+def prime(root: Any) -> None:
+    """Index ``root`` now, so later finds on objects inside it reuse this one walk."""
+    if isinstance(root, (dict, list)):
+        _index(root)
+
+
 def find(
     root: Any,
     key: str,
@@ -213,39 +295,51 @@ def find(
 
     ``value_mode`` None means "key only"; "like", "match" or "eq" also test the property's value.
     Like arm-ttk it does not descend into false-y values nor into properties named ``parent*``.
+    Results come in document order.
     """
-    stack: list[tuple[Any, Path, list[dict[str, Any]]]] = [(root, base, [])]
-    out: list[Found] = []
-    while stack:
-        node, path, parents = stack.pop()
-        if isinstance(node, list):
-            for i in range(len(node) - 1, -1, -1):
-                item = node[i]
-                if truthy_container(item):
-                    stack.append((item, (*path, i), parents))
-            continue
-        if not isinstance(node, dict):
-            continue
-        for name, v in node.items():
-            if not _key_matches(name, key, key_mode):
+    if not isinstance(root, (dict, list)):
+        return iter(())
+    idx, prefix = _index(root)
+    if key_mode == "eq":
+        hits = idx.by_key.get(key.lower(), [])
+    else:
+        names = idx.key_matches.get((key, key_mode))
+        if names is None:
+            names = [k for k in idx.by_key if _key_matches(k, key, key_mode)]
+            idx.key_matches[(key, key_mode)] = names
+        hits = [e for k in names for e in idx.by_key[k]]
+        if len(names) > 1:
+            hits.sort(key=lambda e: e[0])
+    out = []
+    n = len(prefix) if prefix is not None else 0
+    for _seq, obj, name, path, parents in hits:
+        if prefix is not None:
+            if path[:n] != prefix:
                 continue
-            if value_mode is not None:
-                ok = (
-                    (value_mode == "like" and like(v, value))
-                    or (value_mode == "match" and match(v, value))
-                    or (value_mode == "eq" and eq(v, value))
-                )
-                if not ok:
+            path = path[n:]
+            if obj is root:
+                parents = []
+            elif type(root) is dict:
+                cut = next((i for i, p in enumerate(parents) if p is root), None)
+                if cut is None:
                     continue
-            out.append(Found(node, name, (*path, name), parents))
-        if any(p is node for p in parents):
-            continue
-        child_parents = [node, *parents]
-        for name in reversed(list(node)):
-            v = node[name]
-            if not truthy_container(v) or name.lower().startswith("parent"):
+                parents = parents[: cut + 1]
+            else:  # a list root: keep the ancestors that sit inside it
+                depth = idx.depth
+                keep = 0
+                while keep < len(parents) and depth.get(id(parents[keep]), -1) > n:
+                    keep += 1
+                parents = parents[:keep]
+        if value_mode is not None:
+            v = obj[name]
+            ok = (
+                (value_mode == "like" and like(v, value))
+                or (value_mode == "match" and match(v, value))
+                or (value_mode == "eq" and eq(v, value))
+            )
+            if not ok:
                 continue
-            stack.append((v, (*path, name), child_parents))
+        out.append(Found(obj, name, (*base, *path) if base else path, parents))
     return iter(out)
 
 

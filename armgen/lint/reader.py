@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from armgen.errors import InputError
@@ -51,15 +50,18 @@ def decode_text(data: str | bytes) -> str:
     return text
 
 
-@dataclass
 class Node:
     """Where one value sits in the text; containers know their children (in file order)."""
 
-    start: int
-    end: int
-    key_start: int = -1
-    keys: list[str | int] = field(default_factory=list)
-    children: list[Node] = field(default_factory=list)
+    __slots__ = ("children", "end", "key_start", "keys", "scanned", "start")
+
+    def __init__(self, start: int, end: int, key_start: int = -1):
+        self.start = start
+        self.end = end
+        self.key_start = key_start
+        self.keys: list[str | int] = []
+        self.children: list[Node] = []
+        self.scanned = True
 
     def child(self, key: str | int) -> Node | None:
         if isinstance(key, int):
@@ -74,6 +76,87 @@ class Node:
             if isinstance(k, str) and k.lower() == low:
                 return c
         return None
+
+
+_TOKEN = re.compile(
+    r"""(?P<s>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<p>[{}\[\]:,])|(?P<c>//[^\n]*|/\*.*?\*/)"""
+    r"""|(?P<w>[^\s{}\[\]:,"'/]+)|(?P<x>\S)""",
+    re.S,
+)
+
+
+def build_spans(text: str) -> Node | None:
+    """The span tree of an already-parsed document, from one tokenizing pass (fast path).
+
+    Returns None if the text does not tokenize cleanly (the caller falls back to the full parser).
+    """
+    root: Node | None = None
+    stack: list[Node] = []
+    # per open container: is the next token a key (objects only)?
+    want_key: list[bool] = []
+    pending_key: str | int | None = None
+    pending_key_start = -1
+
+    def attach(node: Node) -> bool:
+        nonlocal root, pending_key, pending_key_start
+        if not stack:
+            if root is not None:
+                return False
+            root = node
+            return True
+        parent = stack[-1]
+        if want_key[-1] is None:  # array
+            parent.keys.append(len(parent.children))
+            parent.children.append(node)
+            return True
+        if pending_key is None:
+            return False
+        node.key_start = pending_key_start
+        parent.keys.append(pending_key)
+        parent.children.append(node)
+        pending_key = None
+        want_key[-1] = True
+        return True
+
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "c":
+            continue
+        if kind == "x":
+            return None
+        tok = m.group()
+        if kind == "p":
+            if tok == "{" or tok == "[":
+                node = Node(m.start(), -1)
+                if not attach(node):
+                    return None
+                stack.append(node)
+                want_key.append(True if tok == "{" else None)  # type: ignore[arg-type]
+            elif tok == "}" or tok == "]":
+                if not stack:
+                    return None
+                stack.pop().end = m.end()
+                want_key.pop()
+            continue
+        # a string or a bare word
+        if stack and want_key[-1] is True:
+            if kind == "s":
+                raw = tok[1:-1]
+                if "\\" in raw:
+                    try:
+                        raw = json.loads('"' + raw + '"')
+                    except json.JSONDecodeError:
+                        return None
+            else:
+                raw = tok
+            pending_key, pending_key_start = raw, m.start()
+            want_key[-1] = False
+            continue
+        if not attach(Node(m.start(), m.end())):
+            return None
+    if stack or root is None:
+        return None
+    return root
 
 
 class _Parser:
@@ -240,6 +323,59 @@ class _Parser:
         return out, node
 
 
+_DECODER = json.JSONDecoder()
+_SCAN_ONCE = _DECODER.scan_once
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+class _NotStrict(Exception):
+    """The text is not strict JSON here; spans come from the tolerant tokenizer instead."""
+
+
+def _scan_container(text: str, node: Node) -> None:
+    """Fill ``node``'s children from strict JSON text, letting the C decoder skip each value."""
+    ws = _WS.match
+    start = node.start
+    opener = text[start]
+    closer = "}" if opener == "{" else "]"
+    pos = ws(text, start + 1).end()
+    keys: list[str | int] = []
+    children: list[Node] = []
+    if text[pos : pos + 1] == closer:
+        node.keys, node.children, node.scanned = keys, children, True
+        return
+    try:
+        while True:
+            key_start = -1
+            if opener == "{":
+                if text[pos : pos + 1] != '"':
+                    raise _NotStrict
+                key_start = pos
+                key, pos = json.decoder.scanstring(text, pos + 1)
+                pos = ws(text, pos).end()
+                if text[pos : pos + 1] != ":":
+                    raise _NotStrict
+                pos = ws(text, pos + 1).end()
+                keys.append(key)
+            else:
+                keys.append(len(children))
+            _value, end = _SCAN_ONCE(text, pos)
+            child = Node(pos, end, key_start)
+            child.scanned = text[pos] not in "{["
+            children.append(child)
+            pos = ws(text, end).end()
+            c = text[pos : pos + 1]
+            if c == ",":
+                pos = ws(text, pos + 1).end()
+                continue
+            if c == closer:
+                break
+            raise _NotStrict
+    except (StopIteration, ValueError, IndexError) as exc:
+        raise _NotStrict from exc
+    node.keys, node.children, node.scanned = keys, children, True
+
+
 def load_tolerant(text_or_bytes: str | bytes, file: str | None = None) -> Any:
     """Parse JSON the way arm-ttk's reader accepts it; InputError (with line/column) if not JSON."""
     text = decode_text(text_or_bytes)
@@ -270,22 +406,48 @@ class Document:
 
     @property
     def root(self) -> Node:
+        """The root span; containers are scanned lazily (strict JSON) or all at once (tolerant)."""
         if self._root is None:
-            self._root = _Parser(self.text, self.file, spans=True).parse()[1]
-        assert self._root is not None
+            start = _WS.match(self.text).end()
+            try:
+                _v, end = _SCAN_ONCE(self.text, start)
+                node = Node(start, end)
+                node.scanned = self.text[start] not in "{["
+                self._root = node
+            except (StopIteration, ValueError, IndexError):
+                self._root = self._full_tree()
         return self._root
+
+    def _full_tree(self) -> Node:
+        tree = build_spans(self.text) or _Parser(self.text, self.file, spans=True).parse()[1]
+        assert tree is not None
+        return tree
+
+    def _kids(self, n: Node) -> Node:
+        if not n.scanned:
+            try:
+                _scan_container(self.text, n)
+            except _NotStrict:
+                # not strict JSON after all: build the whole tree the tolerant way, once
+                self._root = self._full_tree()
+                raise
+        return n
 
     def node(self, path: Path) -> Node | None:
         """The span of the value at ``path`` (keys compared case-insensitively as a fallback)."""
-        try:
-            n: Node | None = self.root
-        except InputError:
-            return None
-        for part in path:
-            if n is None:
+        for _attempt in range(2):
+            try:
+                n: Node | None = self.root
+                for part in path:
+                    if n is None:
+                        return None
+                    n = self._kids(n).child(part)
+                return n
+            except InputError:
                 return None
-            n = n.child(part)
-        return n
+            except _NotStrict:
+                continue
+        return None
 
     def line_at(self, offset: int) -> int:
         if self._lines is None:
@@ -301,16 +463,20 @@ class Document:
 
     def path_at(self, offset: int) -> Path:
         """The deepest JSON path whose value contains text ``offset``."""
-        try:
-            n = self.root
-        except InputError:
-            return ()
-        out: list[str | int] = []
-        while n.children:
-            starts = [c.key_start if c.key_start >= 0 else c.start for c in n.children]
-            i = bisect.bisect_right(starts, offset) - 1
-            if i < 0 or offset >= n.children[i].end:
-                break
-            out.append(n.keys[i])
-            n = n.children[i]
-        return tuple(out)
+        for _attempt in range(2):
+            try:
+                n = self.root
+                out: list[str | int] = []
+                while self._kids(n).children:
+                    starts = [c.key_start if c.key_start >= 0 else c.start for c in n.children]
+                    i = bisect.bisect_right(starts, offset) - 1
+                    if i < 0 or offset >= n.children[i].end:
+                        break
+                    out.append(n.keys[i])
+                    n = n.children[i]
+                return tuple(out)
+            except InputError:
+                return ()
+            except _NotStrict:
+                continue
+        return ()

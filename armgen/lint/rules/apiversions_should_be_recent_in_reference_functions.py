@@ -27,7 +27,7 @@ def check(ctx: Context) -> None:
         return
     tpl, body = template(ctx), text(ctx)
     cache = ctx.api_cache or {}
-    for ref in ex.function(r"reference|list\w{1,}").finditer(body):
+    for ref in ex.function(r"reference|list\w*").finditer(body):
         value = ref.group()
         av = ex.API_VERSION.search(value)
         if not av:

@@ -8,9 +8,9 @@ from armgen.lint import ps
 from armgen.lint.model import CREATE_UI, Context, Rule
 from armgen.lint.rules._common import property_before
 
-_COLON = r"(?<=:)\s*"
+# arm-ttk's "(?<=:)\s*<blank>": matched here as ":(\s*<blank>)" (same spans, much faster)
 _BLANKS = [
-    regex.compile(_COLON + p)
+    regex.compile(r":(\s*" + p + ")")
     for p in (r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"\[\s*\{\s*\}\s*\]", r'\[\s*"\s*"\s*\]', r"null")
 ]
 _CAN_BE_EMPTY = ["basics", "defaultValue", "steps"]
@@ -20,10 +20,10 @@ def check(ctx: Context) -> None:
     text = ctx.cuid_text or ""
     for rx in _BLANKS:
         for m in rx.finditer(text):
-            name = property_before(text, m.start())
+            name = property_before(text, m.start(1))
             if name is None or ps.contains(_CAN_BE_EMPTY, name):
                 continue
-            ctx.error(None, f"Empty property: {name} found", offset=m.start())
+            ctx.error(None, f"Empty property: {name} found", offset=m.start(1))
 
 
 RULE = Rule(

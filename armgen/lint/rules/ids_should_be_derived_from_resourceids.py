@@ -22,6 +22,8 @@ EXCEPTIONS = (
     "operationId-ProcessMetadataSearchByProcessGUID", "operationId-SearchForProcessEventsByProcessGUID",
     "ApplicationId", "policyDefinitionGuid", "IndicatorId", "contentProductId", "aws_iam_functionapp_id",
     "dataCollectionEndpointId", "dataCollectionRuleImmutableId",
+    # arm-ttk 0.27 (2024): Microsoft.Web/serverfarms/firstPartyApps/settings names an app, not a resource
+    "firstPartyId",
 )  # fmt: skip
 _EXCEPTION = regex.compile("(?>" + "|".join(e.replace(".", r"\.") for e in EXCEPTIONS) + ")$", regex.I)
 ALLOWED = (
@@ -49,24 +51,21 @@ def check(ctx: Context) -> None:
         return
     tpl = template(ctx)
     for base, res in resources_items(tpl):
-        for f in ps.find(res, "*id", key_mode="like"):
+        for f in ps.find(res, "*id", key_mode="like", base=base):
             rel = _dotted(f.path[len(base) :])
-            if _EXCEPTION.search(rel) or regex.match(r"^(parameters|outputs)", rel, regex.I):
-                continue
-            if regex.search(r"\.metadata\.", rel, regex.I):
+            low = rel.lower()
+            if _EXCEPTION.search(rel) or low.startswith(("parameters", "outputs")) or ".metadata." in low:
                 continue
             types = [ps.get(p, "type") for p in f.parents]
             if any(ps.match(types, t) for t in _SKIP_TYPES):
                 continue
-            if ps.match(types, r"^Microsoft\.DocumentDB/databaseAccounts/sqlDatabases") and regex.search(
-                r"\.(resource)\.", rel, regex.I
-            ):
+            if ".resource." in low and ps.match(types, r"^Microsoft\.DocumentDB/databaseAccounts/sqlDatabases"):
                 continue
-            if ps.match(types, r"^Microsoft\.insights/webtests") and regex.search(r"\.locations", rel, regex.I):
+            if ".locations" in low and ps.match(types, r"^Microsoft\.insights/webtests"):
                 continue
-            if ps.match(types, r"backends$") and regex.search(r"properties\.", rel, regex.I):
+            if "properties." in low and ps.match(types, r"backends$"):
                 continue
-            if regex.search(r"\.(tags)\.(" + regex.escape(f.key) + ")", rel, regex.I):
+            if f".tags.{f.key.lower()}" in low:
                 continue
             if ps.match(types, r"^Microsoft\.sites/config") or ps.match(types, "config"):
                 continue

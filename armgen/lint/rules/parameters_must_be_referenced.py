@@ -12,16 +12,16 @@ def check(ctx: Context) -> None:
     for name, _p in params(template(ctx)):
         if name.startswith("__"):
             continue
-        refs = list(ex.parameter(name).finditer(body))
+        refs = ex.references(body, "parameters", name)
         if not refs:
             ctx.error("Parameters.Must.Be.Referenced", f"Unreferenced parameter: {name}", ("parameters", name))
             continue
-        for m in refs:
-            if char_before(body, m.start() + 1, r"\[\"@") == '"':
+        for start, _end in refs:
+            if char_before(body, start + 1, r"\[\"@") == '"':
                 ctx.error(
                     "Parameters.Must.Be.Referenced.In.Expression",
                     f"Parameter reference is not contained within an expression: {name}",
-                    offset=m.start(),
+                    offset=start,
                 )
 
 

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import regex
+import re
 
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import char_before, is_bicep, property_before, text
 
+# (pattern, a literal every match contains: lets most templates skip the scan); case-sensitive
+# like arm-ttk's bare [Regex]::Matches. arm-ttk's leading \s* before list*( only widens the match
+# to the left, which changes neither what is found nor the character found before it.
 PATTERNS = [
-    regex.compile(p)
-    for p in (
-        r"resourceId\s*\(\s*resourceGroup\(",
-        r"resourceId\s*\(\s*subscription\(",
-        r"resourceId\s*\(\s*(concat|format)\s*\(",
-        r"tenantResourceId\s*\(\s*(concat|format)\s*\(",
-        r"extensionResourceId\s*\(\s*(concat|format)\s*\(",
-        r"subscriptionResourceId\s*\(\s*subscription\(",
-        r"subscriptionResourceId\s*\(\s*(concat|format)\s*\(",
-        r"reference\s*\(\s*(concat|format)\s*\(",
-        r"\s*list\w+\s*\(\s*(concat|format)\s*\(",
+    (re.compile(p), lit)
+    for p, lit in (
+        (r"resourceId\s*\(\s*resourceGroup\(", "resourceGroup("),
+        (r"resourceId\s*\(\s*subscription\(", "subscription("),
+        (r"resourceId\s*\(\s*(concat|format)\s*\(", "resourceId"),
+        (r"tenantResourceId\s*\(\s*(concat|format)\s*\(", "tenantResourceId"),
+        (r"extensionResourceId\s*\(\s*(concat|format)\s*\(", "extensionResourceId"),
+        (r"subscriptionResourceId\s*\(\s*subscription\(", "subscription("),
+        (r"subscriptionResourceId\s*\(\s*(concat|format)\s*\(", "subscriptionResourceId"),
+        (r"reference\s*\(\s*(concat|format)\s*\(", "reference"),
+        (r"list\w+\s*\(\s*(concat|format)\s*\(", "list"),
     )
 ]
 
@@ -28,7 +31,9 @@ def check(ctx: Context) -> None:
         return
     body = text(ctx)
     found = []
-    for rx in PATTERNS:
+    for rx, literal in PATTERNS:
+        if literal not in body:
+            continue
         for m in rx.finditer(body):
             if char_before(body, m.start()) != "[":
                 continue

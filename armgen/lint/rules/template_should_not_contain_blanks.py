@@ -16,8 +16,8 @@ CAN_BE_EMPTY = (
 _CAN_BE_EMPTY_KEY = regex.compile("(?>" + "|".join(CAN_BE_EMPTY) + ")", regex.I)
 _CAN_BE_EMPTY_LOWER = {n.lower() for n in CAN_BE_EMPTY}
 RESOURCE_BLANKS = {"microsoft.web/sites/config": ("properties",), "microsoft.insights/workbooks": ("properties", "serializedData")}
-_COLON = r"(?<=:)\s*"
-_BLANKS = [regex.compile(_COLON + p) for p in (r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"null")]
+# arm-ttk's "(?<=:)\s*<blank>": matched here as ":(\s*<blank>)" (same spans, much faster)
+_BLANKS = [regex.compile(r":(\s*" + p + ")") for p in (r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"null")]
 _NAME_EXEMPT = regex.compile(r"\s*\[|\s*/subscriptions/", regex.I)
 
 
@@ -52,14 +52,15 @@ def check(ctx: Context) -> None:
     keys = _excusing_keys(template(ctx))
     ranges = _allowed_ranges(ctx)
     for m in blanks:
-        if any(a <= m.start() < b for a, b in ranges):
+        at = m.start(1)
+        if any(a <= at < b for a, b in ranges):
             continue
-        name = property_before(body, m.start())
+        name = property_before(body, at)
         if name is None:
             continue
         if name.lower() in _CAN_BE_EMPTY_LOWER or name.lower() in keys or _NAME_EXEMPT.match(name):
             continue
-        ctx.error(None, f"Empty property: {name}: {m.group().strip()}", offset=m.start())
+        ctx.error(None, f"Empty property: {name}: {m.group(1).strip()}", offset=at)
 
 
 RULE = Rule(

@@ -9,13 +9,13 @@ from armgen.lint.rules._common import char_before, template, text
 
 
 def _check_refs(ctx: Context, body: str, name: str, where: tuple[str | int, ...]) -> bool:
-    refs = list(ex.variable(name).finditer(body))
-    for m in refs:
-        if char_before(body, m.start()) == '"':
+    refs = ex.references(body, "variables", name)
+    for start, _end in refs:
+        if char_before(body, start) == '"':
             ctx.error(
                 "Variables.Must.Be.Referenced.In.Expression",
                 f"Variable reference is not contained within an expression: {name}",
-                offset=m.start(),
+                offset=start,
             )
     return bool(refs)
 
@@ -37,8 +37,9 @@ def check(ctx: Context) -> None:
             item_name = ps.to_str(ps.get(item, "name"))
             if _check_refs(ctx, body, item_name, (*where, i)):
                 continue
-            main = ex.variable(name).search(body)
-            ok = main is not None and body[main.end() + 1 : main.end() + 1 + len(item_name)].lower() == item_name.lower()
+            mains = ex.references(body, "variables", name)
+            end = mains[0][1] if mains else -1
+            ok = end >= 0 and body[end + 1 : end + 1 + len(item_name)].lower() == item_name.lower()
             if not ok:
                 ctx.error("Variables.Must.Be.Referenced", f"Unreferenced variable: {item_name}", (*where, i))
 
