@@ -235,28 +235,31 @@ class Rollout:
                     continue
                 failed = threading.Event()
                 futures: dict[Future[Outcome], Target] = {executor.submit(self._target, t, failed): t for t in wave}
-                pending = set(futures)
                 try:
-                    while pending:
-                        done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                        for f in done:
-                            o = f.result()
-                            result.outcomes[o.target] = o
+                    pending = set(futures)
+                    while pending:  # short waits keep the main thread responsive to Ctrl-C
+                        _, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                 except KeyboardInterrupt:
                     result.interrupted = True
                     self._halt()
-                    for f in pending:
+                # every outcome comes from the futures themselves, so an interrupt landing between two
+                # bookkeeping steps cannot lose one; workers stop promptly once halted
+                for f, t in futures.items():
+                    while True:
                         try:
-                            o = f.result()
+                            result.outcomes[t.name] = f.result()
+                            break
                         except KeyboardInterrupt:
-                            continue
-                        result.outcomes[o.target] = o
+                            result.interrupted = True
+                            self._halt()
                 if self.stop.is_set():
                     result.interrupted = True
                 if failed.is_set() and not result.interrupted:
                     result.stopped_wave = wi
+        except KeyboardInterrupt:  # between waves or while submitting: stop whatever was started
+            result.interrupted = True
+            self._halt()
         finally:
-            self._halt() if result.interrupted else None
             executor.shutdown(wait=True, cancel_futures=True)
             self.state.close()
             self.progress.close()

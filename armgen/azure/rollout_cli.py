@@ -110,7 +110,8 @@ def apply_cmd(inventory: str, state_file: str | None, cloud: str, endpoint: str 
         return EXIT_INTERRUPTED
     if result.stopped_wave is not None:
         later = result.waves - result.stopped_wave - 1
-        click.echo(f"armgen: wave {result.stopped_wave + 1} of {result.waves} stopped at its first failure; "
-                   f"{later} later wave{'s' if later != 1 else ''} not started", err=True)
+        rest = f"; {later} later wave{'s' if later != 1 else ''} not started" if later else ""
+        click.echo(f"armgen: wave {result.stopped_wave + 1} of {result.waves} stopped at its first failure{rest}; "
+                   "fix the cause and rerun to resume", err=True)
         return 1
     return 0
