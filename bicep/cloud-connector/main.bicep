@@ -1,0 +1,562 @@
+metadata description = 'Cloud Connector appliances (ha, 2 per zone, zones: 1, 2) deployed into an existing virtual network.'
+
+@description('Azure region of every resource; defaults to the resource group\'s region.')
+param location string = resourceGroup().location
+
+@description('Prefix of every resource name (e.g. <prefix>-ccvm-1).')
+@minLength(1)
+@maxLength(12)
+param namePrefix string = 'zscc'
+
+@description('Name of the existing virtual network the appliances join.')
+param vnetName string
+
+@description('Resource group of the existing virtual network (may differ from the deployment\'s).')
+param vnetResourceGroup string = resourceGroup().name
+
+@description('Existing subnet for the appliances of zone 1 (management and service NICs, and the load balancer frontend).')
+param zone1SubnetName string
+
+@description('Existing subnet for the appliances of zone 2 (management and service NICs).')
+param zone2SubnetName string
+
+@description('Resource id of an existing NSG for the management NICs; empty creates Zscaler\'s rules.')
+param existingMgmtNsgId string = ''
+
+@description('Resource id of an existing NSG for the service NICs; empty creates Zscaler\'s rules.')
+param existingServiceNsgId string = ''
+
+@description('Zscaler remote-support server the management NSG lets appliances reach on TCP 12002.')
+param supportServerAddress string = '199.168.148.101'
+
+@description('VM size of the appliances (2 NICs, accelerated networking).')
+@allowed([
+  'Standard_D2s_v3'
+  'Standard_DS2_v2'
+  'Standard_DS3_v2'
+  'Standard_D2ds_v5'
+  'Standard_D2ads_v5'
+])
+param vmSize string = 'Standard_D2s_v3'
+
+@description('Administrator user name on the appliances (SSH key only).')
+@minLength(1)
+@maxLength(32)
+param adminUsername string = 'zsroot'
+
+@description('SSH public key of the administrator (the only way to log in).')
+param sshPublicKey string
+
+@description('Tag the VMs LegacyVMNVA=true (opts the appliances out of MANA hosts; Zscaler sets it).')
+param legacyVmNvaTag bool = true
+
+@description('Encrypt the VMs\' disks and caches at the host. Needs the subscription feature Microsoft.Compute/EncryptionAtHost registered, hence off by default.')
+param encryptionAtHost bool = false
+
+@description('Allow VM extensions and Run Command on the appliances (the appliance does not use them).')
+param allowExtensionOperations bool = false
+
+@description('Cloud Connector provisioning URL from the Zscaler portal.')
+@minLength(1)
+param ccUrl string
+
+@description('URL of the Key Vault that holds the Cloud Connector credentials.')
+@minLength(1)
+param keyVaultUrl string
+
+@description('Name of the existing user-assigned managed identity the appliances use.')
+@minLength(3)
+@maxLength(128)
+param identityName string
+
+@description('Resource group of the existing managed identity.')
+@minLength(1)
+@maxLength(90)
+param identityResourceGroup string
+
+@description('Port the appliances answer health probes on (80 or 1024-65535).')
+@minValue(80)
+@maxValue(65535)
+param httpProbePort int = 50000
+
+@description('Seconds between health probes; two failures take an appliance out (15 s -> 30 s).')
+@minValue(5)
+@maxValue(300)
+param probeIntervalInSeconds int = 15
+
+@description('Load distribution of the HA-ports rule: Default (5-tuple) or SourceIP (2-tuple).')
+@allowed([
+  'Default'
+  'SourceIP'
+])
+param loadDistribution string = 'Default'
+
+@description('Tags per resource type (the createUiDefinition TagsByResource output).')
+param tagsByResource object = {}
+
+var zones = [
+  '1'
+  '2'
+]
+
+var useZones = !empty(pickZones('Microsoft.Compute', 'virtualMachines', location))
+
+var subnetIds = [
+  subnet1.id
+  subnet2.id
+]
+
+resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
+  name: vnetName
+  scope: resourceGroup(vnetResourceGroup)
+}
+
+resource subnet1 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' existing = {
+  parent: vnet
+  name: zone1SubnetName
+}
+
+resource subnet2 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' existing = {
+  parent: vnet
+  name: zone2SubnetName
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
+  scope: resourceGroup(identityResourceGroup)
+}
+
+resource mgmtNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = if (empty(existingMgmtNsgId)) {
+  name: '${namePrefix}-cc-mgmt-nsg'
+  location: location
+  tags: (contains(tagsByResource, 'Microsoft.Network/networkSecurityGroups') ? tagsByResource['Microsoft.Network/networkSecurityGroups'] : {})
+  properties: {
+    securityRules: [
+      {
+        name: 'SSH_VNET'
+        properties: {
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '22'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: '*'
+          access: 'Allow'
+          priority: 4000
+          direction: 'Inbound'
+        }
+      }
+      {
+        name: 'ICMP_VNET'
+        properties: {
+          protocol: 'Icmp'
+          sourcePortRange: '*'
+          destinationPortRange: '*'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: '*'
+          access: 'Allow'
+          priority: 4001
+          direction: 'Inbound'
+        }
+      }
+      {
+        name: 'Zscaler_Support_Access'
+        properties: {
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '12002'
+          sourceAddressPrefix: '*'
+          destinationAddressPrefix: supportServerAddress
+          access: 'Allow'
+          priority: 3000
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'OUTBOUND'
+        properties: {
+          protocol: '*'
+          sourcePortRange: '*'
+          destinationPortRange: '*'
+          sourceAddressPrefix: '*'
+          destinationAddressPrefix: '*'
+          access: 'Allow'
+          priority: 4000
+          direction: 'Outbound'
+        }
+      }
+    ]
+  }
+}
+
+resource serviceNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = if (empty(existingServiceNsgId)) {
+  name: '${namePrefix}-cc-service-nsg'
+  location: location
+  tags: (contains(tagsByResource, 'Microsoft.Network/networkSecurityGroups') ? tagsByResource['Microsoft.Network/networkSecurityGroups'] : {})
+  properties: {
+    securityRules: [
+      {
+        name: 'ALL_VNET'
+        properties: {
+          protocol: '*'
+          sourcePortRange: '*'
+          destinationPortRange: '*'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: '*'
+          access: 'Allow'
+          priority: 4000
+          direction: 'Inbound'
+        }
+      }
+      {
+        name: 'OUTBOUND'
+        properties: {
+          protocol: '*'
+          sourcePortRange: '*'
+          destinationPortRange: '*'
+          sourceAddressPrefix: '*'
+          destinationAddressPrefix: '*'
+          access: 'Allow'
+          priority: 4000
+          direction: 'Outbound'
+        }
+      }
+    ]
+  }
+}
+
+resource lb 'Microsoft.Network/loadBalancers@2025-07-01' = {
+  name: '${namePrefix}-cc-lb'
+  location: location
+  tags: (contains(tagsByResource, 'Microsoft.Network/loadBalancers') ? tagsByResource['Microsoft.Network/loadBalancers'] : {})
+  sku: {
+    name: 'Standard'
+    tier: 'Regional'
+  }
+  properties: {
+    frontendIPConfigurations: [
+      {
+        name: 'cc-lb-ip'
+        zones: (useZones ? [
+          '1'
+          '2'
+          '3'
+        ] : null)
+        properties: {
+          privateIPAllocationMethod: 'Dynamic'
+          privateIPAddressVersion: 'IPv4'
+          subnet: {
+            id: subnet1.id
+          }
+        }
+      }
+    ]
+    backendAddressPools: [
+      {
+        name: 'cc-lb-backend'
+      }
+    ]
+    probes: [
+      {
+        name: 'cc-lb-probe'
+        properties: {
+          protocol: 'Http'
+          port: httpProbePort
+          requestPath: '/?cchealth'
+          intervalInSeconds: probeIntervalInSeconds
+          numberOfProbes: 2
+          probeThreshold: 2
+        }
+      }
+    ]
+    loadBalancingRules: [
+      {
+        name: 'cc-lb-rule'
+        properties: {
+          frontendIPConfiguration: {
+            id: resourceId('Microsoft.Network/loadBalancers/frontendIPConfigurations', '${namePrefix}-cc-lb', 'cc-lb-ip')
+          }
+          backendAddressPool: {
+            id: resourceId('Microsoft.Network/loadBalancers/backendAddressPools', '${namePrefix}-cc-lb', 'cc-lb-backend')
+          }
+          probe: {
+            id: resourceId('Microsoft.Network/loadBalancers/probes', '${namePrefix}-cc-lb', 'cc-lb-probe')
+          }
+          protocol: 'All'
+          frontendPort: 0
+          backendPort: 0
+          enableFloatingIP: true
+          loadDistribution: loadDistribution
+        }
+      }
+    ]
+  }
+}
+
+resource lbBackendPool 'Microsoft.Network/loadBalancers/backendAddressPools@2025-07-01' existing = {
+  parent: lb
+  name: 'cc-lb-backend'
+}
+
+resource mgmtNic 'Microsoft.Network/networkInterfaces@2025-07-01' = [
+  for i in range(0, 4): {
+    name: '${namePrefix}-ccvm-${i + 1}-mgmt-nic'
+    location: location
+    tags: (contains(tagsByResource, 'Microsoft.Network/networkInterfaces') ? tagsByResource['Microsoft.Network/networkInterfaces'] : {})
+    properties: {
+      enableIPForwarding: false
+      enableAcceleratedNetworking: false
+      networkSecurityGroup: {
+        id: (empty(existingMgmtNsgId) ? mgmtNsg.id : existingMgmtNsgId)
+      }
+      ipConfigurations: [
+        {
+          name: 'mgmt-ipconfig'
+          properties: {
+            privateIPAllocationMethod: 'Dynamic'
+            privateIPAddressVersion: 'IPv4'
+            subnet: {
+              id: subnetIds[i % 2]
+            }
+            primary: true
+          }
+        }
+      ]
+    }
+  }
+]
+
+resource serviceNic 'Microsoft.Network/networkInterfaces@2025-07-01' = [
+  for i in range(0, 4): {
+    name: '${namePrefix}-ccvm-${i + 1}-fwd-nic'
+    location: location
+    tags: (contains(tagsByResource, 'Microsoft.Network/networkInterfaces') ? tagsByResource['Microsoft.Network/networkInterfaces'] : {})
+    properties: {
+      enableIPForwarding: true
+      enableAcceleratedNetworking: true
+      networkSecurityGroup: {
+        id: (empty(existingServiceNsgId) ? serviceNsg.id : existingServiceNsgId)
+      }
+      ipConfigurations: [
+        {
+          name: 'fwd-ipconfig'
+          properties: {
+            privateIPAllocationMethod: 'Dynamic'
+            privateIPAddressVersion: 'IPv4'
+            subnet: {
+              id: subnetIds[i % 2]
+            }
+            primary: true
+            loadBalancerBackendAddressPools: [
+              {
+                id: lbBackendPool.id
+              }
+            ]
+          }
+        }
+      ]
+    }
+  }
+]
+
+resource availabilitySet 'Microsoft.Compute/availabilitySets@2026-03-01' = if (!useZones) {
+  name: '${namePrefix}-ccvm-availability-set'
+  location: location
+  tags: (contains(tagsByResource, 'Microsoft.Compute/availabilitySets') ? tagsByResource['Microsoft.Compute/availabilitySets'] : {})
+  sku: {
+    name: 'Aligned'
+  }
+  properties: {
+    platformFaultDomainCount: 2
+    platformUpdateDomainCount: 5
+  }
+}
+
+resource ccvm 'Microsoft.Compute/virtualMachines@2026-03-01' = [
+  for i in range(0, 4): {
+    name: '${namePrefix}-ccvm-${i + 1}'
+    location: location
+    tags: union((contains(tagsByResource, 'Microsoft.Compute/virtualMachines') ? tagsByResource['Microsoft.Compute/virtualMachines'] : {}), (legacyVmNvaTag ? {
+      LegacyVMNVA: 'true'
+    } : {}))
+    zones: (useZones ? [
+      zones[i % 2]
+    ] : null)
+    plan: {
+      name: 'zs_ser_gen1_cc_01'
+      publisher: 'zscaler1579058425289'
+      product: 'zia_cloud_connector'
+    }
+    identity: {
+      type: 'UserAssigned'
+      userAssignedIdentities: {
+        '${identity.id}': {}
+      }
+    }
+    properties: {
+      hardwareProfile: {
+        vmSize: vmSize
+      }
+      availabilitySet: (useZones ? null : {
+        id: availabilitySet.id
+      })
+      storageProfile: {
+        imageReference: {
+          publisher: 'zscaler1579058425289'
+          offer: 'zia_cloud_connector'
+          sku: 'zs_ser_gen1_cc_01'
+          version: 'latest'
+        }
+        osDisk: {
+          createOption: 'FromImage'
+          caching: 'ReadWrite'
+          managedDisk: {
+            storageAccountType: 'Premium_LRS'
+          }
+          deleteOption: 'Delete'
+        }
+      }
+      osProfile: {
+        computerName: '${namePrefix}-ccvm-${i + 1}'
+        adminUsername: adminUsername
+        customData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUrl}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\n')
+        allowExtensionOperations: allowExtensionOperations
+        linuxConfiguration: {
+          disablePasswordAuthentication: true
+          ssh: {
+            publicKeys: [
+              {
+                path: '/home/${adminUsername}/.ssh/authorized_keys'
+                keyData: sshPublicKey
+              }
+            ]
+          }
+          provisionVMAgent: true
+        }
+      }
+      networkProfile: {
+        networkInterfaces: [
+          {
+            id: mgmtNic[i].id
+            properties: {
+              primary: true
+              deleteOption: 'Delete'
+            }
+          }
+          {
+            id: serviceNic[i].id
+            properties: {
+              primary: false
+              deleteOption: 'Delete'
+            }
+          }
+        ]
+      }
+      securityProfile: {
+        encryptionAtHost: encryptionAtHost
+      }
+      diagnosticsProfile: {
+        bootDiagnostics: {
+          enabled: true
+        }
+      }
+      userData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUrl}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\n')
+    }
+  }
+]
+
+resource natPublicIp 'Microsoft.Network/publicIPAddresses@2025-07-01' = [
+  for i in range(0, 2): {
+    name: '${namePrefix}-public-ip-${i + 1}'
+    location: location
+    tags: (contains(tagsByResource, 'Microsoft.Network/publicIPAddresses') ? tagsByResource['Microsoft.Network/publicIPAddresses'] : {})
+    sku: {
+      name: 'Standard'
+      tier: 'Regional'
+    }
+    zones: (useZones ? [
+      zones[i]
+    ] : null)
+    properties: {
+      publicIPAllocationMethod: 'Static'
+      publicIPAddressVersion: 'IPv4'
+      idleTimeoutInMinutes: 30
+    }
+  }
+]
+
+resource natGateway 'Microsoft.Network/natGateways@2025-07-01' = [
+  for i in range(0, 2): {
+    name: '${namePrefix}-ngw-${i + 1}'
+    location: location
+    tags: (contains(tagsByResource, 'Microsoft.Network/natGateways') ? tagsByResource['Microsoft.Network/natGateways'] : {})
+    sku: {
+      name: 'Standard'
+    }
+    zones: (useZones ? [
+      zones[i]
+    ] : null)
+    properties: {
+      idleTimeoutInMinutes: 10
+      publicIpAddresses: [
+        {
+          id: natPublicIp[i].id
+        }
+      ]
+    }
+  }
+]
+
+resource workloadRouteTable 'Microsoft.Network/routeTables@2025-07-01' = {
+  name: '${namePrefix}-workload-rt'
+  location: location
+  tags: (contains(tagsByResource, 'Microsoft.Network/routeTables') ? tagsByResource['Microsoft.Network/routeTables'] : {})
+  properties: {
+    disableBgpRoutePropagation: true
+    routes: [
+      {
+        name: 'default-route'
+        properties: {
+          addressPrefix: '0.0.0.0/0'
+          nextHopType: 'VirtualAppliance'
+          nextHopIpAddress: lb.properties.frontendIPConfigurations[0].properties.privateIPAddress
+        }
+      }
+    ]
+  }
+}
+
+resource partnerCenterTracking 'Microsoft.Resources/deployments@2025-04-01' = {
+  name: 'pid-6a357855-14c7-4d01-8297-0bb7ebb133a1-partnercenter'
+  properties: {
+    mode: 'Incremental'
+    template: {
+      '$schema': 'https://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#'
+      contentVersion: '1.0.0.0'
+      resources: []
+    }
+  }
+}
+
+@description('Private IP of the load balancer frontend: the next hop for workload routes.')
+output lbFrontendIp string = lb.properties.frontendIPConfigurations[0].properties.privateIPAddress
+
+@description('Management NIC address of each appliance, in appliance order.')
+output managementIps array = [for i in range(0, 4): mgmtNic[i].properties.ipConfigurations[0].properties.privateIPAddress]
+
+@description('Service NIC address of each appliance, in appliance order.')
+output serviceIps array = [for i in range(0, 4): serviceNic[i].properties.ipConfigurations[0].properties.privateIPAddress]
+
+@description('Public IP of each zone slot\'s NAT gateway (allow-list these at Zscaler).')
+output natPublicIps array = [for i in range(0, 2): natPublicIp[i].properties.ipAddress]
+
+@description('Run these to associate each zone slot\'s NAT gateway with its subnet; the template does not modify existing subnets. A command replaces any NAT gateway the subnet already has.')
+output natGatewayAssociationCommands array = [
+  'az network vnet subnet update --resource-group ${vnetResourceGroup} --vnet-name ${vnetName} --name ${zone1SubnetName} --nat-gateway ${natGateway[0].id}'
+  'az network vnet subnet update --resource-group ${vnetResourceGroup} --vnet-name ${vnetName} --name ${zone2SubnetName} --nat-gateway ${natGateway[1].id}'
+]
+
+@description('The workload route table (0.0.0.0/0 to the appliances).')
+output routeTableId string = workloadRouteTable.id
+
+@description('Associate the route table with workload subnets only, never with the appliances\' subnets.')
+output routeTableAssociationCommand string = 'az network vnet subnet update --resource-group <WORKLOAD_RG> --vnet-name <WORKLOAD_VNET> --name <WORKLOAD_SUBNET> --route-table ${workloadRouteTable.id}'
