@@ -20,7 +20,9 @@ X = regex.I | regex.X | regex.V0
 _BAL = r"(?<_bal>\((?:[^()]++|(?&_bal))*\))"
 
 TEMPLATE_EXPRESSION = regex.compile(
-    r"""\s*\[(?<Function>\S+)(?<Parameters>""" + _BAL + r""")
+    r"""\s*\[(?<Function>\S+)(?<Parameters>"""
+    + _BAL
+    + r""")
     (?<Index>\[\d+\])?
     (?<Property>\.(?<PropertyName>[^.\[\]\s]+)(?<PropertyIndex>\[\d+\])?)*
     \]\s*""",
@@ -32,7 +34,9 @@ _PARAMETER_TOKEN = regex.compile(
         (?<Quote>')(?<StringLiteral>(?:[^']|(?<=')'){1,})(?P=Quote)
         | (?<Boolean>true|false)
         | (?<Number>\d[\d.]+)
-        | (?<Function>\S+)(?<Parameters>""" + _BAL + r""")
+        | (?<Function>\S+)(?<Parameters>"""
+    + _BAL
+    + r""")
     )(?<Index>\[\d+\])*(?<Property>\.[^.\s]+)*\s*""",
     X | regex.M,
 )
@@ -64,7 +68,9 @@ def parameter(name: str | None = None) -> regex.Pattern[str]:
     try:
         return regex.compile(pat, X)
     except regex.error:
-        return regex.compile(r"parameters\s*\(\s*'(?<ParameterName>" + regex.escape(name or "") + r")'\s*\)", X)
+        return regex.compile(
+            r"parameters\s*\(\s*'(?<ParameterName>" + regex.escape(name or "") + r")'\s*\)", X
+        )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -31,7 +31,11 @@ def judge(api: str, api_date: _dt.date, valid: list[str], test_date: _dt.date, w
         newer = valid[: idx + 1] if idx >= 0 else []
         if idx > 0 and any(not ps.like(v, "*-*-*-*") for v in newer):
             out.append(
-                ("error", "Preview.Not.Recent", f"{what} uses a preview version ({api}) and there are more recent versions available.")
+                (
+                    "error",
+                    "Preview.Not.Recent",
+                    f"{what} uses a preview version ({api}) and there are more recent versions available.",
+                )
             )
         if idx == 0 and len(valid) > 1 and valid[1] == api[: api.rfind("-")]:
             out.append(

@@ -56,7 +56,11 @@ def is_bicep(ctx: Context) -> bool:
 def resources_items(tpl: Any) -> list[tuple[Any, Any]]:
     """``$TemplateObject.resources`` as (key, resource) pairs (arrays and symbolic-name objects)."""
     res = ps.get(tpl, "resources")
-    key = next((k for k in tpl if k.lower() == "resources"), "resources") if isinstance(tpl, dict) else "resources"
+    key = (
+        next((k for k in tpl if k.lower() == "resources"), "resources")
+        if isinstance(tpl, dict)
+        else "resources"
+    )
     if isinstance(res, list):
         return [((key, i), r) for i, r in enumerate(res)]
     if isinstance(res, dict):

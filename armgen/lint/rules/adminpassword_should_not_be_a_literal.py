@@ -22,5 +22,9 @@ RULE = Rule(
     description="adminPassword/administratorLoginPassword values (in resources and variables) are expressions.",
     check=check,
     requires=("TemplateObject",),
-    error_ids=("AdminPassword.Is.Literal", "AdminPassword.Var.Is.Literal", "AdminPassword.Is.Variable.Literal"),
+    error_ids=(
+        "AdminPassword.Is.Literal",
+        "AdminPassword.Var.Is.Literal",
+        "AdminPassword.Is.Variable.Literal",
+    ),
 )

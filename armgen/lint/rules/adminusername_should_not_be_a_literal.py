@@ -22,5 +22,9 @@ RULE = Rule(
     description="adminUsername/administratorLogin values (in resources and variables) are expressions.",
     check=check,
     requires=("TemplateObject",),
-    error_ids=("AdminUsername.Is.Literal", "AdminUsername.Var.Is.Literal", "AdminUserName.Is.Variable.Literal"),
+    error_ids=(
+        "AdminUsername.Is.Literal",
+        "AdminUsername.Var.Is.Literal",
+        "AdminUserName.Is.Variable.Literal",
+    ),
 )

@@ -55,7 +55,8 @@ def check(ctx: Context) -> None:
             )
             continue
         allowed = [
-            ps.get(v, "value") if ps.has(v, "value") else v for v in ps.as_list(ps.get(av.obj, "allowedValues"))
+            ps.get(v, "value") if ps.has(v, "value") else v
+            for v in ps.as_list(ps.get(av.obj, "allowedValues"))
         ]
         name = control or config_name or ""
         param_allowed = ps.get(param, "allowedValues")
@@ -69,7 +70,10 @@ def check(ctx: Context) -> None:
                         av.path,
                     )
         default = ps.get(param, "defaultValue")
-        if ps.truthy(default) and regex.sub(r"\s", "", ps.to_str(default)).lower() != "[resourcegroup().location]":
+        if (
+            ps.truthy(default)
+            and regex.sub(r"\s", "", ps.to_str(default)).lower() != "[resourcegroup().location]"
+        ):
             for d in ps.as_list(default):
                 if ps.contains(allowed, d):
                     continue

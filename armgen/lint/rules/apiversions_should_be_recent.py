@@ -44,7 +44,9 @@ def check(ctx: Context) -> None:
         d = _DATE.search(api)
         api_date = to_date(*d.group("Year", "Month", "Day")) if d else None
         if api_date is None:
-            ctx.error("ApiVersion.Not.Date", f"Api versions must be a fixed date. {full_type} is not.", f.path)
+            ctx.error(
+                "ApiVersion.Not.Date", f"Api versions must be a fixed date. {full_type} is not.", f.path
+            )
             continue
         valid: list[str] = []
         for i in range(len(types) - 1, -1, -1):

@@ -37,7 +37,11 @@ def check(ctx: Context) -> None:
         var = ex.variable().search(value)
         rtype = ""
         if rid:
-            segs = [regex.sub(r"'\s*$", "", regex.sub(r"^\s*'", "", s)) for s in _SPLIT.split(rid.group("Parameters")) if s]
+            segs = [
+                regex.sub(r"'\s*$", "", regex.sub(r"^\s*'", "", s))
+                for s in _SPLIT.split(rid.group("Parameters"))
+                if s
+            ]
             rtype = "/".join(s for s in segs if "/" in s)
         elif var:
             rtype = _type_from_variable(tpl, var.group())

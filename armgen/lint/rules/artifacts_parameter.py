@@ -24,7 +24,7 @@ def check(ctx: Context) -> None:
     if not ps.eq(ps.get(loc, "type"), "string") and not ps.eq(ps.get(loc, "type"), "secureString"):
         ctx.error(
             "ArtifactsLocation.Parameter.TypeMisMatch",
-            f'The _artifactsLocation parameter in "{fname}" must be a \'string\' type',
+            f"The _artifactsLocation parameter in \"{fname}\" must be a 'string' type",
             (*where, "type"),
         )
     if sas is None:
@@ -36,7 +36,7 @@ def check(ctx: Context) -> None:
     elif not ps.eq(ps.get(sas, "type"), "secureString"):
         ctx.error(
             "ArtifactsLocation.Parameter.sasToken.TypeMisMatch",
-            f'The _artifactsLocationSasToken parameter in "{fname}" must be of type \'secureString\'.',
+            f"The _artifactsLocationSasToken parameter in \"{fname}\" must be of type 'secureString'.",
             ("parameters", "_artifactsLocationSasToken", "type"),
         )
     default = ps.get(loc, "defaultValue")

@@ -28,12 +28,16 @@ def check(ctx: Context) -> None:
             path = ("parameters", "outputs", out_name)
             control = m.group("ControlName")
             if control and not _named(ps.get(params, "basics"), control):
-                ctx.error("ControlName.Not.Found", f"Could not find control '{control}' in .parameters.basics", path)
+                ctx.error(
+                    "ControlName.Not.Found", f"Could not find control '{control}' in .parameters.basics", path
+                )
             step = m.group("StepName")
             if step:
                 found = _named(ps.get(params, "steps"), step)
                 if not found:
-                    ctx.error("StepName.Not.Found", f"Could not find step '{step}' in .parameters.steps", path)
+                    ctx.error(
+                        "StepName.Not.Found", f"Could not find step '{step}' in .parameters.steps", path
+                    )
                 elif m.group("ElementName"):
                     element = m.group("ElementName")
                     elements = [e for s in found for e in ps.as_list(ps.get(s, "elements"))]

@@ -29,7 +29,7 @@ def check(ctx: Context) -> None:
 RULE = Rule(
     name="CreateUIDefinition-Must-Not-Have-Blanks",
     group=CREATE_UI,
-    description="createUiDefinition has no empty values ({}, [], \"\", null), except basics, steps and "
+    description='createUiDefinition has no empty values ({}, [], "", null), except basics, steps and '
     "defaultValue.",
     check=check,
     requires=("CreateUIDefinitionText",),

@@ -23,9 +23,15 @@ def check(ctx: Context) -> None:
             for i, e in enumerate(entries):
                 where = (*f.path, i) if isinstance(f.value, list) else f.path
                 if _IF.match(e):
-                    ctx.error("Resource.DependsOn.Conditional", "Resource Dependencies must not use if()", where)
+                    ctx.error(
+                        "Resource.DependsOn.Conditional", "Resource Dependencies must not use if()", where
+                    )
                 if _CONCAT.match(e) and not ex.function("copyIndex").search(e):
-                    ctx.error("Resource.DependsOn.StartsWithConcat", "Depends On Must not start with [concat(", where)
+                    ctx.error(
+                        "Resource.DependsOn.StartsWithConcat",
+                        "Depends On Must not start with [concat(",
+                        where,
+                    )
 
 
 RULE = Rule(

@@ -13,13 +13,18 @@ def check(ctx: Context) -> None:
     version = ps.get(obj, "contentVersion")
     if not ps.truthy(version):
         if ps.truthy(ps.get(obj, "$schema")):
-            ctx.error("Parameters.Missing.ContentVersion", "contentVersion property must exist in the template")
+            ctx.error(
+                "Parameters.Missing.ContentVersion", "contentVersion property must exist in the template"
+            )
         return
     if not isinstance(version, str):
         ctx.error("ContentVersion.Not.String", "contentVersion must be string", ("contentVersion",))
         return
     if not regex.fullmatch(r"\d+\.\d+\.\d+\.\d+", version):
-        ctx.warn(f"Recommended that the 'contentVersion' be a version string like 1.0.0.0, found: {version}", ("contentVersion",))
+        ctx.warn(
+            f"Recommended that the 'contentVersion' be a version string like 1.0.0.0, found: {version}",
+            ("contentVersion",),
+        )
 
 
 RULE = Rule(

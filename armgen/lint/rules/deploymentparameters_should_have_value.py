@@ -27,7 +27,11 @@ def check(ctx: Context) -> None:
             continue
         here = ("parameters", name)
         if not (ps.has(p, "value") or ps.has(p, "reference")):
-            ctx.error("Parameters.Parameter.Missing.Value", f"'{name}' must have a property 'value' or 'reference'", here)
+            ctx.error(
+                "Parameters.Parameter.Missing.Value",
+                f"'{name}' must have a property 'value' or 'reference'",
+                here,
+            )
             continue
         if ps.has(p, "value"):
             if regex.match(r"^\s?\[.*\]\s?$", ps.to_str(ps.get(p, "value")), regex.I):
@@ -35,11 +39,19 @@ def check(ctx: Context) -> None:
             continue
         ref = ps.get(p, "reference")
         if not ps.has(ref, "keyVault"):
-            ctx.error("Parameters.Parameter.Missing.Value", f"'{name}'.reference is missing a property 'keyVault'", here)
+            ctx.error(
+                "Parameters.Parameter.Missing.Value",
+                f"'{name}'.reference is missing a property 'keyVault'",
+                here,
+            )
             continue
         kv = ps.get(ref, "keyVault")
         if not ps.has(kv, "id"):
-            ctx.error("Parameters.Parameter.Missing.KeyVault.Id", f"'{name}'.reference.keyVault is missing 'id'", here)
+            ctx.error(
+                "Parameters.Parameter.Missing.KeyVault.Id",
+                f"'{name}'.reference.keyVault is missing 'id'",
+                here,
+            )
             continue
         if not _KV_ID.search(ps.to_str(ps.get(kv, "id"))):
             ctx.error(
@@ -50,7 +62,9 @@ def check(ctx: Context) -> None:
             )
             continue
         if not ps.has(ref, "secretName"):
-            ctx.error("Parameters.Parameter.Missing.SecretName", f"'{name}'.reference is missing 'secretName'", here)
+            ctx.error(
+                "Parameters.Parameter.Missing.SecretName", f"'{name}'.reference is missing 'secretName'", here
+            )
             continue
         if not _SECRET.search(ps.to_str(ps.get(ref, "secretName"))):
             ctx.error(

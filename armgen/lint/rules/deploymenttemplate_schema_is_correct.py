@@ -24,12 +24,16 @@ def check(ctx: Context) -> None:
     if not ps.contains(list(SCHEMAS), schema):
         ctx.error(
             "Template.Bad.Schema",
-            "DeploymentTemplate has an unexpected Schema. It should be one of the following: " + ", ".join(SCHEMAS),
+            "DeploymentTemplate has an unexpected Schema. It should be one of the following: "
+            + ", ".join(SCHEMAS),
             ("$schema",),
         )
         return
     if ps.eq(schema, OLD):
-        ctx.warn("Template is using schema version '2015-01-01' which has been deprecated and is no longer maintained.", ("$schema",))
+        ctx.warn(
+            "Template is using schema version '2015-01-01' which has been deprecated and is no longer maintained.",
+            ("$schema",),
+        )
 
 
 RULE = Rule(

@@ -59,7 +59,9 @@ def check(ctx: Context) -> None:
             types = [ps.get(p, "type") for p in f.parents]
             if any(ps.match(types, t) for t in _SKIP_TYPES):
                 continue
-            if ".resource." in low and ps.match(types, r"^Microsoft\.DocumentDB/databaseAccounts/sqlDatabases"):
+            if ".resource." in low and ps.match(
+                types, r"^Microsoft\.DocumentDB/databaseAccounts/sqlDatabases"
+            ):
                 continue
             if ".locations" in low and ps.match(types, r"^Microsoft\.insights/webtests"):
                 continue

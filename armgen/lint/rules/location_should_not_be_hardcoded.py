@@ -48,7 +48,7 @@ def check(ctx: Context) -> None:
         ctx.error(
             "Location.Parameter.TypeMisMatch",
             f"The location parameter must be a 'string' type in the parameter declaration, not "
-            f"\"{ps.to_str(ps.get(location, 'type'))}\"",
+            f'"{ps.to_str(ps.get(location, "type"))}"',
             where,
         )
     default = ps.get(location, "defaultValue")
@@ -58,7 +58,7 @@ def check(ctx: Context) -> None:
                 "Location.Parameter.Hardcoded",
                 "The defaultValue of the location parameter in the main template must not be a specific location; "
                 f"it must be [resourceGroup().location], [deployment().location] or 'global'. It is "
-                f"\"{ps.to_str(default)}\"",
+                f'"{ps.to_str(default)}"',
                 (*where, "defaultValue"),
             )
     elif default is not None and not _LOCATION.search(ps.to_str(default)):

@@ -37,5 +37,10 @@ RULE = Rule(
     description="A parameter's minValue and maxValue are integers, and one comes with the other.",
     check=check,
     requires=("TemplateObject",),
-    error_ids=("Parameter.Max.Not.Int", "Parameter.Min.Not.Int", "Parameter.Missing.Max", "Parameter.Missing.Min"),
+    error_ids=(
+        "Parameter.Max.Not.Int",
+        "Parameter.Min.Not.Int",
+        "Parameter.Missing.Max",
+        "Parameter.Missing.Min",
+    ),
 )

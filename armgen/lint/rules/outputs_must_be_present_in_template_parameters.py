@@ -5,7 +5,12 @@ from __future__ import annotations
 from armgen.lint import ps
 from armgen.lint.model import CREATE_UI, Context, Rule
 
-MANAGED_APP_OUTPUTS = ("applicationresourcename", "jitaccesspolicy", "managedidentity", "managedresourcegroupid")
+MANAGED_APP_OUTPUTS = (
+    "applicationresourcename",
+    "jitaccesspolicy",
+    "managedidentity",
+    "managedresourcegroupid",
+)
 
 
 def check(ctx: Context) -> None:
@@ -13,7 +18,10 @@ def check(ctx: Context) -> None:
         return
     outputs = ps.dig(ctx.cuid, "parameters", "outputs")
     if not ps.truthy(outputs):
-        ctx.error("CreateUIDefinition.Missing.Outputs", "CreateUIDefinition is missing the .parameters.outputs property")
+        ctx.error(
+            "CreateUIDefinition.Missing.Outputs",
+            "CreateUIDefinition is missing the .parameters.outputs property",
+        )
     if not isinstance(outputs, dict):
         return
     template_params = ps.get(ctx.template.data if ctx.template else None, "parameters")

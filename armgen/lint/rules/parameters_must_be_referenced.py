@@ -14,7 +14,9 @@ def check(ctx: Context) -> None:
             continue
         refs = ex.references(body, "parameters", name)
         if not refs:
-            ctx.error("Parameters.Must.Be.Referenced", f"Unreferenced parameter: {name}", ("parameters", name))
+            ctx.error(
+                "Parameters.Must.Be.Referenced", f"Unreferenced parameter: {name}", ("parameters", name)
+            )
             continue
         for start, _end in refs:
             if char_before(body, start + 1, r"\[\"@") == '"':

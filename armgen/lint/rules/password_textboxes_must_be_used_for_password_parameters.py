@@ -24,7 +24,11 @@ def check(ctx: Context) -> None:
             continue
         param = ps.get(ctx.main_parameters, found)
         if param is None:
-            ctx.error(None, f"Password box {name} linked to output {found} is missing from main template parameters", f.obj_path)
+            ctx.error(
+                None,
+                f"Password box {name} linked to output {found} is missing from main template parameters",
+                f.obj_path,
+            )
             continue
         ptype = ps.get(param, "type")
         if not ps.eq(ptype, "SecureString") and not ps.eq(ptype, "SecureObject"):

@@ -25,7 +25,7 @@ def check(ctx: Context) -> None:
 RULE = Rule(
     name="Secure-String-Parameters-Cannot-Have-Default",
     group=TEMPLATE,
-    description="A secureString parameter has no default other than \"\" or an expression using newGuid().",
+    description='A secureString parameter has no default other than "" or an expression using newGuid().',
     check=check,
     requires=("TemplateObject",),
     error_ids=("SecureString.Must.Not.Have.Default",),

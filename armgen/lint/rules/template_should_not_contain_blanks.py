@@ -15,7 +15,10 @@ CAN_BE_EMPTY = (
 )  # fmt: skip
 _CAN_BE_EMPTY_KEY = regex.compile("(?>" + "|".join(CAN_BE_EMPTY) + ")", regex.I)
 _CAN_BE_EMPTY_LOWER = {n.lower() for n in CAN_BE_EMPTY}
-RESOURCE_BLANKS = {"microsoft.web/sites/config": ("properties",), "microsoft.insights/workbooks": ("properties", "serializedData")}
+RESOURCE_BLANKS = {
+    "microsoft.web/sites/config": ("properties",),
+    "microsoft.insights/workbooks": ("properties", "serializedData"),
+}
 # arm-ttk's "(?<=:)\s*<blank>": matched here as ":(\s*<blank>)" (same spans, much faster)
 _BLANKS = [regex.compile(r":(\s*" + p + ")") for p in (r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"null")]
 _NAME_EXEMPT = regex.compile(r"\s*\[|\s*/subscriptions/", regex.I)
@@ -66,7 +69,7 @@ def check(ctx: Context) -> None:
 RULE = Rule(
     name="Template-Should-Not-Contain-Blanks",
     group=TEMPLATE,
-    description="No empty values ({}, [], \"\", null) in a template, except where ARM needs them.",
+    description='No empty values ({}, [], "", null) in a template, except where ARM needs them.',
     check=check,
     requires=("TemplateText", "TemplateObject"),
     marketplace_warning=True,

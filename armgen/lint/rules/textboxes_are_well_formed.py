@@ -16,7 +16,11 @@ def check(ctx: Context) -> None:
         name = ps.to_str(ps.get(f.obj, "name"))
         constraints = ps.get(f.obj, "constraints")
         if not ps.truthy(constraints):
-            ctx.error("Textboxes.Are.Well.Formed.Missing.Constraints", f"Textbox {name} is missing constraints", f.obj_path)
+            ctx.error(
+                "Textboxes.Are.Well.Formed.Missing.Constraints",
+                f"Textbox {name} is missing constraints",
+                f.obj_path,
+            )
             continue
         pattern = ""
         validations = ps.get(constraints, "validations")
@@ -48,7 +52,9 @@ def check(ctx: Context) -> None:
                 (*f.obj_path, "constraints"),
             )
         elif not _LENGTH.search(pattern):
-            ctx.warn(f"TextBox '{name}' regex does not have a length constraint.", (*f.obj_path, "constraints"))
+            ctx.warn(
+                f"TextBox '{name}' regex does not have a length constraint.", (*f.obj_path, "constraints")
+            )
 
 
 RULE = Rule(

@@ -10,7 +10,11 @@ def check(ctx: Context) -> None:
     for f in ps.find(ctx.cuid, "type", value_mode="eq", value="Microsoft.Compute.UserNameTextBox"):
         if ps.truthy(ps.get(f.obj, "defaultValue")):
             name = ps.to_str(ps.get(f.obj, "name"))
-            ctx.error(None, f"Username textbox {name} should not have a default value", (*f.obj_path, "defaultValue"))
+            ctx.error(
+                None,
+                f"Username textbox {name} should not have a default value",
+                (*f.obj_path, "defaultValue"),
+            )
 
 
 RULE = Rule(

@@ -28,7 +28,11 @@ def check(ctx: Context) -> None:
         control = ps.to_str(ps.get(f.obj, "name"))
         path = f.obj_path
         step_at = next(
-            (i for i, p in enumerate(path[:-1]) if isinstance(p, str) and p.lower() == "steps" and isinstance(path[i + 1], int)),
+            (
+                i
+                for i, p in enumerate(path[:-1])
+                if isinstance(p, str) and p.lower() == "steps" and isinstance(path[i + 1], int)
+            ),
             None,
         )
         if step_at is not None:
