@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +105,19 @@ def main() -> int:
         (work / "armgen").chmod(0o755)
         run('armgen rollout plan fleet.json --endpoint "$ARM"')
         run("ls fleet.plan && head -c 400 fleet.plan/us-01.parameters.json")
-        run('timeout --preserve-status -s INT 4 armgen rollout apply fleet.json --endpoint "$ARM"  # Ctrl-C after 4 s')
+        # Ctrl-C as soon as the last wave's deployments are in flight
+        print('\n$ armgen rollout apply fleet.json --endpoint "$ARM"')
+        proc = subprocess.Popen(["armgen", "rollout", "apply", "fleet.json", "--endpoint", arm.base_url], cwd=work,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None and not (
+                deployments.puts["rg-cc-us-02/zscc-us-02"] and deployments.puts["rg-cc-us-03/zscc-us-03"]):
+            time.sleep(0.01)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        print(out.replace("zscc-us-03)\n", "zscc-us-03)\n^C\n", 1), end="")
+        print(f"$ echo $?\n{proc.returncode}")
         run("cut -c1-150 fleet.state.json")
         run('armgen rollout apply fleet.json --endpoint "$ARM"')
         run("grep -F '\"us-02\"' fleet.state.json")
