@@ -8,6 +8,7 @@ rule module a faithful, short translation of the arm-ttk test it mirrors.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 from collections.abc import Iterator
@@ -213,7 +214,9 @@ class _Index:
         self.by_key: dict[str, list[tuple[int, dict[str, Any], str, Path, list[dict[str, Any]]]]] = {}
         self.dicts: list[tuple[Any, Path]] = []
         self.key_matches: dict[tuple[str, str], list[str]] = {}
+        self.filtered: dict[tuple[str, str, str, str], list[Any]] = {}
         self.depth: dict[int, int] = {}  # id(dict) -> its path length
+        self.seq_of: dict[int, int] = {}  # id(container) -> sequence number when it was reached
         seq = 0
         stack: list[tuple[Any, Path, list[dict[str, Any]]]] = [(root, (), [])]
         by_key = self.by_key
@@ -221,6 +224,7 @@ class _Index:
             node, path, parents = stack.pop()
             if type(node) is list:
                 self.dicts.append((node, path))
+                self.seq_of[id(node)] = seq
                 for i in range(len(node) - 1, -1, -1):
                     item = node[i]
                     t = type(item)
@@ -231,6 +235,7 @@ class _Index:
                 continue
             self.dicts.append((node, path))
             self.depth[id(node)] = len(path)
+            self.seq_of[id(node)] = seq
             for name in node:
                 seq += 1
                 by_key.setdefault(name.lower(), []).append((seq, node, name, (*path, name), parents))
@@ -310,12 +315,23 @@ def find(
         hits = [e for k in names for e in idx.by_key[k]]
         if len(names) > 1:
             hits.sort(key=lambda e: e[0])
+    if value_mode is not None and isinstance(value, str):
+        memo_key = (key.lower(), key_mode, value_mode, value.lower())
+        cached = idx.filtered.get(memo_key)
+        if cached is None:
+            cached = [e for e in hits if _value_ok(e[1][e[2]], value, value_mode)]
+            idx.filtered[memo_key] = cached
+        hits, value_mode = cached, None
     out = []
     n = len(prefix) if prefix is not None else 0
+    if prefix is not None:
+        # a subtree is contiguous in document order: start after root's sequence number
+        first = bisect.bisect_right(hits, idx.seq_of.get(id(root), 0), key=lambda e: e[0])
+        hits = hits[first:]
     for _seq, obj, name, path, parents in hits:
         if prefix is not None:
             if path[:n] != prefix:
-                continue
+                break
             path = path[n:]
             if obj is root:
                 parents = []
@@ -330,17 +346,39 @@ def find(
                 while keep < len(parents) and depth.get(id(parents[keep]), -1) > n:
                     keep += 1
                 parents = parents[:keep]
-        if value_mode is not None:
-            v = obj[name]
-            ok = (
-                (value_mode == "like" and like(v, value))
-                or (value_mode == "match" and match(v, value))
-                or (value_mode == "eq" and eq(v, value))
-            )
-            if not ok:
-                continue
+        if value_mode is not None and not _value_ok(obj[name], value, value_mode):
+            continue
         out.append(Found(obj, name, (*base, *path) if base else path, parents))
     return iter(out)
+
+
+def _value_ok(v: Any, value: Any, mode: str) -> bool:
+    return (
+        (mode == "like" and like(v, value))
+        or (mode == "match" and match(v, value))
+        or (mode == "eq" and eq(v, value))
+    )
+
+
+def mentions(obj: Any, needle: str) -> bool:
+    """Whether ``needle`` (lower case) appears in any key or string of ``obj`` (ignoring case).
+
+    The same answer as searching ``ConvertTo-Json`` output for a word, without writing the JSON.
+    """
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if needle in node.lower():
+                return True
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                if needle in k.lower():
+                    return True
+                stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def truthy_container(v: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import regex
@@ -12,6 +13,7 @@ from armgen.lint.model import CREATE_UI, Context, Rule
 X = regex.I | regex.X
 
 
+@functools.lru_cache(maxsize=1024)
 def _output_regex(control: str, step: str | None) -> regex.Pattern[str]:
     c, s = regex.escape(control), regex.escape(step or "")
     if step:
@@ -72,7 +74,7 @@ def check(ctx: Context) -> None:
         default = ps.get(param, "defaultValue")
         if (
             ps.truthy(default)
-            and regex.sub(r"\s", "", ps.to_str(default)).lower() != "[resourcegroup().location]"
+            and "".join(ps.to_str(default).split()).lower() != "[resourcegroup().location]"
         ):
             for d in ps.as_list(default):
                 if ps.contains(allowed, d):

@@ -14,6 +14,17 @@ from armgen.lint.rules._common import is_bicep, template, text
 _SPLIT = regex.compile(r"[(),]")
 
 
+def _unquote(segment: str) -> str:
+    """arm-ttk's ``-replace "^\\s{0,}'" -replace "'\\s{0,}$"`` on one resourceId() argument."""
+    left = segment.lstrip()
+    if left.startswith("'"):
+        segment = left[1:]
+    right = segment.rstrip()
+    if right.endswith("'"):
+        segment = right[:-1]
+    return segment
+
+
 def _type_from_variable(tpl: object, var_text: str) -> str:
     for f in ps.find(tpl, "name", value_mode="like", value=f"*{var_text}*"):
         if not ps.like(".".join(str(p) for p in f.path), "*Resources*"):

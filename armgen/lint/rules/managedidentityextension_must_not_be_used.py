@@ -9,7 +9,7 @@ from armgen.lint.rules._common import template
 
 def check(ctx: Context) -> None:
     resources = ps.get(template(ctx), "resources")
-    if resources is not None and "managedidentityextension" in ps.to_json(resources).lower():
+    if resources is not None and ps.mentions(resources, "managedidentityextension"):
         ctx.error(
             "ManagedIdentityExtension.Was.Used", "Managed Identity Extension must not be used", ("resources",)
         )
