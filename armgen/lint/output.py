@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from armgen.jsonio import dumps
 from armgen.lint.model import LintReport
@@ -36,7 +37,7 @@ def sarif_document(report: LintReport, descriptions: dict[str, str]) -> dict[str
     results = []
     for f in report.findings:
         location: dict[str, Any] = {
-            "physicalLocation": {"artifactLocation": {"uri": f.file.replace("\\", "/")}},
+            "physicalLocation": {"artifactLocation": {"uri": quote(f.file.replace("\\", "/"), safe="/!:")}},
             "logicalLocations": [{"fullyQualifiedName": f.path, "kind": "member"}],
         }
         if f.line:

@@ -26,7 +26,10 @@ def judge(api: str, api_date: _dt.date, valid: list[str], test_date: _dt.date, w
     out: list[tuple[str, str, str]] = []
     idx = valid.index(api) if api in valid else -1
     if idx == -1 and valid:
-        out.append(("warning", "Not.Valid", f"{what}: apiVersion {api} is not among the known apiVersions"))
+        hint = " (newer than the apiVersions cache: refresh it)" if api[:10] > valid[0][:10] else ""
+        out.append(
+            ("warning", "Not.Valid", f"{what}: apiVersion {api} is not among the known apiVersions{hint}")
+        )
     if ps.like(api, "*-*-*-*"):
         newer = valid[: idx + 1] if idx >= 0 else []
         if idx > 0 and any(not ps.like(v, "*-*-*-*") for v in newer):

@@ -72,10 +72,7 @@ def check(ctx: Context) -> None:
                         av.path,
                     )
         default = ps.get(param, "defaultValue")
-        if (
-            ps.truthy(default)
-            and "".join(ps.to_str(default).split()).lower() != "[resourcegroup().location]"
-        ):
+        if ps.truthy(default) and "".join(ps.to_str(default).split()).lower() != "[resourcegroup().location]":
             for d in ps.as_list(default):
                 if ps.contains(allowed, d):
                     continue
