@@ -25,7 +25,7 @@ import dataclasses
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +92,7 @@ def connect(cloud: str | None, endpoint: str | None, inventory: Inventory, gate:
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    gate.max_pause = base.max_retry_after  # one cap for a Retry-After, whether the SDK or the gate waits
     return RolloutTarget(**fields, gate=gate, http_session=session)
 
 
@@ -180,8 +181,11 @@ def deployment_body(inv: Inventory, t: Target) -> dict[str, Any]:
 
 def _dep_fields(dep: Any) -> tuple[str, str | None, dict[str, Any] | None]:
     """(provisioningState, correlationId, error) of a DeploymentExtended (model or dict)."""
-    doc = dep.as_dict() if hasattr(dep, "as_dict") else dict(dep or {})
-    props = doc.get("properties") or {}
+    # TypeSpec models are mappings over the raw REST JSON: reading it directly is cheaper than as_dict()
+    props = dep.get("properties") if hasattr(dep, "get") else None
+    if not isinstance(props, Mapping):
+        doc = dep.as_dict() if hasattr(dep, "as_dict") else {}
+        props = doc.get("properties") or {}
     err = props.get("error")
     if err:
         details = err.get("details") or []
