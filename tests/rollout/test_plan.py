@@ -82,3 +82,16 @@ def test_plan_refuses_plain_http_to_remote_hosts(write_inventory, capsys) -> Non
     inv = write_inventory(1)
     assert main(["rollout", "plan", str(inv), "--endpoint", "http://example.com"]) == 2
     assert "plain http" in capsys.readouterr().err
+
+
+def test_allow_modify_accepts_a_named_change(fleet: Fleet, write_inventory, tmp_path: Path, capsys) -> None:
+    inv = write_inventory(2)
+    fleet.whatif.changes = _changes
+    sid = (f"/subscriptions/{SUB}/resourceGroups/net-site-001/providers/Microsoft.Network/virtualNetworks/"
+           "vnet-site-001/subnets/snet-1")
+    assert main(["rollout", "plan", str(inv), "--endpoint", fleet.arm.base_url]) == 1
+    capsys.readouterr()
+    assert main(["rollout", "plan", str(inv), "--endpoint", fleet.arm.base_url, "--allow-modify", sid]) == 0
+    assert "Plan: 2 targets, 2 pass, 0 blocked, 0 errors." in capsys.readouterr().out
+    report = json.loads((tmp_path / "fleet.plan" / "plan.json").read_text())
+    assert report["targets"][1]["whatIf"]["gate"]["findings"][0]["verdict"] == "accepted"
