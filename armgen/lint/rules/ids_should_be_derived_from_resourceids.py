@@ -32,8 +32,8 @@ ALLOWED = (
 )  # fmt: skip
 _ALLOWED = regex.compile(r"\s*\[\s*(" + "|".join(ALLOWED) + r")\s*\(\s*", regex.I)
 _SKIP_TYPES = (
-    r"^microsoft\.logic/workflows$",
     r"^microsoft\.ApiManagement/service/backends$",
+    r"^Microsoft\.ApiCenter/",  # API Center ids (definitionId, environmentId) are workspace paths
     r"^Microsoft\.Portal\/dashboards$",
     r"^Microsoft\.DocumentDb/databaseAccounts/\w{0,}/collections$",
 )
@@ -72,6 +72,14 @@ def check(ctx: Context) -> None:
             if ps.match(types, r"^Microsoft\.sites/config") or ps.match(types, "config"):
                 continue
             value = f.value
+            # arm-ttk 0.27: inside a Logic App, ids written as expressions (workflow @... or template
+            # [...]) are not judged; literal ones are
+            if (
+                isinstance(value, str)
+                and value.lstrip().startswith(("@", "["))
+                and ps.match(types, r"^microsoft\.logic/workflows$")
+            ):
+                continue
             if not isinstance(value, (str, int, float)) or value is None:
                 inner = ps.get(value, "value")
                 if not ps.truthy(inner) or not isinstance(inner, str):
