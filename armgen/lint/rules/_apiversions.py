@@ -18,17 +18,25 @@ class Verdict:
     stop: bool = False
 
 
-def judge(api: str, api_date: _dt.date, valid: list[str], test_date: _dt.date, what: str) -> Verdict:
+def judge(
+    api: str,
+    api_date: _dt.date,
+    valid: list[str],
+    test_date: _dt.date,
+    what: str,
+    unknown: str = "warning",
+) -> Verdict:
     """arm-ttk's checks of one apiVersion against the cached list ``valid`` (newest first).
 
     Ids are suffixes: "Preview.Not.Recent", "Preview.Version.Has.NonPreview", "OutOfDate".
     """
     out: list[tuple[str, str, str]] = []
-    idx = valid.index(api) if api in valid else -1
+    low = api.lower()
+    idx = next((i for i, v in enumerate(valid) if v.lower() == low), -1)  # case-insensitive (0.27)
     if idx == -1 and valid:
         hint = " (newer than the apiVersions cache: refresh it)" if api[:10] > valid[0][:10] else ""
         out.append(
-            ("warning", "Not.Valid", f"{what}: apiVersion {api} is not among the known apiVersions{hint}")
+            (unknown, "Not.Valid", f"{what}: apiVersion {api} is not among the known apiVersions{hint}")
         )
     if ps.like(api, "*-*-*-*"):
         newer = valid[: idx + 1] if idx >= 0 else []
@@ -40,7 +48,7 @@ def judge(api: str, api_date: _dt.date, valid: list[str], test_date: _dt.date, w
                     f"{what} uses a preview version ({api}) and there are more recent versions available.",
                 )
             )
-        if idx == 0 and len(valid) > 1 and valid[1] == api[: api.rfind("-")]:
+        if idx == 0 and len(valid) > 1 and valid[1].lower() == low[: low.rfind("-")]:
             out.append(
                 (
                     "error",
@@ -50,10 +58,10 @@ def judge(api: str, api_date: _dt.date, valid: list[str], test_date: _dt.date, w
             )
     age = (test_date - api_date).days
     if age > NUMBER_OF_DAYS and idx > 0:
-        non_preview_in_use = idx == 1 and valid[0][: valid[0].rfind("-")] == api
+        non_preview_in_use = idx == 1 and valid[0][: valid[0].rfind("-")].lower() == low
         if not non_preview_in_use:
             latest_stable = next((v for v in valid if not ps.like(v, "*-*-*-*")), None)
-            if api == latest_stable:
+            if latest_stable is not None and low == latest_stable.lower():
                 # arm-ttk `break`s here: the rest of the file is not checked
                 return Verdict(out, stop=True)
             out.append(
