@@ -9,6 +9,7 @@ every pattern is compiled once (the cache below) because lint runs them over who
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import regex
@@ -162,3 +163,29 @@ def references(text: str, kind: str, name: str) -> list[tuple[int, int]]:
         return _reference_index(text, kind).get(name.lower(), [])
     rx = parameter(name) if kind == "parameters" else variable(name)
     return [(m.start(), m.end()) for m in rx.finditer(text)]
+
+
+_ANY_VARIABLE_REF = regex.compile(r"variables\s?\(\s*'(?<VariableName>.+?)'\s*\)", X)
+
+
+def expand_variables(text: str, variables: Any) -> str:
+    """Expand-AzTemplate's ExpandedTemplateText: each ``variables('x')`` replaced by x's value.
+
+    A string variable holding an expression is inlined without its brackets, another string is
+    quoted, a non-string becomes ``json('...')`` (arm-ttk's rules, applied to template text).
+    """
+    if not isinstance(variables, dict) or "variables" not in text.lower():
+        return text
+
+    def repl(m: regex.Match[str]) -> str:
+        value = ps.get(variables, m.group("VariableName"))
+        if not isinstance(value, str):
+            compact = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            return "json('" + compact.replace('"', '\\"') + "')"
+        if value.startswith("["):
+            if value.endswith("]"):
+                return value[1:-1].replace('"', '\\"')
+            return value
+        return "'" + value.replace("'", "\\'") + "'"
+
+    return _ANY_VARIABLE_REF.sub(repl, text)

@@ -16,13 +16,21 @@ def check(ctx: Context) -> None:
     tpl = template(ctx)
     outputs = ps.get(tpl, "outputs")
     outputs = list(outputs.items()) if isinstance(outputs, dict) else []
-    texts = {name: ps.to_json(value) for name, value in outputs}
+    variables = ps.get(tpl, "variables")
+    # arm-ttk also reads the outputs with variable references expanded (Expand-AzTemplate)
+    texts = {name: [ps.to_json(value)] for name, value in outputs}
+    for bodies in texts.values():
+        expanded = ex.expand_variables(bodies[0], variables)
+        if expanded != bodies[0]:
+            bodies.append(expanded)
     for name, _value in outputs:
         where = ("outputs", name)
-        body = texts[name]
-        for m in _LIST.finditer(body):
-            if char_before(body, m.start() + 1) == "[":
-                ctx.error("Output.Contains.Secret", f"Output contains secret: {name}", where)
+        found = False
+        for body in texts[name]:
+            for m in _LIST.finditer(body):
+                if not found and char_before(body, m.start() + 1) == "[":
+                    ctx.error("Output.Contains.Secret", f"Output contains secret: {name}", where)
+                    found = True
         if ps.like(name, "*password*"):
             ctx.error("Output.Contains.Secret.Name", f"Output name suggests secret: {name}", where)
     for pname, p in params(tpl):
@@ -31,9 +39,8 @@ def check(ctx: Context) -> None:
             continue
         rx = ex.parameter(pname)
         for name, _value in outputs:
-            body = texts[name]
-            m = rx.search(body)
-            if m and char_before(body, m.start()) == "[":
+            hits = [b for b in texts[name] if (m := rx.search(b)) and char_before(b, m.start()) == "["]
+            if hits:
                 ctx.error(
                     "Output.Contains.SecureParameter",
                     f"Output contains {ps.to_str(ptype)} parameter: {name}",
