@@ -6,7 +6,7 @@ import regex
 
 from armgen.lint import expressions as ex
 from armgen.lint import ps
-from armgen.lint.model import TEMPLATE, Context, Rule
+from armgen.lint.model import TEMPLATE, Context, Rule, Unit
 from armgen.lint.rules._common import template, text
 
 _LOCATION = regex.compile(r"(?>resourceGroup|deployment)\(\).location", regex.I)
@@ -29,6 +29,14 @@ def _ranges(ctx: Context) -> list[tuple[int, int]]:
         if node is not None:
             out.append((node.start - unit.text_offset, node.end - unit.text_offset))
     return out
+
+
+def _passes_location(unit: Unit) -> bool:
+    """Whether the deployment holding inner template ``unit`` passes it a location parameter."""
+    deployment = unit.original
+    for part in unit.base[:-2]:
+        deployment = deployment[part] if isinstance(deployment, (dict, list)) else None
+    return ps.dig(deployment, "properties", "parameters", "location") is not None
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -65,6 +73,15 @@ def check(ctx: Context) -> None:
         ctx.error(
             "Location.Parameter.DefaultValuePresent",
             f'The location parameter of nested templates must not have a defaultValue. It is "{ps.to_str(default)}"',
+            (*where, "defaultValue"),
+        )
+    elif default is not None and unit.is_inner and not _passes_location(unit):
+        # an inner-scope template falls back on its own default only when its parent does not pass
+        # location: then the resources land wherever that default says (arm-ttk 0.27)
+        ctx.error(
+            "Location.Parameter.DefaultValuePresent",
+            "The location parameter of this nested template has a defaultValue and the parent deployment "
+            "does not pass location",
             (*where, "defaultValue"),
         )
     ranges = None
