@@ -274,6 +274,8 @@ class Engine:
             files = [target, *siblings]
             prefix = str(folder)
             tested = [target]
+        if not files:
+            raise InputError("no .json or .jsonc file to lint", file=str(path))
         for sf in files:
             _parse(sf, self.display(prefix, sf))
         if not path.is_dir() and not zipfile.is_zipfile(path) and tested[0].error:

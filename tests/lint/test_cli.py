@@ -114,3 +114,9 @@ def test_unreadable_json_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
     bad.write_text("{ not json", encoding="utf-8")
     assert main(["lint", str(bad)]) == 2
     assert "line 1 column" in capsys.readouterr().err
+
+
+def test_folder_without_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["lint", str(tmp_path / "empty")]) == 2
+    assert "no .json or .jsonc file" in capsys.readouterr().err
