@@ -9,10 +9,14 @@ from armgen.lint.rules._common import char_before, params, template, text
 
 def check(ctx: Context) -> None:
     body = text(ctx)
+    nested = ex.template_ranges(body)
     for name, _p in params(template(ctx)):
         if name.startswith("__"):
             continue
-        refs = ex.references(body, "parameters", name)
+        # references inside a nested "template": {...} do not count (arm-ttk 0.27, ARM_InnerTemplate)
+        refs = [
+            r for r in ex.references(body, "parameters", name) if not any(a < r[0] < b for a, b in nested)
+        ]
         if not refs:
             ctx.error(
                 "Parameters.Must.Be.Referenced", f"Unreferenced parameter: {name}", ("parameters", name)
