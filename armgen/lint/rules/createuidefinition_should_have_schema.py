@@ -36,7 +36,7 @@ def check(ctx: Context) -> None:
     if not ps.eq(version, wanted) and not (version is None and wanted is None):
         ctx.error(
             "CreateUIDef.Version.Mismatch",
-            f"CreateUIDefinition version ({ps.to_str(version)}) is different from schema version ({wanted})",
+            f"CreateUIDefinition version ({ps.to_str(version)}) is different from schema version ({wanted or ''})",
             ("version",),
         )
 
