@@ -210,7 +210,7 @@ class _Index:
     """
 
     def __init__(self, root: Any):
-        # lower-case key -> [(sequence, obj, key, path, parents)]
+        # lower-case key -> [(sequence, obj, key, path of obj, parents)]
         self.by_key: dict[str, list[tuple[int, dict[str, Any], str, Path, list[dict[str, Any]]]]] = {}
         self.dicts: list[tuple[Any, Path]] = []
         self.key_matches: dict[tuple[str, str], list[str]] = {}
@@ -220,11 +220,14 @@ class _Index:
         seq = 0
         stack: list[tuple[Any, Path, list[dict[str, Any]]]] = [(root, (), [])]
         by_key = self.by_key
+        dicts = self.dicts
+        seq_of = self.seq_of
+        depth = self.depth
         while stack:
             node, path, parents = stack.pop()
             if type(node) is list:
-                self.dicts.append((node, path))
-                self.seq_of[id(node)] = seq
+                dicts.append((node, path))
+                seq_of[id(node)] = seq
                 for i in range(len(node) - 1, -1, -1):
                     item = node[i]
                     t = type(item)
@@ -233,12 +236,18 @@ class _Index:
                 continue
             if type(node) is not dict:
                 continue
-            self.dicts.append((node, path))
-            self.depth[id(node)] = len(path)
-            self.seq_of[id(node)] = seq
+            dicts.append((node, path))
+            seq_of[id(node)] = seq
+            depth[id(node)] = len(path)
             for name in node:
                 seq += 1
-                by_key.setdefault(name.lower(), []).append((seq, node, name, (*path, name), parents))
+                low = name.lower()
+                entry = (seq, node, name, path, parents)
+                bucket = by_key.get(low)
+                if bucket is None:
+                    by_key[low] = [entry]
+                else:
+                    bucket.append(entry)
             if any(p is node for p in parents):
                 continue
             child_parents = [node, *parents]
@@ -348,7 +357,7 @@ def find(
                 parents = parents[:keep]
         if value_mode is not None and not _value_ok(obj[name], value, value_mode):
             continue
-        out.append(Found(obj, name, (*base, *path) if base else path, parents))
+        out.append(Found(obj, name, (*base, *path, name), parents))
     return iter(out)
 
 
