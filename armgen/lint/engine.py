@@ -386,20 +386,26 @@ class Engine:
                     ctx.cuid, ctx.cuid_text, ctx.cuid_doc = cuid.data, cuid.doc.text, cuid.doc
                 self._invoke(rule, ctx, count=unit is units[0])
 
-    def _available(self, name: str, ctx: Context) -> bool:
+    @staticmethod
+    def _available(name: str, ctx: Context) -> bool:
         t = ctx.template
-        values = {
-            "TemplateObject": t is not None and ps.truthy(t.data),
-            "TemplateText": t is not None and ps.truthy(t.text),
-            "TemplateFileName": t is not None,
-            "TemplateMetadata": True,
-            "CreateUIDefinitionObject": ctx.cuid is not None,
-            "CreateUIDefinitionText": ps.truthy(ctx.cuid_text),
-            "MainTemplateParameters": ctx.main_parameters is not None,
-            "ParameterObject": ctx.parameter_object is not None,
-            "AllAzureResources": ctx.api_cache is not None,
-        }
-        return values.get(name, True)
+        if name == "TemplateObject":
+            return t is not None and ps.truthy(t.data)
+        if name == "TemplateText":
+            return t is not None and ps.truthy(t.text)
+        if name == "TemplateFileName":
+            return t is not None
+        if name == "CreateUIDefinitionObject":
+            return ctx.cuid is not None
+        if name == "CreateUIDefinitionText":
+            return ps.truthy(ctx.cuid_text)
+        if name == "MainTemplateParameters":
+            return ctx.main_parameters is not None
+        if name == "ParameterObject":
+            return ctx.parameter_object is not None
+        if name == "AllAzureResources":
+            return ctx.api_cache is not None
+        return True  # TemplateMetadata and anything else
 
     def _invoke(self, rule: Rule, ctx: Context, count: bool = True) -> None:
         if count:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,14 +119,46 @@ def _wildcard(pattern: str) -> regex.Pattern[str]:
     return regex.compile("".join(out) + r"\Z", regex.I | regex.S)
 
 
+@functools.lru_cache(maxsize=4096)
+def _star_segments(pattern: str) -> tuple[str, ...] | None:
+    """The lower-case literal pieces between ``*``s of an ASCII pattern using no other wildcard."""
+    if not pattern.isascii() or any(c in pattern for c in "?[`"):
+        return None
+    return tuple(pattern.lower().split("*"))
+
+
+def _star_match(s: str, parts: tuple[str, ...]) -> bool:
+    """Whether lower-case ``s`` matches the ``*``-separated ``parts`` as a whole."""
+    if len(parts) == 1:
+        return s == parts[0]
+    first, last = parts[0], parts[-1]
+    if len(s) < len(first) + len(last) or not s.startswith(first) or not s.endswith(last):
+        return False
+    pos, stop = len(first), len(s) - len(last)
+    for piece in parts[1:-1]:  # leftmost placement of each piece is enough for '*' patterns
+        at = s.find(piece, pos, stop)
+        if at < 0:
+            return False
+        pos = at + len(piece)
+    return True
+
+
 def like(v: Any, pattern: str) -> bool:
-    """``$v -like $pattern`` (case-insensitive wildcard; for arrays: any element matches)."""
+    """``$v -like $pattern`` (case-insensitive wildcard; for arrays: any element matches).
+
+    ASCII text against a pattern with only ``*`` wildcards is matched with string operations
+    (same answer; compiling a regex per pattern dominated lint time for names built per control).
+    """
     if pattern == "*":
         return not isinstance(v, list) or bool(v)
     if isinstance(v, list):
         return any(like(x, pattern) for x in v)
+    s = to_str(v)
+    parts = _star_segments(pattern)
+    if parts is not None and s.isascii():
+        return _star_match(s.lower(), parts)
     try:
-        return _wildcard(pattern).match(to_str(v)) is not None
+        return _wildcard(pattern).match(s) is not None
     except regex.error:
         return False
 
@@ -195,12 +227,17 @@ class Found:
         return self.path[:-1]
 
 
-def _key_matches(name: str, key: str, mode: str) -> bool:
+def _matching_names(names: Iterable[str], key: str, mode: str) -> list[str]:
+    """The property names (lower case) a ``-like``/``-match`` key pattern selects."""
     if mode == "like":
-        return like(name, key)
-    if mode == "match":
-        return match(name, key)
-    return name.lower() == key.lower()
+        return [n for n in names if like(n, key)]
+    if mode != "match":
+        return [n for n in names if n == key.lower()]
+    try:
+        rx = _rx(key)
+    except regex.error:
+        return []
+    return [n for n in names if rx.search(n) is not None]
 
 
 class _Index:
@@ -212,58 +249,46 @@ class _Index:
     def __init__(self, root: Any):
         # lower-case key -> [(sequence, obj, key, path of obj, parents)]
         self.by_key: dict[str, list[tuple[int, dict[str, Any], str, Path, list[dict[str, Any]]]]] = {}
-        self.dicts: list[tuple[Any, Path]] = []
         self.key_matches: dict[tuple[str, str], list[str]] = {}
         self.filtered: dict[tuple[str, str, str, str], list[Any]] = {}
-        self.depth: dict[int, int] = {}  # id(dict) -> its path length
-        self.seq_of: dict[int, int] = {}  # id(container) -> sequence number when it was reached
+        # id(container) -> (container, its path, sequence number when it was reached)
+        self.where: dict[int, tuple[Any, Path, int]] = {}
         seq = 0
         stack: list[tuple[Any, Path, list[dict[str, Any]]]] = [(root, (), [])]
         by_key = self.by_key
-        dicts = self.dicts
-        seq_of = self.seq_of
-        depth = self.depth
+        where = self.where
         while stack:
             node, path, parents = stack.pop()
+            where[id(node)] = (node, path, seq)
             if type(node) is list:
-                dicts.append((node, path))
-                seq_of[id(node)] = seq
                 for i in range(len(node) - 1, -1, -1):
                     item = node[i]
                     t = type(item)
                     if (t is dict) or (t is list and item):
                         stack.append((item, (*path, i), parents))
                 continue
-            if type(node) is not dict:
-                continue
-            dicts.append((node, path))
-            seq_of[id(node)] = seq
-            depth[id(node)] = len(path)
-            for name in node:
+            children = []
+            for name, v in node.items():
                 seq += 1
-                low = name.lower()
                 entry = (seq, node, name, path, parents)
+                low = name.lower()
                 bucket = by_key.get(low)
                 if bucket is None:
                     by_key[low] = [entry]
                 else:
                     bucket.append(entry)
-            if any(p is node for p in parents):
-                continue
-            child_parents = [node, *parents]
-            for name in reversed(list(node)):
-                v = node[name]
                 t = type(v)
-                if not ((t is dict) or (t is list and v)):
-                    continue
-                if name[:6].lower() == "parent":
-                    continue
-                stack.append((v, (*path, name), child_parents))
+                if ((t is dict) or (t is list and v)) and low[:6] != "parent":
+                    children.append((v, (*path, name)))
+            if children:
+                child_parents = [node, *parents]
+                for v, p in reversed(children):
+                    stack.append((v, p, child_parents))
 
 
 _INDEXES: dict[int, tuple[Any, _Index]] = {}
-# every object inside an indexed root -> (its index, the object, its path): sub-root finds reuse it
-_OWNERS: dict[int, tuple[_Index, Any, Path]] = {}
+# every object inside an indexed root -> the index that walked it (sub-root finds reuse it)
+_OWNERS: dict[int, _Index] = {}
 
 
 def clear_index_cache() -> None:
@@ -278,15 +303,16 @@ def _index(root: Any) -> tuple[_Index, Path | None]:
     if hit is not None and hit[0] is root:
         return hit[1], None
     owner = _OWNERS.get(id(root))
-    if owner is not None and owner[1] is root:
-        return owner[0], owner[2]
+    if owner is not None:
+        node, path, _seq = owner.where[id(root)]
+        if node is root:
+            return owner, path
     idx = _Index(root)
     if len(_INDEXES) > 4096:
         clear_index_cache()
     _INDEXES[id(root)] = (root, idx)
-    for node, path in idx.dicts:
-        if id(node) not in _OWNERS:
-            _OWNERS[id(node)] = (idx, node, path)
+    for key in idx.where:
+        _OWNERS.setdefault(key, idx)
     return idx, None
 
 
@@ -319,7 +345,7 @@ def find(
     else:
         names = idx.key_matches.get((key, key_mode))
         if names is None:
-            names = [k for k in idx.by_key if _key_matches(k, key, key_mode)]
+            names = _matching_names(idx.by_key, key, key_mode)
             idx.key_matches[(key, key_mode)] = names
         hits = [e for k in names for e in idx.by_key[k]]
         if len(names) > 1:
@@ -335,7 +361,7 @@ def find(
     n = len(prefix) if prefix is not None else 0
     if prefix is not None:
         # a subtree is contiguous in document order: start after root's sequence number
-        first = bisect.bisect_right(hits, idx.seq_of.get(id(root), 0), key=lambda e: e[0])
+        first = bisect.bisect_right(hits, idx.where[id(root)][2], key=lambda e: e[0])
         hits = hits[first:]
     for _seq, obj, name, path, parents in hits:
         if prefix is not None:
@@ -350,9 +376,9 @@ def find(
                     continue
                 parents = parents[: cut + 1]
             else:  # a list root: keep the ancestors that sit inside it
-                depth = idx.depth
+                where = idx.where
                 keep = 0
-                while keep < len(parents) and depth.get(id(parents[keep]), -1) > n:
+                while keep < len(parents) and len(where[id(parents[keep])][1]) > n:
                     keep += 1
                 parents = parents[:keep]
         if value_mode is not None and not _value_ok(obj[name], value, value_mode):
