@@ -76,7 +76,22 @@ PROBE_PORT_REGEX = (
     r"^(80|102[4-9]|10[3-9][0-9]|1[1-9][0-9]{2}|[2-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}"
     r"|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"
 )
-NSG_ID_REGEX = r"^$|^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/networkSecurityGroups/[^/]+$"
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+#: An IPv4 address or CIDR without leading zeros (an NSG rule refuses "010.1.1.1").
+SUPPORT_SERVER_REGEX = rf"^({_OCTET}\.){{3}}{_OCTET}(/([0-9]|[12][0-9]|3[0-2]))?$"
+#: Zscaler's provisioning URL: host (optional https://, optional port) and path, no spaces.
+CC_URL_REGEX = (
+    r"^(https://)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(:[0-9]{1,5})?(/[^\s]*)?$"
+)
+#: Key Vault DNS suffixes of the clouds with a Marketplace (public, Azure Government, Azure China).
+VAULT_SUFFIXES = ("vault.azure.net", "vault.usgovcloudapi.net", "vault.azure.cn")
+#: ``https://<vault>.<suffix>`` with an optional trailing slash. A vault name is 3-24 letters, digits
+#: and hyphens, starts with a letter, ends with a letter or digit, and has no "--".
+KEY_VAULT_URL_REGEX = (
+    r"^https://(?=[A-Za-z0-9-]{3,24}\.)[A-Za-z](-?[A-Za-z0-9])+\.("
+    + "|".join(x.replace(".", r"\.") for x in VAULT_SUFFIXES)
+    + r")/?$"
+)
 
 BOOTSTRAP_INI = (
     "[ZSCALER]\n"
@@ -84,6 +99,7 @@ BOOTSTRAP_INI = (
     "AZURE_VAULT_URL={1}\n"
     "HTTP_PROBE_PORT={2}\n"
     "AZURE_MANAGED_IDENTITY_CLIENT_ID={3}\n"
+    "FIPS_ENABLED={4}\n"
 )
 
 DEFAULTS: dict[str, Any] = dict(COMMON_DEFAULTS)
@@ -147,48 +163,61 @@ def build(options: dict[str, Any]) -> Template:
     vnet_name = t.param(
         "vnetName", "string", description="Name of the existing virtual network the appliances join.",
         ui={"step": "network", "control": "vnet", "part": "name", "label": "Virtual network",
-            "toolTip": "An existing virtual network; it is referenced, never modified."},
+            "toolTip": ("An existing virtual network in the region chosen on Basics (only those are listed); "
+                        "it is referenced, never modified.")},
     )
     vnet_rg = t.param(
         "vnetResourceGroup", "string", default=E.resource_group().prop("name"),
         description="Resource group of the existing virtual network (may differ from the deployment's).",
         ui={"step": "network", "control": "vnet", "part": "resourceGroup", "label": "Virtual network",
-            "toolTip": "The resource group that holds the virtual network."},
+            "toolTip": "Taken from the selected virtual network."},
     )
     subnet_params = []
     for k in range(1, slots + 1):
         zone_label = f"zone {zones[k - 1]}" if zones else "the appliances"
-        needed = 2 * per_zone + (1 if ha and k == 1 else 0)
+        frontend = ha and k == 1
+        needed = 2 * per_zone + (1 if frontend else 0)
         name = f"zone{k}SubnetName" if zones else "subnetName"
         subnet_params.append(t.param(
             name, "string",
             description=(f"Existing subnet for the appliances of {zone_label} (management and service NICs"
                          + (", and the load balancer frontend)." if ha and k == 1 else ").")),
             ui={"step": "network", "control": "subnet", "slot": f"zone{k}", "label": f"Subnet for {zone_label}",
-                "toolTip": f"Needs {needed} free addresses. Not modified by the deployment.",
+                "toolTip": (f"A /28 or larger subnet with at least {needed} free addresses ({2 * per_zone} NICs"
+                            + (" and the load balancer frontend" if frontend else "")
+                            + "). Only subnets that qualify are listed; the subnet is not modified."),
                 "minAddressPrefixSize": "/28", "minAddressCount": needed},
         ))
     mgmt_nsg_param = t.param(
         "existingMgmtNsgId", "string", default="",
-        description="Resource id of an existing NSG for the management NICs; empty creates Zscaler's rules.",
-        ui={"step": "network", "control": "text", "label": "Existing management NSG (optional)",
-            "toolTip": "Leave empty to create an NSG with Zscaler's management rules.",
-            "regex": NSG_ID_REGEX, "validationMessage": "Empty, or a network security group resource id."},
+        description=("Resource id of an existing NSG for the management NICs; empty creates one with Zscaler's "
+                     "management rules."),
+        ui={"step": "network", "control": "resourceId", "resourceType": network.NSG, "label": "Management NSG",
+            "labels": {"new": "Create one with Zscaler's management rules", "existing": "Use an existing NSG"},
+            "selectorLabel": "Existing management NSG",
+            "toolTip": ("For the management NICs. Zscaler's rules allow SSH and ICMP from the virtual network, "
+                        "TCP 12002 to Zscaler support and all other outbound traffic.")},
     )
     svc_nsg_param = t.param(
         "existingServiceNsgId", "string", default="",
-        description="Resource id of an existing NSG for the service NICs; empty creates Zscaler's rules.",
-        ui={"step": "network", "control": "text", "label": "Existing service NSG (optional)",
-            "toolTip": "Leave empty to create an NSG that admits all traffic from the virtual network.",
-            "regex": NSG_ID_REGEX, "validationMessage": "Empty, or a network security group resource id."},
+        description=("Resource id of an existing NSG for the service NICs; empty creates one with Zscaler's "
+                     "service rules (all traffic from the virtual network)."),
+        ui={"step": "network", "control": "resourceId", "resourceType": network.NSG, "label": "Service NSG",
+            "labels": {"new": "Create one with Zscaler's service rules", "existing": "Use an existing NSG"},
+            "selectorLabel": "Existing service NSG",
+            "toolTip": ("For the service NICs. Zscaler's rules allow all traffic from the virtual network and all "
+                        "outbound traffic. An existing NSG must keep allowing the load balancer's health probe "
+                        "(service tag AzureLoadBalancer) to the probe port.")},
     )
     support_server = t.param(
         "supportServerAddress", "string", default=SUPPORT_SERVER,
-        description="Zscaler remote-support server the management NSG lets appliances reach on TCP 12002.",
-        ui={"step": "network", "control": "text", "label": "Zscaler support server",
-            "toolTip": "remotesupport.<your Zscaler cloud>; used only by the NSG this template creates.",
-            "regex": r"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(/([0-9]|[12][0-9]|3[0-2]))?$",
-            "validationMessage": "An IPv4 address or CIDR."},
+        description=("IPv4 address (or CIDR) of Zscaler's remote-support server, which the created management "
+                     "NSG lets the appliances reach on TCP 12002."),
+        ui={"step": "network", "control": "text", "label": "Zscaler support server address",
+            "toolTip": ("The IPv4 address of remotesupport.<your Zscaler cloud> (199.168.148.101 for most clouds). "
+                        "Used only by a management NSG this template creates."),
+            "regex": SUPPORT_SERVER_REGEX,
+            "validationMessage": "An IPv4 address such as 199.168.148.101, or a CIDR such as 199.168.148.0/24."},
     )
 
     vm_size = t.param(
@@ -202,7 +231,8 @@ def build(options: dict[str, Any]) -> Template:
         "adminUsername", "string", default=ADMIN_USERNAME, min_length=1, max_length=32,
         description="Administrator user name on the appliances (SSH key only).",
         ui={"step": "appliance", "control": "username", "label": "Administrator user name",
-            "toolTip": "Zscaler's images expect zsroot.",
+            "toolTip": ("Zscaler's Cloud Connector images are administered as zsroot (the template's default); "
+                        "enter zsroot unless Zscaler tells you otherwise."),
             "regex": "^[a-z_][a-z0-9_-]{0,31}$", "validationMessage": "A Linux user name (lower case)."},
     )
     ssh_key = t.param(
@@ -215,7 +245,8 @@ def build(options: dict[str, Any]) -> Template:
         "legacyVmNvaTag", "bool", default=True,
         description="Tag the VMs LegacyVMNVA=true (opts the appliances out of MANA hosts; Zscaler sets it).",
         ui={"step": "appliance", "control": "checkbox", "label": "Apply LegacyVMNVA tag",
-            "toolTip": "Keep on until Zscaler supports MANA hosts."},
+            "toolTip": ("Opts the appliances out of Azure Boost (MANA) hosts, as Zscaler's templates do. Keep it on "
+                        "until Zscaler supports MANA.")},
     )
 
     encryption_at_host = t.param(
@@ -234,41 +265,64 @@ def build(options: dict[str, Any]) -> Template:
 
     cc_url = t.param(
         "ccUrl", "string", min_length=1,
-        description="Cloud Connector provisioning URL from the Zscaler portal.",
+        description=("Provisioning URL of a Cloud Connector provisioning template in the Zscaler portal "
+                     "(e.g. connector.zscaler.net/api/v1/provUrl?name=azure_prov_url)."),
         ui={"step": "bootstrap", "control": "text", "label": "Provisioning URL",
-            "toolTip": "e.g. connector.zscaler.net/api/v1/provUrl?name=azure_prov_url",
-            "regex": r"^(https://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[^\s]*)?$",
-            "validationMessage": "A host name with an optional path, without spaces."},
+            "toolTip": ("From the Cloud Connector provisioning template in the Zscaler portal, e.g. "
+                        "connector.zscaler.net/api/v1/provUrl?name=azure_prov_url. Its template must be for "
+                        "the VM size chosen here."),
+            "regex": CC_URL_REGEX,
+            "validationMessage": "A host name with an optional https://, port and path, without spaces."},
     )
     vault_url = t.param(
         "keyVaultUrl", "string", min_length=1,
-        description="URL of the Key Vault that holds the Cloud Connector credentials.",
+        description=("URL of the Key Vault that holds the Cloud Connector credentials, e.g. "
+                     "https://<vault>.vault.azure.net/ (vault.usgovcloudapi.net, vault.azure.cn in other clouds)."),
         ui={"step": "bootstrap", "control": "text", "label": "Key Vault URL",
-            "toolTip": "https://<vault>.vault.azure.net; the identity needs Get and List on its secrets.",
-            "regex": r"^https://[A-Za-z0-9-]{3,24}\.vault\.[A-Za-z0-9.]+/?$",
-            "validationMessage": "https://<vault name>.vault.<cloud suffix>"},
+            "toolTip": ("The vault's URI, e.g. https://<vault>.vault.azure.net/ (Azure Government: "
+                        ".vault.usgovcloudapi.net, Azure China: .vault.azure.cn). It holds the Cloud Connector "
+                        "credentials; the managed identity needs Get and List on its secrets."),
+            "regex": KEY_VAULT_URL_REGEX,
+            "validationMessage": ("https://<vault name>.vault.azure.net/ (or .vault.usgovcloudapi.net, "
+                                  ".vault.azure.cn); a vault name is 3-24 letters, digits and single hyphens, "
+                                  "starting with a letter.")},
     )
+    identity_tip = ("An existing user-assigned managed identity. It needs Get and List on the Key Vault's secrets "
+                    "and Network Contributor (at least Microsoft.Network/networkInterfaces/read) on this "
+                    "subscription or resource group. One with a Regional isolation scope must be in the "
+                    "appliances' region.")
     identity_name = t.param(
         "identityName", "string", min_length=3, max_length=128,
         description="Name of the existing user-assigned managed identity the appliances use.",
-        ui={"step": "bootstrap", "control": "text", "label": "Managed identity name",
-            "toolTip": "Existing user-assigned identity with Key Vault access and Network Contributor rights.",
-            "regex": "^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$",
-            "validationMessage": "3-128 letters, digits, '-' or '_'."},
+        ui={"step": "bootstrap", "control": "identity", "part": "name", "label": "Managed identity",
+            "toolTip": identity_tip},
     )
     identity_rg = t.param(
-        "identityResourceGroup", "string", min_length=1, max_length=90,
-        description="Resource group of the existing managed identity.",
-        ui={"step": "bootstrap", "control": "text", "label": "Managed identity resource group",
-            "toolTip": "Resource group that holds the identity.",
-            "regex": r"^[-\w._()]{1,90}$", "validationMessage": "A resource group name."},
+        "identityResourceGroup", "string", default=E.resource_group().prop("name"), min_length=1, max_length=90,
+        description="Resource group of the existing managed identity; defaults to the deployment's.",
+        ui={"step": "bootstrap", "control": "identity", "part": "resourceGroup", "label": "Managed identity",
+            "toolTip": "Taken from the selected identity."},
+    )
+    identity_sub = t.param(
+        "identitySubscriptionId", "string", default=E.subscription().subscriptionId, min_length=36, max_length=36,
+        description=("Subscription of the existing managed identity (same tenant); defaults to the deployment's. "
+                     "Zscaler's modules allow an identity in another subscription too."),
+        ui={"step": "bootstrap", "control": "identity", "part": "subscriptionId", "label": "Managed identity",
+            "toolTip": "Taken from the selected identity."},
     )
     probe_port = t.param(
         "httpProbePort", "int", default=HTTP_PROBE_PORT, min_value=80, max_value=65535,
         description="Port the appliances answer health probes on (80 or 1024-65535).",
         ui={"step": "bootstrap", "control": "text", "label": "HTTP probe port",
-            "toolTip": "The appliance answers 200 on /?cchealth when healthy.",
+            "toolTip": ("The appliance answers HTTP 200 on /?cchealth on this port when healthy (503 or nothing "
+                        "when not); the load balancer probes it."),
             "regex": PROBE_PORT_REGEX, "validationMessage": "80 or 1024-65535."},
+    )
+    fips = t.param(
+        "fipsEnabled", "bool", default=False,
+        description="Provision the appliances in FIPS mode (FIPS_ENABLED in the bootstrap; new deployments only).",
+        ui={"step": "bootstrap", "control": "checkbox", "label": "FIPS mode",
+            "toolTip": "Zscaler applies FIPS mode at provisioning only; it cannot be switched on later."},
     )
     if ha:
         probe_interval = t.param(
@@ -279,11 +333,14 @@ def build(options: dict[str, Any]) -> Template:
                 "regex": "^([5-9]|[1-9][0-9]|[12][0-9]{2}|300)$", "validationMessage": "5-300 seconds."},
         )
         load_distribution = t.param(
-            "loadDistribution", "string", default="Default", allowed_values=["Default", "SourceIP"],
-            description="Load distribution of the HA-ports rule: Default (5-tuple) or SourceIP (2-tuple).",
+            "loadDistribution", "string", default="Default", allowed_values=["Default", "SourceIP", "SourceIPProtocol"],
+            description=("Load distribution of the HA-ports rule: Default (5-tuple), SourceIP (2-tuple) or "
+                         "SourceIPProtocol (3-tuple), the values Zscaler's module allows."),
             ui={"step": "loadBalancer", "control": "dropdown", "label": "Session affinity",
-                "labels": {"Default": "None (5-tuple hash)", "SourceIP": "Client IP (2-tuple hash)"},
-                "toolTip": "SourceIP keeps a workload on one appliance, as the reference architecture describes."},
+                "labels": {"Default": "None (5-tuple hash)", "SourceIP": "Client IP (2-tuple hash)",
+                           "SourceIPProtocol": "Client IP and protocol (3-tuple hash)"},
+                "toolTip": ("Default spreads each flow; Client IP keeps all traffic between a workload and a "
+                            "destination on one appliance, as the reference architecture describes.")},
         )
     deployed_types = [compute.VM, network.NIC, network.NSG, network.ROUTE_TABLE]
     if ha:
@@ -293,8 +350,9 @@ def build(options: dict[str, Any]) -> Template:
     deployed_types.append(compute.AVAILABILITY_SET)
     tags = t.param(
         "tagsByResource", "object", default={},
-        description="Tags per resource type (the createUiDefinition TagsByResource output).",
-        ui={"step": "tags", "control": "tags", "label": "Tags", "resources": sorted(deployed_types)},
+        description="Tags per resource type, e.g. {\"Microsoft.Compute/virtualMachines\": {\"env\": \"prod\"}}.",
+        ui={"step": "tags", "control": "tags", "label": "Tags", "resources": sorted(deployed_types),
+            "toolTip": "Tags for each type of resource this deployment creates."},
     )
 
     # --- variables and existing resources ------------------------------------------------------
@@ -311,7 +369,7 @@ def build(options: dict[str, Any]) -> Template:
         for k, p in enumerate(subnet_params)
     ]
     uami = t.add(identity.existing_user_assigned_identity(symbol="identity", name=identity_name,
-                                                          resource_group=identity_rg))
+                                                          resource_group=identity_rg, subscription_id=identity_sub))
 
     def per_slot(values: Any, index: Any = None) -> Any:
         """``values[i mod nSlots]`` for appliance ``i`` (``values[0]`` with one slot)."""
@@ -362,7 +420,7 @@ def build(options: dict[str, Any]) -> Template:
             frontend_name="cc-lb-ip", backend_pool_name="cc-lb-backend", probe_name="cc-lb-probe",
             rule_name="cc-lb-rule",
             probe_protocol="Http", probe_port=probe_port, probe_path=PROBE_PATH,
-            probe_interval=probe_interval, probe_threshold=2, number_of_probes=2,
+            probe_interval=probe_interval, probe_threshold=2, number_of_probes=1,
             load_distribution=load_distribution, floating_ip=True,
         ))
         pool = t.add(child_ref(lb, "backendAddressPools", network.lb_backend_pool_name(lb), "lbBackendPool"))
@@ -397,7 +455,8 @@ def build(options: dict[str, Any]) -> Template:
 
     def bootstrap() -> E.Expr:
         # Built per use: reference() may not appear in variables.
-        return E.base64(E.format_(BOOTSTRAP_INI, cc_url, vault_url, probe_port, identity.client_id(uami)))
+        return E.base64(E.format_(BOOTSTRAP_INI, cc_url, vault_url, probe_port, identity.client_id(uami),
+                                  E.if_(fips, "True", "False")))
 
     t.add(compute.linux_vm(
         symbol="ccvm", name=E.format_("{0}-ccvm-{1}", prefix, E.copy_index(1)), location=location,

@@ -6,7 +6,9 @@ mainTemplate/createUiDefinition pair, ours or not.
 
 Modules: :mod:`~armgen.uidef.hints` reads and checks the hints, :mod:`~armgen.uidef.controls`
 has one function per control kind, :mod:`~armgen.uidef.network` the existing VNet, subnet and
-zone logic (and why it is not a VirtualNetworkCombo), :mod:`~armgen.uidef.regexes` the
+zone logic (and why it is not a VirtualNetworkCombo), :mod:`~armgen.uidef.pickers` the
+ResourceSelector pickers for other existing resources (identity, resource ids such as a
+bring-your-own NSG), :mod:`~armgen.uidef.regexes` the
 validation patterns derived from parameter constraints, :mod:`~armgen.uidef.contract` the
 output/parameter contract, :mod:`~armgen.uidef.build` the assembly.
 """

@@ -14,7 +14,7 @@ from typing import Any
 from armgen import expr as E
 from armgen.render.arm_json import render_parameter
 from armgen.template import ModelError, Template
-from armgen.uidef import controls, network
+from armgen.uidef import controls, network, pickers
 from armgen.uidef.contract import check_contract
 from armgen.uidef.hints import BASICS, Placed, Where, is_location, plan, step_names
 
@@ -77,8 +77,9 @@ def build_uidef(t: Template) -> dict[str, Any]:
 
     vnet_params = [pl for pl in placed if pl.control == "vnet"]
     subnet_params = [pl for pl in placed if pl.control == "subnet"]
+    identity_params = [pl for pl in placed if pl.control == "identity"]
     vnet_where: Where | None = None
-    vnet_done = False
+    vnet_done = identity_done = False
     if subnet_params and not vnet_params:
         raise ModelError(f"parameter {subnet_params[0].name}: a subnet without a 'vnet' parameter to pick it from")
 
@@ -91,11 +92,20 @@ def build_uidef(t: Template) -> dict[str, Any]:
                     outputs.update(outs)
                     vnet_done = True
                 continue
+            if pl.control == "identity":
+                if not identity_done:
+                    els, outs = pickers.identity_elements(identity_params)
+                    elements[step].extend(els)
+                    outputs.update(outs)
+                    identity_done = True
+                continue
             if pl.control == "subnet":
                 if vnet_where is None:
                     # The VNet sits in a later step; the subnets still read it from there.
                     vnet_where = vnet_params[0].where
                 els, out = network.subnet_elements(pl, vnet_where)
+            elif pl.control == "resourceId":
+                els, out = pickers.resource_id_elements(pl)
             elif pl.control == "tags":
                 els, out = controls.tags(pl, t)
             else:

@@ -117,6 +117,12 @@ def _value_list(values: Any) -> list[Any] | None:
     return [v.get("value") if isinstance(v, dict) else v for v in values]
 
 
+def _direct(ref: str, outputs: dict[str, Any], param: str) -> bool:
+    """Whether the output for ``param`` is exactly the control's value, ``[ref]``."""
+    value = next((v for k, v in outputs.items() if k.lower() == param.lower()), None)
+    return isinstance(value, str) and value.replace(" ", "") == f"[{ref}]".replace(" ", "")
+
+
 def check_contract(template_json: dict[str, Any], uidef: dict[str, Any]) -> list[str]:
     """Problems between a mainTemplate and a createUiDefinition, each as ``JSON path: message``.
 
@@ -181,7 +187,9 @@ def check_contract(template_json: dict[str, Any], uidef: dict[str, Any]) -> list
                         problems.append(f"{where}: values {bad} are not in allowedValues of parameter '{pname}'")
                 default = p.get("defaultValue")
                 defaults = default if isinstance(default, list) else [default]
-                if "defaultValue" in p and not _is_expr(default):
+                # Only a control handed over as-is must offer the default; an output that computes
+                # the value (``if(equals(choice, 'existing'), id, '')``) maps the choices itself.
+                if "defaultValue" in p and not _is_expr(default) and _direct(ref, outputs, pname):
                     missing = [d for d in defaults if d not in values]
                     if missing:
                         problems.append(f"{where}: default {missing} of parameter '{pname}' is not offered")

@@ -19,13 +19,15 @@ from armgen.template import ModelError, Parameter, Template
 
 BASICS = "basics"
 
-CONTROLS = ("text", "dropdown", "checkbox", "size", "sshKey", "username", "vnet", "subnet", "tags", "hidden")
+CONTROLS = ("text", "dropdown", "checkbox", "size", "sshKey", "username", "vnet", "subnet", "identity",
+            "resourceId", "tags", "hidden")
 
 #: Keys a parameter's ``ui`` may carry; anything else is a typo the offer should hear about.
 KNOWN_KEYS = {
     "step", "label", "toolTip", "order", "control", "regex", "validationMessage", "labels",
     "osPlatform", "imageReference", "count", "part", "slot", "minAddressPrefixSize",
-    "minAddressCount", "resources", "placeholder", "visible", "descriptions",
+    "minAddressCount", "resources", "placeholder", "visible", "descriptions", "resourceType",
+    "selectorLabel", "locationFilter",
 }
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 from typing import Any
 
 from armgen.template import ModelError
+from armgen.uidef import pickers
 from armgen.uidef.hints import Placed, Where
 
 NETWORK_API_VERSION = "2025-07-01"
@@ -119,21 +120,7 @@ def subnet_options(api: Where, pl: Placed) -> str:
 
 def vnet_elements(vnet_params: list[Placed]) -> tuple[list[dict[str, Any]], dict[str, str], Where]:
     """The VNet selector and its subnet list, plus the outputs of the VNet parameters."""
-    parts: dict[str, Placed] = {}
-    for pl in vnet_params:
-        part = pl.hints.get("part", "name")
-        if part not in ("name", "resourceGroup"):
-            raise ModelError(f"parameter {pl.name}: vnet part {part!r} is not 'name' or 'resourceGroup'")
-        if part in parts:
-            raise ModelError(f"parameters {parts[part].name} and {pl.name} both ask for the VNet {part}")
-        if pl.param.type != "string":
-            raise ModelError(f"parameter {pl.name}: the VNet {part} fills a string parameter")
-        parts[part] = pl
-    steps = {pl.where.step for pl in vnet_params}
-    if len(steps) > 1:
-        raise ModelError(f"VNet parameters are spread over steps {sorted(steps)}; one VNet element per offer")
-    if "name" not in parts:
-        raise ModelError(f"parameter {vnet_params[0].name}: a VNet resource group without a VNet name parameter")
+    parts = pickers.by_part(vnet_params, "VNet", ("name", "resourceGroup"))
     main = parts["name"]
     where = main.where
     vnet = where.ref(VNET_ELEMENT)
@@ -155,26 +142,12 @@ def vnet_elements(vnet_params: list[Placed]) -> tuple[list[dict[str, Any]], dict
             },
         },
     ]
-    rg_of_vnet = f"last(take(split(coalesce({vnet}.id, ''), '/'), 5))"
     outputs = {main.name: f"[{vnet}.name]"}
     if "resourceGroup" in parts:
-        outputs[parts["resourceGroup"].name] = f"[{rg_of_vnet}]"
+        outputs[parts["resourceGroup"].name] = f"[{pickers.id_segment(vnet + '.id', 'resourceGroup')}]"
     else:
         # The template looks the VNet up in its own resource group: say so before deployment fails.
-        elements.append(
-            {
-                "name": "virtualNetworkWrongGroup",
-                "type": "Microsoft.Common.InfoBox",
-                "visible": (
-                    f"[and(not(empty(coalesce({vnet}.id, ''))), "
-                    f"not(equals(toLower({rg_of_vnet}), toLower(resourceGroup().name))))]"
-                ),
-                "options": {
-                    "icon": "Error",
-                    "text": "Choose a virtual network in the resource group this offer is deployed to.",
-                },
-            }
-        )
+        elements.append(pickers.wrong_group_box(VNET_ELEMENT, vnet, "a virtual network"))
     return elements, outputs, where
 
 

@@ -20,13 +20,13 @@ param zone1SubnetName string
 @description('Existing subnet for the appliances of zone 2 (management and service NICs).')
 param zone2SubnetName string
 
-@description('Resource id of an existing NSG for the management NICs; empty creates Zscaler\'s rules.')
+@description('Resource id of an existing NSG for the management NICs; empty creates one with Zscaler\'s management rules.')
 param existingMgmtNsgId string = ''
 
-@description('Resource id of an existing NSG for the service NICs; empty creates Zscaler\'s rules.')
+@description('Resource id of an existing NSG for the service NICs; empty creates one with Zscaler\'s service rules (all traffic from the virtual network).')
 param existingServiceNsgId string = ''
 
-@description('Zscaler remote-support server the management NSG lets appliances reach on TCP 12002.')
+@description('IPv4 address (or CIDR) of Zscaler\'s remote-support server, which the created management NSG lets the appliances reach on TCP 12002.')
 param supportServerAddress string = '199.168.148.101'
 
 @description('VM size of the appliances (2 NICs, accelerated networking).')
@@ -56,11 +56,11 @@ param encryptionAtHost bool = false
 @description('Allow VM extensions and Run Command on the appliances (the appliance does not use them).')
 param allowExtensionOperations bool = false
 
-@description('Cloud Connector provisioning URL from the Zscaler portal.')
+@description('Provisioning URL of a Cloud Connector provisioning template in the Zscaler portal (e.g. connector.zscaler.net/api/v1/provUrl?name=azure_prov_url).')
 @minLength(1)
 param ccUrl string
 
-@description('URL of the Key Vault that holds the Cloud Connector credentials.')
+@description('URL of the Key Vault that holds the Cloud Connector credentials, e.g. https://<vault>.vault.azure.net/ (vault.usgovcloudapi.net, vault.azure.cn in other clouds).')
 @minLength(1)
 param keyVaultUrl string
 
@@ -69,29 +69,38 @@ param keyVaultUrl string
 @maxLength(128)
 param identityName string
 
-@description('Resource group of the existing managed identity.')
+@description('Resource group of the existing managed identity; defaults to the deployment\'s.')
 @minLength(1)
 @maxLength(90)
-param identityResourceGroup string
+param identityResourceGroup string = resourceGroup().name
+
+@description('Subscription of the existing managed identity (same tenant); defaults to the deployment\'s. Zscaler\'s modules allow an identity in another subscription too.')
+@minLength(36)
+@maxLength(36)
+param identitySubscriptionId string = subscription().subscriptionId
 
 @description('Port the appliances answer health probes on (80 or 1024-65535).')
 @minValue(80)
 @maxValue(65535)
 param httpProbePort int = 50000
 
+@description('Provision the appliances in FIPS mode (FIPS_ENABLED in the bootstrap; new deployments only).')
+param fipsEnabled bool = false
+
 @description('Seconds between health probes; two failures take an appliance out (15 s -> 30 s).')
 @minValue(5)
 @maxValue(300)
 param probeIntervalInSeconds int = 15
 
-@description('Load distribution of the HA-ports rule: Default (5-tuple) or SourceIP (2-tuple).')
+@description('Load distribution of the HA-ports rule: Default (5-tuple), SourceIP (2-tuple) or SourceIPProtocol (3-tuple), the values Zscaler\'s module allows.')
 @allowed([
   'Default'
   'SourceIP'
+  'SourceIPProtocol'
 ])
 param loadDistribution string = 'Default'
 
-@description('Tags per resource type (the createUiDefinition TagsByResource output).')
+@description('Tags per resource type, e.g. {"Microsoft.Compute/virtualMachines": {"env": "prod"}}.')
 param tagsByResource object = {}
 
 var zones = [
@@ -123,7 +132,7 @@ resource subnet2 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' existing
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: identityName
-  scope: resourceGroup(identityResourceGroup)
+  scope: resourceGroup(identitySubscriptionId, identityResourceGroup)
 }
 
 resource mgmtNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = if (empty(existingMgmtNsgId)) {
@@ -263,7 +272,7 @@ resource lb 'Microsoft.Network/loadBalancers@2025-07-01' = {
           port: httpProbePort
           requestPath: '/?cchealth'
           intervalInSeconds: probeIntervalInSeconds
-          numberOfProbes: 2
+          numberOfProbes: 1
           probeThreshold: 2
         }
       }
@@ -418,7 +427,7 @@ resource ccvm 'Microsoft.Compute/virtualMachines@2026-03-01' = [
       osProfile: {
         computerName: '${namePrefix}-ccvm-${i + 1}'
         adminUsername: adminUsername
-        customData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUrl}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\n')
+        customData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUrl}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\nFIPS_ENABLED=${(fipsEnabled ? 'True' : 'False')}\n')
         allowExtensionOperations: allowExtensionOperations
         linuxConfiguration: {
           disablePasswordAuthentication: true
@@ -459,7 +468,7 @@ resource ccvm 'Microsoft.Compute/virtualMachines@2026-03-01' = [
           enabled: true
         }
       }
-      userData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUrl}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\n')
+      userData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUrl}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\nFIPS_ENABLED=${(fipsEnabled ? 'True' : 'False')}\n')
     }
   }
 ]

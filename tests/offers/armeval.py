@@ -101,9 +101,12 @@ class Env:
                 return None
             case "resourceGroup":
                 return {"name": "deploy-rg", "location": "westeurope"}
+            case "subscription":
+                return {"subscriptionId": "deploy-sub", "id": "/subscriptions/deploy-sub"}
             case "resourceId":
                 # [rg,] type, names...: a readable stand-in with the scope kept
                 i = next(k for k, v in enumerate(a) if isinstance(v, str) and "/" in v and "." in v.split("/")[0])
                 scope = a[i - 1] if i >= 1 else "deploy-rg"
-                return f"/rg/{scope}/{a[i]}/" + "/".join(str(n) for n in a[i + 1:])
+                sub = f"/sub/{a[i - 2]}" if i >= 2 else ""
+                return f"{sub}/rg/{scope}/{a[i]}/" + "/".join(str(n) for n in a[i + 1:])
         raise NotImplementedError(f"function {name}")

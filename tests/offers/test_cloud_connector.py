@@ -283,14 +283,16 @@ def test_lb_probe_rule_and_parameters() -> None:
     lb = rendered(doc, network.LB)[0]
     probe = lb["properties"]["probes"][0]["properties"]
     assert probe == {"protocol": "Http", "port": "[parameters('httpProbePort')]", "requestPath": "/?cchealth",
-                     "intervalInSeconds": "[parameters('probeIntervalInSeconds')]", "numberOfProbes": 2, "probeThreshold": 2}
+                     "intervalInSeconds": "[parameters('probeIntervalInSeconds')]", "numberOfProbes": 1, "probeThreshold": 2}
     rule = lb["properties"]["loadBalancingRules"][0]["properties"]
     assert (rule["protocol"], rule["frontendPort"], rule["backendPort"], rule["enableFloatingIP"]) == ("All", 0, 0, True)
     assert rule["loadDistribution"] == "[parameters('loadDistribution')]"
     p = doc["parameters"]
     assert (p["httpProbePort"]["defaultValue"], p["httpProbePort"]["minValue"], p["httpProbePort"]["maxValue"]) == (50000, 80, 65535)
     assert (p["probeIntervalInSeconds"]["defaultValue"], p["probeIntervalInSeconds"]["minValue"]) == (15, 5)
-    assert p["loadDistribution"]["allowedValues"] == ["Default", "SourceIP"] and p["loadDistribution"]["defaultValue"] == "Default"
+    # Zscaler's module: number_of_probes 1, probe_threshold 2; load_distribution Default|SourceIP|SourceIPProtocol
+    assert p["loadDistribution"]["allowedValues"] == ["Default", "SourceIP", "SourceIPProtocol"]
+    assert p["loadDistribution"]["defaultValue"] == "Default"
     fe = lb["properties"]["frontendIPConfigurations"][0]["properties"]
     assert fe["privateIPAllocationMethod"] == "Dynamic"
 
@@ -334,11 +336,20 @@ def test_user_data_decodes_to_the_ini_without_secrets() -> None:
             "AZURE_VAULT_URL": PARAMS["keyVaultUrl"],
             "HTTP_PROBE_PORT": "50001",
             "AZURE_MANAGED_IDENTITY_CLIENT_ID": e.client_id,
+            "FIPS_ENABLED": "False",
         }
-    # the client id is read from the existing identity in its own resource group
-    assert "reference(resourceId(parameters('identityResourceGroup'), 'Microsoft.ManagedIdentity/userAssignedIdentities', parameters('identityName')), '2024-11-30').clientId" in E.to_json(vm.properties["userData"])
+    fips = env(t, copy_index=0, params={"fipsEnabled": True})
+    assert "FIPS_ENABLED=True\n" in base64.b64decode(fips.eval(vm.properties["userData"])).decode()
+    # the client id is read from the existing identity in its own subscription and resource group
+    assert ("reference(resourceId(parameters('identitySubscriptionId'), parameters('identityResourceGroup'), "
+            "'Microsoft.ManagedIdentity/userAssignedIdentities', parameters('identityName')), '2024-11-30').clientId"
+            ) in E.to_json(vm.properties["userData"])
     assert e.eval(vm.identity["userAssignedIdentities"]) == {
-        "/rg/id-rg/Microsoft.ManagedIdentity/userAssignedIdentities/cc-identity": {}}
+        "/sub/deploy-sub/rg/id-rg/Microsoft.ManagedIdentity/userAssignedIdentities/cc-identity": {}}
+    other = env(t, params={"identitySubscriptionId": "11111111-2222-3333-4444-555555555555"})
+    assert other.eval(vm.identity["userAssignedIdentities"]) == {
+        "/sub/11111111-2222-3333-4444-555555555555/rg/id-rg/Microsoft.ManagedIdentity/userAssignedIdentities/"
+        "cc-identity": {}}
 
 
 # --- tags, tracking, parameters, outputs ------------------------------------------------------------------
@@ -389,7 +400,7 @@ def test_every_parameter_is_described_and_has_ui_hints() -> None:
             continue
         assert p.ui.get("step") in steps, name
         assert p.ui.get("control") in ("text", "dropdown", "checkbox", "size", "sshKey", "username", "vnet", "subnet",
-                                       "tags", "hidden"), name
+                                       "identity", "resourceId", "tags", "hidden"), name
         if p.ui["control"] == "text":
             assert p.ui.get("regex") and p.ui.get("validationMessage"), name
             if p.has_default and isinstance(p.default, str | int) and not isinstance(p.default, bool):
@@ -446,3 +457,115 @@ def test_hardening_parameters() -> None:
     vm = rendered(doc, compute.VM)[0]["properties"]
     assert vm["securityProfile"] == {"encryptionAtHost": "[parameters('encryptionAtHost')]"}
     assert vm["osProfile"]["allowExtensionOperations"] == "[parameters('allowExtensionOperations')]"
+
+
+# --- what the portal shows: pickers instead of typed names, regexes that match the template ---------------
+
+
+def _uidef(**options: Any) -> dict[str, Any]:
+    from armgen.uidef import build_uidef
+
+    return build_uidef(build(**options)[0])
+
+
+def _elements(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {el["name"]: el for step in doc["parameters"]["steps"] for el in step["elements"]}
+
+
+def test_identity_is_picked_not_typed() -> None:
+    from tests.uidef.cuid_eval import Evaluator
+
+    doc = _uidef()
+    els, outs = _elements(doc), doc["parameters"]["outputs"]
+    sel = els["userAssignedIdentity"]
+    assert sel["type"] == "Microsoft.Solutions.ResourceSelector"
+    assert sel["resourceType"] == "Microsoft.ManagedIdentity/userAssignedIdentities"
+    # another subscription is allowed (the template takes its id); any region (isolation scope None)
+    assert sel["options"]["filter"] == {"subscription": "all", "location": "all"}
+    assert not [n for n, el in els.items() if el["type"] == "Microsoft.Common.TextBox" and "identity" in n.lower()]
+    picked = {"id": "/subscriptions/sub-9/resourceGroups/rg-ids/providers/Microsoft.ManagedIdentity/"
+                    "userAssignedIdentities/cc-id", "name": "cc-id", "location": "northeurope"}
+    ev = Evaluator({"bootstrap": {"userAssignedIdentity": picked}})
+    assert [ev.evaluate(outs[k]) for k in ("identityName", "identityResourceGroup", "identitySubscriptionId")] == [
+        "cc-id", "rg-ids", "sub-9"]
+
+
+@pytest.mark.parametrize("param", ["existingMgmtNsgId", "existingServiceNsgId"])
+def test_bring_your_own_nsg_is_picked_and_empty_when_creating(param: str) -> None:
+    from tests.uidef.cuid_eval import Evaluator
+
+    doc = _uidef()
+    els, out = _elements(doc), doc["parameters"]["outputs"][param]
+    choice, sel = els[f"{param}Source"], els[param]
+    assert choice["type"] == "Microsoft.Common.OptionsGroup"
+    assert [v["value"] for v in choice["constraints"]["allowedValues"]] == ["new", "existing"]
+    assert choice["defaultValue"] == choice["constraints"]["allowedValues"][0]["label"]  # creating is the default
+    assert sel["resourceType"] == network.NSG
+    assert sel["options"]["filter"] == {"subscription": "onBasics", "location": "onBasics"}  # the NICs' own
+    nsg = {"id": "/subscriptions/s/resourceGroups/sec/providers/Microsoft.Network/networkSecurityGroups/mine",
+           "name": "mine"}
+    create = Evaluator({"network": {f"{param}Source": "new", param: nsg}})
+    existing = Evaluator({"network": {f"{param}Source": "existing", param: nsg}})
+    assert (create.evaluate(out), existing.evaluate(out)) == ("", nsg["id"])
+    assert (create.evaluate(sel["visible"]), existing.evaluate(sel["visible"])) == (False, True)
+    # what the UI hands over is what the template's condition reads
+    t, _ = build()
+    nsg_res = res(t, "mgmtNsg" if param == "existingMgmtNsgId" else "serviceNsg")
+    assert env(t, params={param: ""}).eval(nsg_res.condition) is True
+    assert env(t, params={param: nsg["id"]}).eval(nsg_res.condition) is False
+
+
+def _accepts(pattern: str, value: str) -> bool:
+    """The portal tests a TextBox regex as JavaScript's RegExp.test does: a search, anchors in the pattern."""
+    return re.search(pattern, value) is not None
+
+
+KEY_VAULTS_OK = ["https://ccvault.vault.azure.net", "https://ccvault.vault.azure.net/", "https://cc-vault-01.vault.azure.net/",
+                 "https://abc.vault.usgovcloudapi.net/", "https://MyVault.vault.azure.cn", "https://a" + "b" * 23 + ".vault.azure.net/"]
+KEY_VAULTS_BAD = ["ccvault.vault.azure.net", "http://ccvault.vault.azure.net/", "https://ab.vault.azure.net/",
+                  "https://a" + "b" * 24 + ".vault.azure.net/", "https://1vault.vault.azure.net/", "https://vault-.vault.azure.net/",
+                  "https://va--ult.vault.azure.net/", "https://ccvault.vault.azure.net/secrets/x", "https://ccvault.azure.net/",
+                  "https://ccvault.vault.example.com/", "https://ccvault.vault.azure.net/ "]
+
+
+def test_key_vault_url_regex() -> None:
+    pattern = _elements(_uidef())["keyVaultUrl"]["constraints"]["regex"]
+    assert [v for v in KEY_VAULTS_OK if not _accepts(pattern, v)] == []
+    assert [v for v in KEY_VAULTS_BAD if _accepts(pattern, v)] == []
+    assert _accepts(pattern, PARAMS["keyVaultUrl"])
+
+
+def test_provisioning_url_regex() -> None:
+    pattern = _elements(_uidef())["ccUrl"]["constraints"]["regex"]
+    ok = [PARAMS["ccUrl"], "connector.zscalertwo.net/api/v1/provUrl?name=azure_prov_url",
+          "https://connector.zscloud.net/api/v1/provUrl?name=my%20cc", "connector.zscalergov.net:443/api/v1/provUrl?name=x"]
+    bad = ["", "connector", "http://connector.zscaler.net/api", "connector.zscaler.net/api v1", "-bad.zscaler.net/api",
+           "connector..zscaler.net/api", "connector.zscaler.net/api\nX=1"]
+    assert [v for v in ok if not _accepts(pattern, v)] == []
+    assert [v for v in bad if _accepts(pattern, v)] == []
+
+
+def test_support_server_regex_matches_what_an_nsg_rule_accepts() -> None:
+    pattern = _elements(_uidef())["supportServerAddress"]["constraints"]["regex"]
+    ok = [cc.SUPPORT_SERVER, "0.0.0.0", "255.255.255.255", "10.1.2.0/24", "199.168.148.101/32", "9.9.9.9/0"]
+    bad = ["256.1.1.1", "01.2.3.4", "1.2.3", "1.2.3.4/33", "1.2.3.4/", "remotesupport.zscaler.net", " 1.2.3.4"]
+    assert [v for v in ok if not _accepts(pattern, v)] == []
+    assert [v for v in bad if _accepts(pattern, v)] == []
+
+
+def test_every_text_regex_accepts_its_default_and_is_bounded() -> None:
+    doc = _uidef()
+    for el in _elements(doc).values():
+        if el["type"] != "Microsoft.Common.TextBox":
+            continue
+        c = el["constraints"]
+        assert re.search(r"\{\d+(,\d*)?\}", c["regex"]), el["name"]  # arm-ttk's length quantifier
+        if "defaultValue" in el:
+            assert _accepts(c["regex"], el["defaultValue"]), el["name"]
+
+
+def test_tooltips_speak_to_the_customer() -> None:
+    """No tooltip repeats armgen's own jargon (hints, createUiDefinition internals)."""
+    for el in _elements(_uidef()).values():
+        tip = json.dumps(el.get("toolTip", ""))
+        assert "createUiDefinition" not in tip and "TagsByResource" not in tip, el["name"]
