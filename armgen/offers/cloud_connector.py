@@ -14,14 +14,17 @@ What it deploys (faithful to Zscaler's reference architecture and its Terraform 
 * Each appliance: NIC #1 management (no IP forwarding, no accelerated networking), NIC #2
   service (IP forwarding, accelerated networking); Zscaler's NSG rules or bring-your-own NSGs;
   SSH key only (user ``zsroot``); Premium SSD; managed boot diagnostics; the Marketplace image
-  with its plan; bootstrap INI in user data (and custom data, Zscaler's fallback) with the
-  provisioning URL, Key Vault URL, probe port and the existing user-assigned identity's client id.
-  No secret ever enters the template: credentials stay in Key Vault.
+  with its plan; bootstrap INI in user data AND custom data (Zscaler sets both: user data for
+  newer images, custom data as the fallback) with the provisioning URL, Key Vault URL, probe
+  port, the existing user-assigned identity's client id and ``FIPS_ENABLED``. The identity may
+  live in another resource group or subscription of the tenant, as Zscaler's identity module
+  allows. No secret ever enters the template: credentials stay in Key Vault.
 * HA variant: internal Standard load balancer (frontend in slot 1's subnet, zonal with one build
   zone, else zone-redundant over zones 1-3 as Zscaler's module sets it, non-zonal where the region
   has none), HA-ports
-  rule with floating IP, HTTP probe ``/?cchealth`` on ``httpProbePort``, selectable load
-  distribution. Standalone variant: no load balancer.
+  rule with floating IP, HTTP probe ``/?cchealth`` on ``httpProbePort`` (probe threshold 2,
+  number of probes 1, interval 15 s: Zscaler's module defaults), load distribution Default,
+  SourceIP or SourceIPProtocol. Standalone variant: no load balancer.
 * A workload route table ``0.0.0.0/0 -> VirtualAppliance`` (the LB frontend in HA, the first
   appliance's service IP in standalone, as Zscaler's modules do), created but associated with
   nothing.
@@ -198,17 +201,6 @@ def build(options: dict[str, Any]) -> Template:
             "toolTip": ("For the management NICs. Zscaler's rules allow SSH and ICMP from the virtual network, "
                         "TCP 12002 to Zscaler support and all other outbound traffic.")},
     )
-    svc_nsg_param = t.param(
-        "existingServiceNsgId", "string", default="",
-        description=("Resource id of an existing NSG for the service NICs; empty creates one with Zscaler's "
-                     "service rules (all traffic from the virtual network)."),
-        ui={"step": "network", "control": "resourceId", "resourceType": network.NSG, "label": "Service NSG",
-            "labels": {"new": "Create one with Zscaler's service rules", "existing": "Use an existing NSG"},
-            "selectorLabel": "Existing service NSG",
-            "toolTip": ("For the service NICs. Zscaler's rules allow all traffic from the virtual network and all "
-                        "outbound traffic. An existing NSG must keep allowing the load balancer's health probe "
-                        "(service tag AzureLoadBalancer) to the probe port.")},
-    )
     support_server = t.param(
         "supportServerAddress", "string", default=SUPPORT_SERVER,
         description=("IPv4 address (or CIDR) of Zscaler's remote-support server, which the created management "
@@ -220,12 +212,26 @@ def build(options: dict[str, Any]) -> Template:
             "validationMessage": "An IPv4 address such as 199.168.148.101, or a CIDR such as 199.168.148.0/24."},
     )
 
+    svc_nsg_param = t.param(
+        "existingServiceNsgId", "string", default="",
+        description=("Resource id of an existing NSG for the service NICs; empty creates one with Zscaler's "
+                     "service rules (all traffic from the virtual network)."),
+        ui={"step": "network", "control": "resourceId", "resourceType": network.NSG, "label": "Service NSG",
+            "labels": {"new": "Create one with Zscaler's service rules", "existing": "Use an existing NSG"},
+            "selectorLabel": "Existing service NSG",
+            "toolTip": ("For the service NICs. Zscaler's rules allow all traffic from the virtual network and all "
+                        "outbound traffic. An existing NSG must keep allowing the load balancer's health probe "
+                        "(service tag AzureLoadBalancer) to the probe port.")},
+    )
+
     vm_size = t.param(
         "vmSize", "string", default=DEFAULT_VM_SIZE, allowed_values=list(VM_SIZES),
         description="VM size of the appliances (2 NICs, accelerated networking).",
         ui={"step": "appliance", "control": "size", "label": "Appliance size", "osPlatform": "Linux",
             "imageReference": {"publisher": IMAGE.publisher, "offer": IMAGE.offer, "sku": IMAGE.sku},
-            "toolTip": "Sizes Zscaler supports for Cloud Connector."},
+            "toolTip": ("Sizes Zscaler supports for Cloud Connector. The reference architecture recommends "
+                        "Standard_D2s_v3; Zscaler's current modules default to Standard_D2ds_v5 in public Azure "
+                        "and keep the v3/DSv2 sizes for Azure China.")},
     )
     admin_user = t.param(
         "adminUsername", "string", default=ADMIN_USERNAME, min_length=1, max_length=32,
@@ -497,9 +503,13 @@ def build(options: dict[str, Any]) -> Template:
     t.add(deployments.tracking_deployment(TRACKING_GUID))
 
     # --- outputs ------------------------------------------------------------------------------------
-    if lb is not None:
+    if lb is not None and pool is not None:
         t.output("lbFrontendIp", "string", network.lb_frontend_ip(lb),
                  description="Private IP of the load balancer frontend: the next hop for workload routes.")
+        t.output("lbBackendPoolId", "string", pool.id,
+                 description="The load balancer's backend pool, for service NICs of appliances added later.")
+    t.output("applianceNames", "array", E.format_("{0}-ccvm-{1}", prefix, E.copy_index(1)), copy_count=count,
+             description="VM (and host) name of each appliance, in appliance order.")
     t.output("managementIps", "array", mgmt_nic.props_at(E.copy_index()).ipConfigurations[0].properties.privateIPAddress,
              copy_count=count, description="Management NIC address of each appliance, in appliance order.")
     t.output("serviceIps", "array", svc_nic.props_at(E.copy_index()).ipConfigurations[0].properties.privateIPAddress,

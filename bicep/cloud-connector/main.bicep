@@ -23,11 +23,11 @@ param zone2SubnetName string
 @description('Resource id of an existing NSG for the management NICs; empty creates one with Zscaler\'s management rules.')
 param existingMgmtNsgId string = ''
 
-@description('Resource id of an existing NSG for the service NICs; empty creates one with Zscaler\'s service rules (all traffic from the virtual network).')
-param existingServiceNsgId string = ''
-
 @description('IPv4 address (or CIDR) of Zscaler\'s remote-support server, which the created management NSG lets the appliances reach on TCP 12002.')
 param supportServerAddress string = '199.168.148.101'
+
+@description('Resource id of an existing NSG for the service NICs; empty creates one with Zscaler\'s service rules (all traffic from the virtual network).')
+param existingServiceNsgId string = ''
 
 @description('VM size of the appliances (2 NICs, accelerated networking).')
 @allowed([
@@ -548,6 +548,12 @@ resource partnerCenterTracking 'Microsoft.Resources/deployments@2025-04-01' = {
 
 @description('Private IP of the load balancer frontend: the next hop for workload routes.')
 output lbFrontendIp string = lb.properties.frontendIPConfigurations[0].properties.privateIPAddress
+
+@description('The load balancer\'s backend pool, for service NICs of appliances added later.')
+output lbBackendPoolId string = lbBackendPool.id
+
+@description('VM (and host) name of each appliance, in appliance order.')
+output applianceNames array = [for i in range(0, 4): '${namePrefix}-ccvm-${i + 1}']
 
 @description('Management NIC address of each appliance, in appliance order.')
 output managementIps array = [for i in range(0, 4): mgmtNic[i].properties.ipConfigurations[0].properties.privateIPAddress]

@@ -432,6 +432,11 @@ def test_outputs() -> None:
     assert cmds == [
         f"az network vnet subnet update --resource-group net-rg --vnet-name hub-vnet --name cc-z{k} "
         f"--nat-gateway /rg/deploy-rg/Microsoft.Network/natGateways/zscc-ngw-{k}" for k in (1, 2)]
+    # Zscaler's module outputs the host names and the backend pool too
+    assert [env(t, copy_index=i).eval(t.outputs["applianceNames"].value) for i in range(4)] == [
+        f"zscc-ccvm-{k}" for k in range(1, 5)]
+    assert e.eval(t.outputs["lbBackendPoolId"].value) == "/rg/deploy-rg/Microsoft.Network/loadBalancers/backendAddressPools/zscc-cc-lb/cc-lb-backend"
+    assert "lbBackendPoolId" not in build(variant="standalone")[1]["outputs"]
     rt_cmd = e.eval(t.outputs["routeTableAssociationCommand"].value)
     assert rt_cmd.startswith("az network vnet subnet update") and rt_cmd.endswith(
         "--route-table /rg/deploy-rg/Microsoft.Network/routeTables/zscc-workload-rt")
