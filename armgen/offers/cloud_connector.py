@@ -295,11 +295,13 @@ def build(options: dict[str, Any]) -> Template:
     )
     identity_tip = ("An existing user-assigned managed identity. It needs Get and List on the Key Vault's secrets "
                     "and Network Contributor (at least Microsoft.Network/networkInterfaces/read) on this "
-                    "subscription or resource group. One with a Regional isolation scope must be in the "
-                    "appliances' region.")
+                    "subscription or resource group, and you need Managed Identity Operator on it to assign "
+                    "it. One with a Regional isolation scope must be in the appliances' region.")
     identity_name = t.param(
         "identityName", "string", min_length=3, max_length=128,
-        description="Name of the existing user-assigned managed identity the appliances use.",
+        description=("Name of the existing user-assigned managed identity the appliances use: Get and List on the "
+                     "Key Vault's secrets, Network Contributor (at least networkInterfaces/read) on the subscription "
+                     "or resource group. The deploying user needs Managed Identity Operator on it."),
         ui={"step": "bootstrap", "control": "identity", "part": "name", "label": "Managed identity",
             "toolTip": identity_tip},
     )

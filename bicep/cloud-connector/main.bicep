@@ -64,7 +64,7 @@ param ccUrl string
 @minLength(1)
 param keyVaultUrl string
 
-@description('Name of the existing user-assigned managed identity the appliances use.')
+@description('Name of the existing user-assigned managed identity the appliances use: Get and List on the Key Vault\'s secrets, Network Contributor (at least networkInterfaces/read) on the subscription or resource group. The deploying user needs Managed Identity Operator on it.')
 @minLength(3)
 @maxLength(128)
 param identityName string
