@@ -54,6 +54,35 @@ def function(names: str = r"\w+") -> regex.Pattern[str]:
     )
 
 
+def finditer_at_words(rx: regex.Pattern[str], text: str, words: tuple[str, ...]) -> list[regex.Match[str]]:
+    """``list(rx.finditer(text))`` for a case-insensitive ``rx`` whose matches all start with one of
+    ``words`` (lower case).
+
+    A case-insensitive regex scans whole templates slowly; in ASCII text the places where a match can
+    start are found with ``str.find`` on the lower-cased text, and ``rx`` is tried only there (the
+    leftmost match at or after the previous match's end, as ``finditer`` goes).
+    """
+    if not text.isascii():
+        return list(rx.finditer(text))
+    low = text.lower()
+    starts = []
+    for word in words:
+        i = low.find(word)
+        while i >= 0:
+            starts.append(i)
+            i = low.find(word, i + 1)
+    out: list[regex.Match[str]] = []
+    pos = 0
+    for i in sorted(set(starts)):
+        if i < pos:
+            continue
+        m = rx.match(text, i)
+        if m is not None:
+            out.append(m)
+            pos = max(m.end(), i + 1)
+    return out
+
+
 def _raw_name(name: str, extra: tuple[str, ...] = ()) -> str:
     out = regex.sub(r"\s", r"\\s", name)
     for ch in extra:

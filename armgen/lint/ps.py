@@ -153,7 +153,7 @@ def like(v: Any, pattern: str) -> bool:
         return not isinstance(v, list) or bool(v)
     if isinstance(v, list):
         return any(like(x, pattern) for x in v)
-    s = to_str(v)
+    s = v if type(v) is str else to_str(v)
     parts = _star_segments(pattern)
     if parts is not None and s.isascii():
         return _star_match(s.lower(), parts)
@@ -227,17 +227,31 @@ class Found:
         return self.path[:-1]
 
 
-def _matching_names(names: Iterable[str], key: str, mode: str) -> list[str]:
-    """The property names (lower case) a ``-like``/``-match`` key pattern selects."""
+# (pattern, mode) -> {lower-case property name: selected?}; names recur across templates
+_NAME_SELECTED: dict[tuple[str, str], dict[str, bool]] = {}
+
+
+def _name_selected(name: str, key: str, mode: str) -> bool:
     if mode == "like":
-        return [n for n in names if like(n, key)]
-    if mode != "match":
-        return [n for n in names if n == key.lower()]
-    try:
-        rx = _rx(key)
-    except regex.error:
-        return []
-    return [n for n in names if rx.search(n) is not None]
+        return like(name, key)
+    if mode == "match":
+        return match(name, key)
+    return name == key.lower()
+
+
+def _matching_names(names: Iterable[str], key: str, mode: str) -> list[str]:
+    """The property names (lower case) a ``-like``/``-match`` key pattern selects (memoized)."""
+    known = _NAME_SELECTED.get((key, mode))
+    if known is None or len(known) > 100_000:
+        known = _NAME_SELECTED[(key, mode)] = {}
+    out = []
+    for n in names:
+        hit = known.get(n)
+        if hit is None:
+            hit = known[n] = _name_selected(n, key, mode)
+        if hit:
+            out.append(n)
+    return out
 
 
 class _Index:

@@ -23,10 +23,37 @@ def _output_regex(control: str, step: str | None) -> regex.Pattern[str]:
     return regex.compile(pat, X)
 
 
+_BASICS = regex.compile(r"basics\(\s*'(?<ControlName>[^']*)'\s*\)", X)
+_STEPS = regex.compile(r"steps\(\s*'(?<StepName>[^']*)'\s*\)(?:(?<Property>\.\w+))*", X)
+
+
+def _refers(text: str, control: str, step: str | None) -> bool:
+    """``_output_regex(control, step).search(text)``, without compiling a regex per control.
+
+    For ASCII text and names without quotes, one fixed regex finds every ``basics('x')`` /
+    ``steps('s').a.b`` and the names are compared in Python (the same matches: the name cannot
+    contain a quote, so it ends at the first one; each ``.property`` is a maximal word run).
+    """
+    names = control + (step or "")
+    if not (text.isascii() and names.isascii()) or "'" in names:
+        return _output_regex(control, step).search(text) is not None
+    if not step:
+        want = control.lower()
+        return any(m.group("ControlName").lower() == want for m in _BASICS.finditer(text, overlapped=True))
+    want_step, want = step.lower(), "." + control.lower()
+    for m in _STEPS.finditer(text, overlapped=True):
+        if m.group("StepName").lower() == want_step:
+            starts = [*m.starts("Property"), m.end()]
+            if any(text[p : p + len(want)].lower() == want for p in starts):
+                return True
+    return False
+
+
 def check(ctx: Context) -> None:
     cuid, text, main_params = ctx.cuid, ctx.cuid_text or "", ctx.main_parameters or {}
     outputs = ps.dig(cuid, "parameters", "outputs")
     outputs = list(outputs.items()) if isinstance(outputs, dict) else []
+    output_texts = [(k, v, ps.to_str(v)) for k, v in outputs]
     the_output: tuple[str, Any] | None = None  # PowerShell keeps it across iterations
     config_name: str | None = None
     for av in ps.find(cuid, "allowedValues", value_mode="like", value="*"):
@@ -34,8 +61,7 @@ def check(ctx: Context) -> None:
         control = ps.to_str(ps.get(parent, "name"))
         if control:
             step = ps.to_str(ps.get(av.parents[1], "name")) if len(av.parents) > 1 else ""
-            rx = _output_regex(control, step or None)
-            the_output = next(((k, v) for k, v in outputs if rx.search(ps.to_str(v))), None)
+            the_output = next(((k, v) for k, v, t in output_texts if _refers(t, control, step or None)), None)
         elif ps.like(".".join(str(p) for p in av.path), "*.config.*"):
             config_name = str(av.path[-2]) if len(av.path) > 1 else ""
             the_output = next(((k, v) for k, v in outputs if ps.like(v, f"*{config_name}(*")), None)

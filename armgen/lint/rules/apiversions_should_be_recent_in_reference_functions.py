@@ -38,7 +38,7 @@ def check(ctx: Context) -> None:
         return
     tpl, body = template(ctx), text(ctx)
     cache = ctx.api_cache or {}
-    for ref in ex.function(r"reference|list\w*").finditer(body):
+    for ref in ex.finditer_at_words(ex.function(r"reference|list\w*"), body, ("reference", "list")):
         value = ref.group()
         av = ex.API_VERSION.search(value)
         if not av:

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import regex
-
 from armgen.lint import ps
 from armgen.lint.model import CREATE_UI, Context, Rule
-from armgen.lint.rules._common import property_before
+from armgen.lint.rules._common import blank_pattern, find_blanks, property_before
 
-# arm-ttk's "(?<=:)\s*<blank>": matched here as ":(\s*<blank>)" (same spans, much faster)
-_BLANKS = [
-    regex.compile(r":(\s*" + p + ")")
-    for p in (r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"\[\s*\{\s*\}\s*\]", r'\[\s*"\s*"\s*\]', r"null")
-]
+# arm-ttk's "(?<=:)\s*<blank>" per blank: matched here as ":(\s*<blank>)" (same spans, much faster)
+_BLANKS = blank_pattern((r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"\[\s*\{\s*\}\s*\]", r'\[\s*"\s*"\s*\]', r"null"))
 _CAN_BE_EMPTY = ["basics", "defaultValue", "steps"]
 
 
 def check(ctx: Context) -> None:
     text = ctx.cuid_text or ""
-    for rx in _BLANKS:
-        for m in rx.finditer(text):
-            name = property_before(text, m.start(1))
-            if name is None or ps.contains(_CAN_BE_EMPTY, name):
-                continue
-            ctx.error(None, f"Empty property: {name} found", offset=m.start(1))
+    for at, _blank in find_blanks(_BLANKS, text):
+        name = property_before(text, at)
+        if name is None or ps.contains(_CAN_BE_EMPTY, name):
+            continue
+        ctx.error(None, f"Empty property: {name} found", offset=at)
 
 
 RULE = Rule(

@@ -6,7 +6,7 @@ import regex
 
 from armgen.lint import ps
 from armgen.lint.model import TEMPLATE, Context, Rule
-from armgen.lint.rules._common import property_before, template, text
+from armgen.lint.rules._common import blank_pattern, find_blanks, property_before, template, text
 
 CAN_BE_EMPTY = (
     "resources", "outputs", "variables", "parameters", "functions", "properties", "template", "defaultValue",
@@ -20,7 +20,7 @@ RESOURCE_BLANKS = {
     "microsoft.insights/workbooks": ("properties", "serializedData"),
 }
 # arm-ttk's "(?<=:)\s*<blank>": matched here as ":(\s*<blank>)" (same spans, much faster)
-_BLANKS = [regex.compile(r":(\s*" + p + ")") for p in (r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"null")]
+_BLANKS = blank_pattern((r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"null"))
 _NAME_EXEMPT = regex.compile(r"\s*\[|\s*/subscriptions/", regex.I)
 
 
@@ -49,13 +49,12 @@ def _allowed_ranges(ctx: Context) -> list[tuple[int, int]]:
 
 def check(ctx: Context) -> None:
     body = text(ctx)
-    blanks = [m for rx in _BLANKS for m in rx.finditer(body)]
+    blanks = find_blanks(_BLANKS, body)
     if not blanks:
         return
     keys = _excusing_keys(template(ctx))
     ranges = _allowed_ranges(ctx)
-    for m in blanks:
-        at = m.start(1)
+    for at, blank in blanks:
         if any(a <= at < b for a, b in ranges):
             continue
         name = property_before(body, at)
@@ -63,7 +62,7 @@ def check(ctx: Context) -> None:
             continue
         if name.lower() in _CAN_BE_EMPTY_LOWER or name.lower() in keys or _NAME_EXEMPT.match(name):
             continue
-        ctx.error(None, f"Empty property: {name}: {m.group(1).strip()}", offset=at)
+        ctx.error(None, f"Empty property: {name}: {blank.strip()}", offset=at)
 
 
 RULE = Rule(

@@ -1,0 +1,111 @@
+"""Fast paths must give exactly the answers of the regexes they stand in for.
+
+Each speed-up in lint replaces a regex (arm-ttk's semantics) by cheaper work in the common case;
+these tests compare both on generated inputs built from the characters that matter.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import regex
+
+from armgen.lint import expressions as ex
+from armgen.lint import ps
+from armgen.lint.reader import decode_text
+from armgen.lint.rules._common import WS, blank_pattern, find_blanks
+from armgen.lint.rules.allowed_values_should_actually_be_allowed import _output_regex, _refers
+
+_SPACES = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\x1c\x1f\u200b"
+
+
+def _wildcard_like(value: str, pattern: str) -> bool:
+    if pattern == "*":
+        return True
+    try:
+        return ps._wildcard(pattern).match(value) is not None
+    except regex.error:
+        return False
+
+
+def test_like_string_path_matches_the_wildcard_regex() -> None:
+    rnd = random.Random(1)
+    checked = matched = 0
+    for _ in range(30_000):
+        pattern = "".join(rnd.choice("aAbB*.?(x)$^ \n\\[]`") for _ in range(rnd.randint(0, 6)))
+        value = "".join(rnd.choice("aAbBx.()$^ \n\\[]ſK") for _ in range(rnd.randint(0, 8)))
+        expected = _wildcard_like(value, pattern)
+        assert ps.like(value, pattern) == expected, (value, pattern)
+        checked += 1
+        matched += expected
+    assert matched > 500 and checked - matched > 500
+
+
+def test_ws_class_is_the_regex_packages_whitespace() -> None:
+    ours = re.compile(WS)
+    theirs = regex.compile(r"\s")
+    for cp in range(0x3100):  # every whitespace code point lies below U+3100
+        ch = chr(cp)
+        assert bool(ours.match(ch)) == bool(theirs.match(ch)), hex(cp)
+
+
+def test_one_pass_blanks_equal_one_search_per_blank() -> None:
+    blanks = (r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"\[\s*\{\s*\}\s*\]", r'\[\s*"\s*"\s*\]', r"null")
+    separate = [regex.compile(r":(\s*" + b + ")") for b in blanks]
+    combined = blank_pattern(blanks)
+    rnd = random.Random(2)
+    found = 0
+    for _ in range(20_000):
+        text = "".join(
+            rnd.choice([":", "{", "}", "[", "]", '"', "null", "a", *_SPACES])
+            for _ in range(rnd.randint(0, 14))
+        )
+        expected = [(m.start(1), m.group(1)) for rx in separate for m in rx.finditer(text)]
+        assert find_blanks(combined, text) == expected, repr(text)
+        found += len(expected)
+    assert found > 200
+
+
+def _output_text(rnd: random.Random) -> str:
+    def piece() -> str:
+        kind = rnd.choice(["basics", "steps", "Steps", "junk"])
+        if kind == "junk":
+            return rnd.choice([" ", ".", "a", "'", ")", "(", "[", "]", ",", "\t"])
+        name = rnd.choice(["a", "A", "ab", "b", "a.b", "x 1", "s"])
+        props = "".join(
+            "." + rnd.choice(["a", "A", "ab", "b", "x_1", "a.b"]) for _ in range(rnd.randint(0, 3))
+        )
+        return f"{kind}({rnd.choice(['', ' '])}'{name}'{rnd.choice(['', ' ', chr(0x2028)])}){props}"
+
+    return "[" + "".join(piece() for _ in range(rnd.randint(0, 4))) + "]"
+
+
+def test_output_reference_check_matches_the_per_control_regex() -> None:
+    rnd = random.Random(3)
+    hits = 0
+    for _ in range(20_000):
+        text = _output_text(rnd)
+        control = rnd.choice(["a", "A", "ab", "b", "a.b", "x_1", "a b", "ſ"])
+        step = rnd.choice(["a", "A", "s", "", "x 1"]) or None
+        expected = _output_regex(control, step).search(text) is not None
+        assert _refers(text, control, step) == expected, (text, control, step)
+        hits += expected
+    assert hits > 500
+
+
+def test_word_anchored_search_equals_finditer(shared: Path) -> None:
+    rx = ex.function(r"reference|list\w*")
+    texts = [decode_text(p.read_bytes()) for p in sorted((shared / "corpus").rglob("*.json"))[::4]]
+    rnd = random.Random(4)
+    atoms = ["reference(", "list(", "listKeys (", "LIST(", "[", ",", "(", ")", "'a'", " ", "x", "ſ"]
+    texts += ["".join(rnd.choice(atoms) for _ in range(rnd.randint(0, 12))) for _ in range(5_000)]
+    found = 0
+    for text in texts:
+        expected = [(m.start(), m.group()) for m in rx.finditer(text)]
+        assert [
+            (m.start(), m.group()) for m in ex.finditer_at_words(rx, text, ("reference", "list"))
+        ] == expected
+        found += len(expected)
+    assert found > 100
