@@ -90,6 +90,8 @@ def to_str(v: Any) -> str:
 
 def to_json(v: Any) -> str:
     """``ConvertTo-Json``: indented JSON, no ASCII escaping (PowerShell 7 style)."""
+    if not isinstance(v, (dict, list)):  # indenting changes nothing; the C encoder is much faster
+        return json.dumps(v, ensure_ascii=False)
     return json.dumps(v, indent=2, ensure_ascii=False)
 
 
@@ -254,6 +256,10 @@ def _matching_names(names: Iterable[str], key: str, mode: str) -> list[str]:
     return out
 
 
+# one indexed property: (sequence number, object, key, path of the object, ancestor objects)
+_Entry = tuple[int, dict[str, Any], str, Path, list[dict[str, Any]]]
+
+
 class _Index:
     """Every property reachable the way ``Find-JsonContent`` walks, grouped by lower-case name.
 
@@ -262,9 +268,11 @@ class _Index:
 
     def __init__(self, root: Any):
         # lower-case key -> [(sequence, obj, key, path of obj, parents)]
-        self.by_key: dict[str, list[tuple[int, dict[str, Any], str, Path, list[dict[str, Any]]]]] = {}
+        self.by_key: dict[str, list[_Entry]] = {}
         self.key_matches: dict[tuple[str, str], list[str]] = {}
-        self.filtered: dict[tuple[str, str, str, str], list[Any]] = {}
+        self.filtered: dict[tuple[str, str, str, str], list[_Entry]] = {}
+        # (key, key mode) -> (hits with a string value by its lower case, hits with other values)
+        self.by_value: dict[tuple[str, str], tuple[dict[str, list[_Entry]], list[_Entry]]] = {}
         # id(container) -> (container, its path, sequence number when it was reached)
         self.where: dict[int, tuple[Any, Path, int]] = {}
         seq = 0
@@ -368,7 +376,10 @@ def find(
         memo_key = (key.lower(), key_mode, value_mode, value.lower())
         cached = idx.filtered.get(memo_key)
         if cached is None:
-            cached = [e for e in hits if _value_ok(e[1][e[2]], value, value_mode)]
+            if value_mode == "eq":
+                cached = _equal_values(idx, (key.lower(), key_mode), hits, value)
+            else:
+                cached = [e for e in hits if _value_ok(e[1][e[2]], value, value_mode)]
             idx.filtered[memo_key] = cached
         hits, value_mode = cached, None
     out = []
@@ -399,6 +410,27 @@ def find(
             continue
         out.append(Found(obj, name, (*base, *path, name), parents))
     return iter(out)
+
+
+def _equal_values(idx: _Index, key: tuple[str, str], hits: list[_Entry], value: str) -> list[_Entry]:
+    """The hits whose value ``-eq`` the string ``value``: string values are grouped by lower case
+    once per key (rules ask about many values of ``type``), others are compared one by one."""
+    groups = idx.by_value.get(key)
+    if groups is None:
+        by_lower: dict[str, list[_Entry]] = {}
+        others: list[_Entry] = []
+        for e in hits:
+            v = e[1][e[2]]
+            if type(v) is str:
+                by_lower.setdefault(v.lower(), []).append(e)
+            else:
+                others.append(e)
+        groups = idx.by_value[key] = (by_lower, others)
+    by_lower, others = groups
+    out = by_lower.get(value.lower(), [])
+    if others:
+        out = sorted(out + [e for e in others if eq(e[1][e[2]], value)], key=lambda e: e[0])
+    return out
 
 
 def _value_ok(v: Any, value: Any, mode: str) -> bool:

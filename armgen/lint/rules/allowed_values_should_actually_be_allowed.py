@@ -27,26 +27,33 @@ _BASICS = regex.compile(r"basics\(\s*'(?<ControlName>[^']*)'\s*\)", X)
 _STEPS = regex.compile(r"steps\(\s*'(?<StepName>[^']*)'\s*\)(?:(?<Property>\.\w+))*", X)
 
 
+@functools.lru_cache(maxsize=4096)
+def _output_refs(text: str) -> tuple[str, frozenset[str], tuple[tuple[str, tuple[int, ...]], ...]]:
+    """An ASCII output's lower-cased text, its ``basics('x')`` names, and per ``steps('s')`` the step
+    name with the offsets where ``.property`` links start (each a maximal word run)."""
+    basics = frozenset(m.group("ControlName").lower() for m in _BASICS.finditer(text, overlapped=True))
+    steps = tuple(
+        (m.group("StepName").lower(), (*m.starts("Property"), m.end()))
+        for m in _STEPS.finditer(text, overlapped=True)
+    )
+    return text.lower(), basics, steps
+
+
 def _refers(text: str, control: str, step: str | None) -> bool:
     """``_output_regex(control, step).search(text)``, without compiling a regex per control.
 
-    For ASCII text and names without quotes, one fixed regex finds every ``basics('x')`` /
-    ``steps('s').a.b`` and the names are compared in Python (the same matches: the name cannot
-    contain a quote, so it ends at the first one; each ``.property`` is a maximal word run).
+    For ASCII text and names without quotes, fixed regexes find every ``basics('x')`` /
+    ``steps('s').a.b`` once per output and the names are compared in Python (the same matches: a
+    name cannot contain a quote, so it ends at the first one).
     """
     names = control + (step or "")
     if not (text.isascii() and names.isascii()) or "'" in names:
         return _output_regex(control, step).search(text) is not None
+    low, basics, steps = _output_refs(text)
     if not step:
-        want = control.lower()
-        return any(m.group("ControlName").lower() == want for m in _BASICS.finditer(text, overlapped=True))
+        return control.lower() in basics
     want_step, want = step.lower(), "." + control.lower()
-    for m in _STEPS.finditer(text, overlapped=True):
-        if m.group("StepName").lower() == want_step:
-            starts = [*m.starts("Property"), m.end()]
-            if any(text[p : p + len(want)].lower() == want for p in starts):
-                return True
-    return False
+    return any(s == want_step and any(low.startswith(want, p) for p in starts) for s, starts in steps)
 
 
 def check(ctx: Context) -> None:

@@ -23,17 +23,25 @@ def check(ctx: Context) -> None:
     outputs = ps.get(params, "outputs")
     if not isinstance(outputs, dict):
         return
+    # outputs name the same controls again and again: look each name up once
+    memo: dict[tuple[str, ...], list[object]] = {}
+
+    def named(kind: str, items: object, *names: str) -> list[object]:
+        if (kind, *names) not in memo:
+            memo[(kind, *names)] = _named(items, names[-1])
+        return memo[(kind, *names)]
+
     for out_name, value in outputs.items():
         for m in _REF.finditer(ps.to_str(value)):
             path = ("parameters", "outputs", out_name)
             control = m.group("ControlName")
-            if control and not _named(ps.get(params, "basics"), control):
+            if control and not named("basics", ps.get(params, "basics"), control):
                 ctx.error(
                     "ControlName.Not.Found", f"Could not find control '{control}' in .parameters.basics", path
                 )
             step = m.group("StepName")
             if step:
-                found = _named(ps.get(params, "steps"), step)
+                found = named("steps", ps.get(params, "steps"), step)
                 if not found:
                     ctx.error(
                         "StepName.Not.Found", f"Could not find step '{step}' in .parameters.steps", path
@@ -41,7 +49,7 @@ def check(ctx: Context) -> None:
                 elif m.group("ElementName"):
                     element = m.group("ElementName")
                     elements = [e for s in found for e in ps.as_list(ps.get(s, "elements"))]
-                    if not _named(elements, element):
+                    if not named("elements", elements, step, element):
                         ctx.error(
                             "ElementName.Not.Found",
                             f"Could not find element '{element}' in .parameters.steps.{step}",

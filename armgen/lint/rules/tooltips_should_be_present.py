@@ -16,9 +16,13 @@ NO_TOOLTIP = (
 )
 
 
+_NO_TOOLTIP_LOWER = frozenset(t.lower() for t in NO_TOOLTIP)
+
+
 def check(ctx: Context) -> None:
     for f in ps.find(ctx.cuid, "type", value_mode="like", value="Microsoft.*.*"):
-        if ps.contains(list(NO_TOOLTIP), f.value):
+        value = f.value
+        if value.lower() in _NO_TOOLTIP_LOWER if type(value) is str else ps.contains(list(NO_TOOLTIP), value):
             continue
         if not ps.to_str(ps.get(f.obj, "toolTip")).strip():
             ctx.error(None, f"Element missing tooltip: {ps.to_str(ps.get(f.obj, 'name'))}", f.obj_path)
