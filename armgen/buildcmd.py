@@ -261,13 +261,14 @@ def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any
 @click.option("--appliances-per-zone", type=int, help="Appliances in each zone.")
 @click.option("--nat/--no-nat", "nat", default=None, help="Create a NAT gateway per zone.")
 @click.option("--name-prefix", help="Prefix of every resource name.")
+@click.option("--tracking-guid", help="Your Partner Center plan's GUID (the pid-<GUID>-partnercenter deployment).")
 @click.option("--values", "values_file", type=click.Path(dir_okay=False),
               help="Parameter values (JSON object or parameters file): also write parameters.json "
                    "and parameters.bicepparam.")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
 def build_command(offer: str | None, out_dir: str, options_file: str | None, variant: str | None, zones: str | None,
               appliances_per_zone: int | None, nat: bool | None, name_prefix: str | None,
-              values_file: str | None, sets: tuple[str, ...]) -> int:
+              tracking_guid: str | None, values_file: str | None, sets: tuple[str, ...]) -> int:
     """Build an offer (default: cloud-connector) into OUT: template, UI definition and Bicep."""
     started = time.perf_counter()
     flags = {
@@ -277,6 +278,7 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
         "appliancesPerZone": appliances_per_zone,
         "natGateway": nat,
         "namePrefix": name_prefix,
+        "trackingGuid": tracking_guid,
     }
     file_options = _load_options_file(options_file)
     options = resolve_options(offer or DEFAULT_OFFER, file_options, flags, source=options_file or "<options>")

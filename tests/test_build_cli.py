@@ -110,3 +110,15 @@ def test_parameters_file_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf)], capsys)
     assert code == 2 and "missing required" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_tracking_guid_option_names_the_pid_deployment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    guid = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+    code, _, err = _run(["build", "--out", str(tmp_path), "--tracking-guid", guid], capsys)
+    assert code == 0, err
+    tpl = json.loads((tmp_path / "mainTemplate.json").read_text())
+    names = [r["name"] for r in tpl["resources"] if r["type"] == "Microsoft.Resources/deployments"]
+    assert names == [f"pid-{guid}-partnercenter"]
+    code, _, err = _run(["build", "--out", str(tmp_path / "bad"), "--tracking-guid", "not-a-guid"], capsys)
+    assert code == 2 and "trackingGuid" in err
+    assert not (tmp_path / "bad").exists()

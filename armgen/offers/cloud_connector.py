@@ -45,8 +45,9 @@ Brownfield decisions (state them in the README):
   workload route table (``routeTableAssociationCommand``); never associate it with the
   appliances' own subnets (routing loop).
 
-The tracking GUID :data:`TRACKING_GUID` is armgen's own for this offer; a Partner Center plan
-replaces it with the plan's ``pid-<GUID>-partnercenter`` id.
+The tracking GUID defaults to :data:`TRACKING_GUID`, armgen's own for this offer; a publisher
+sets the build option ``trackingGuid`` to the GUID of their Partner Center plan, so the
+``pid-<GUID>-partnercenter`` deployment attributes usage to them.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ BOOTSTRAP_INI = (
     "FIPS_ENABLED={4}\n"
 )
 
-DEFAULTS: dict[str, Any] = dict(COMMON_DEFAULTS)
+DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "trackingGuid": TRACKING_GUID}
 
 
 def _check_options(o: dict[str, Any]) -> None:
@@ -502,7 +503,7 @@ def build(options: dict[str, Any]) -> Template:
         routes=[network.route("default-route", address_prefix="0.0.0.0/0", next_hop_ip=next_hop)],
     ))
 
-    t.add(deployments.tracking_deployment(TRACKING_GUID))
+    t.add(deployments.tracking_deployment(options["trackingGuid"]))
 
     # --- outputs ------------------------------------------------------------------------------------
     if lb is not None and pool is not None:
