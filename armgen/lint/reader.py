@@ -17,6 +17,7 @@ Two entry points:
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from typing import Any
@@ -51,9 +52,13 @@ def decode_text(data: str | bytes) -> str:
 
 
 class Node:
-    """Where one value sits in the text; containers know their children (in file order)."""
+    """Where one value sits in the text; containers know their children (in file order).
 
-    __slots__ = ("children", "end", "key_start", "keys", "scanned", "start")
+    In strict JSON, children are scanned only as far as a lookup needs (``more`` says that some
+    are still unscanned) and a container's ``end`` stays -1 until someone needs it.
+    """
+
+    __slots__ = ("children", "end", "key_start", "keys", "more", "start")
 
     def __init__(self, start: int, end: int, key_start: int = -1):
         self.start = start
@@ -61,21 +66,12 @@ class Node:
         self.key_start = key_start
         self.keys: list[str | int] = []
         self.children: list[Node] = []
-        self.scanned = True
+        self.more = False
 
-    def child(self, key: str | int) -> Node | None:
-        if isinstance(key, int):
-            if self.keys and isinstance(self.keys[0], int) and 0 <= key < len(self.children):
-                return self.children[key]
-            return None
-        for k, c in zip(self.keys, self.children, strict=True):
-            if k == key:
-                return c
-        low = key.lower()
-        for k, c in zip(self.keys, self.children, strict=True):
-            if isinstance(k, str) and k.lower() == low:
-                return c
-        return None
+    @property
+    def first(self) -> int:
+        """Where the value begins in the text, its key included."""
+        return self.key_start if self.key_start >= 0 else self.start
 
 
 _TOKEN = re.compile(
@@ -332,87 +328,104 @@ class _NotStrict(Exception):
     """The text is not strict JSON here; spans come from the tolerant tokenizer instead."""
 
 
-def _scan_container(text: str, node: Node) -> None:
-    """Fill ``node``'s children from strict JSON text, letting the C decoder skip each value."""
+def _value_end(text: str, node: Node) -> int:
+    """``node.end``, letting the C decoder skip the value when it is not known yet."""
+    if node.end < 0:
+        try:
+            node.end = _SCAN_ONCE(text, node.start)[1]
+        except (StopIteration, ValueError) as exc:
+            raise _NotStrict from exc
+    return node.end
+
+
+def _scan_next(text: str, node: Node) -> bool:
+    """Scan one more child of a strict-JSON container; False (and ``end`` set) when none is left."""
     ws = _WS.match
-    start = node.start
-    opener = text[start]
+    opener = text[node.start]
     closer = "}" if opener == "{" else "]"
-    pos = ws(text, start + 1).end()
-    keys: list[str | int] = []
-    children: list[Node] = []
-    if text[pos : pos + 1] == closer:
-        node.keys, node.children, node.scanned = keys, children, True
-        return
     try:
-        while True:
-            key_start = -1
-            if opener == "{":
-                if text[pos : pos + 1] != '"':
-                    raise _NotStrict
-                key_start = pos
-                key, pos = json.decoder.scanstring(text, pos + 1)
-                pos = ws(text, pos).end()
-                if text[pos : pos + 1] != ":":
-                    raise _NotStrict
-                pos = ws(text, pos + 1).end()
-                keys.append(key)
-            else:
-                keys.append(len(children))
-            _value, end = _SCAN_ONCE(text, pos)
-            child = Node(pos, end, key_start)
-            child.scanned = text[pos] not in "{["
-            children.append(child)
-            pos = ws(text, end).end()
+        if node.children:
+            pos = ws(text, _value_end(text, node.children[-1])).end()
             c = text[pos : pos + 1]
-            if c == ",":
-                pos = ws(text, pos + 1).end()
-                continue
             if c == closer:
-                break
-            raise _NotStrict
+                node.end, node.more = pos + 1, False
+                return False
+            if c != ",":
+                raise _NotStrict
+            pos = ws(text, pos + 1).end()
+        else:
+            pos = ws(text, node.start + 1).end()
+            if text[pos : pos + 1] == closer:
+                node.end, node.more = pos + 1, False
+                return False
+        key_start = -1
+        key: str | int = len(node.children)
+        if opener == "{":
+            if text[pos : pos + 1] != '"':
+                raise _NotStrict
+            key_start = pos
+            key, pos = json.decoder.scanstring(text, pos + 1)
+            pos = ws(text, pos).end()
+            if text[pos : pos + 1] != ":":
+                raise _NotStrict
+            pos = ws(text, pos + 1).end()
+        if text[pos : pos + 1] in ("{", "["):
+            child = Node(pos, -1, key_start)
+            child.more = True
+        else:
+            child = Node(pos, _SCAN_ONCE(text, pos)[1], key_start)
     except (StopIteration, ValueError, IndexError) as exc:
         raise _NotStrict from exc
-    node.keys, node.children, node.scanned = keys, children, True
+    node.keys.append(key)
+    node.children.append(child)
+    return True
+
+
+def _load(text: str, file: str | None) -> tuple[Any, bool]:
+    """The parsed document, and whether it was strict JSON."""
+    try:
+        return json.loads(text), True
+    except (json.JSONDecodeError, RecursionError):
+        pass
+    try:
+        return _Parser(text, file, spans=False).parse()[0], False
+    except RecursionError:
+        raise InputError("not JSON: nested too deeply", file=file) from None
 
 
 def load_tolerant(text_or_bytes: str | bytes, file: str | None = None) -> Any:
     """Parse JSON the way arm-ttk's reader accepts it; InputError (with line/column) if not JSON."""
-    text = decode_text(text_or_bytes)
-    try:
-        return json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        pass
-    try:
-        return _Parser(text, file, spans=False).parse()[0]
-    except RecursionError:
-        raise InputError("not JSON: nested too deeply", file=file) from None
+    return _load(decode_text(text_or_bytes), file)[0]
 
 
 class Document:
     """One JSON file: its text, its parsed value, and (lazily) where each value sits."""
 
-    def __init__(self, text: str, data: Any, file: str | None = None):
+    def __init__(self, text: str, data: Any, file: str | None = None, strict: bool = False):
         self.text = text
         self.data = data
         self.file = file
+        self.strict = strict  # the whole text is strict JSON (json.loads read it)
         self._root: Node | None = None
-        self._lines: list[int] | None = None
+        self._line_ends: list[int] | None = None
 
     @classmethod
     def parse(cls, text_or_bytes: str | bytes, file: str | None = None) -> Document:
         text = decode_text(text_or_bytes)
-        return cls(text, load_tolerant(text, file=file), file)
+        data, strict = _load(text, file)
+        return cls(text, data, file, strict)
 
     @property
     def root(self) -> Node:
         """The root span; containers are scanned lazily (strict JSON) or all at once (tolerant)."""
         if self._root is None:
-            start = _WS.match(self.text).end()
+            text = self.text
+            start = _WS.match(text).end()
             try:
-                _v, end = _SCAN_ONCE(self.text, start)
+                # strict JSON ends where its trailing whitespace starts; otherwise ask the decoder
+                end = len(text.rstrip(" \t\n\r")) if self.strict else _SCAN_ONCE(text, start)[1]
                 node = Node(start, end)
-                node.scanned = self.text[start] not in "{["
+                node.more = text[start] in "{["
                 self._root = node
             except (StopIteration, ValueError, IndexError):
                 self._root = self._full_tree()
@@ -423,25 +436,51 @@ class Document:
         assert tree is not None
         return tree
 
-    def _kids(self, n: Node) -> Node:
-        if not n.scanned:
-            try:
-                _scan_container(self.text, n)
-            except _NotStrict:
-                # not strict JSON after all: build the whole tree the tolerant way, once
-                self._root = self._full_tree()
-                raise
-        return n
+    def _next(self, n: Node) -> bool:
+        """Scan n's next child (False when all are known)."""
+        if not n.more:
+            return False
+        try:
+            return _scan_next(self.text, n)
+        except _NotStrict:
+            # not strict JSON after all: build the whole tree the tolerant way, once
+            self._root = self._full_tree()
+            raise
 
-    def node(self, path: Path) -> Node | None:
-        """The span of the value at ``path`` (keys compared case-insensitively as a fallback)."""
+    def _end(self, n: Node) -> int:
+        try:
+            return _value_end(self.text, n)
+        except _NotStrict:
+            self._root = self._full_tree()
+            raise
+
+    def _child(self, n: Node, key: str | int) -> Node | None:
+        """The child at ``key``: exact property names first, then ignoring case (as before)."""
+        if isinstance(key, int):
+            while len(n.children) <= key and self._next(n):
+                pass
+            if n.keys and isinstance(n.keys[0], int) and 0 <= key < len(n.children):
+                return n.children[key]
+            return None
+        i = 0
+        while i < len(n.keys) or self._next(n):
+            if n.keys[i] == key:
+                return n.children[i]
+            i += 1
+        low = key.lower()
+        for k, c in zip(n.keys, n.children, strict=True):
+            if isinstance(k, str) and k.lower() == low:
+                return c
+        return None
+
+    def _lookup(self, path: Path) -> Node | None:
         for _attempt in range(2):
             try:
                 n: Node | None = self.root
                 for part in path:
                     if n is None:
                         return None
-                    n = self._kids(n).child(part)
+                    n = self._child(n, part)
                 return n
             except InputError:
                 return None
@@ -449,17 +488,30 @@ class Document:
                 continue
         return None
 
+    def node(self, path: Path) -> Node | None:
+        """The span of the value at ``path`` (keys compared case-insensitively as a fallback)."""
+        n = self._lookup(path)
+        if n is not None and n.end < 0:
+            try:
+                self._end(n)
+            except _NotStrict:
+                return self._lookup(path)  # the tolerant tree knows every end
+        return n
+
     def line_at(self, offset: int) -> int:
-        if self._lines is None:
-            self._lines = [m.start() for m in re.finditer("\n", self.text)]
-        return bisect.bisect_left(self._lines, offset) + 1
+        if self._line_ends is None:
+            # lengths of the lines before each newline, summed (all in C)
+            self._line_ends = list(itertools.accumulate(map(len, self.text.split("\n"))))
+        ends = self._line_ends
+        # newline i sits at ends[i] + i: count the newlines before offset
+        return bisect.bisect_right(range(len(ends)), offset, key=lambda i: ends[i] + i + 1) + 1
 
     def line_of(self, path: Path) -> int | None:
         """Line (1-based) where the value at ``path`` starts (or its key, for properties)."""
-        n = self.node(path)
+        n = self._lookup(path)  # a start is all a line needs: no need to find where the value ends
         if n is None:
             return None
-        return self.line_at(n.key_start if n.key_start >= 0 else n.start)
+        return self.line_at(n.first)
 
     def path_at(self, offset: int) -> Path:
         """The deepest JSON path whose value contains text ``offset``."""
@@ -467,10 +519,14 @@ class Document:
             try:
                 n = self.root
                 out: list[str | int] = []
-                while self._kids(n).children:
-                    starts = [c.key_start if c.key_start >= 0 else c.start for c in n.children]
-                    i = bisect.bisect_right(starts, offset) - 1
-                    if i < 0 or offset >= n.children[i].end:
+                while True:
+                    # children are in text order: scan until one starts after offset
+                    while (not n.children or n.children[-1].first <= offset) and self._next(n):
+                        pass
+                    if not n.children:
+                        break
+                    i = bisect.bisect_right([c.first for c in n.children], offset) - 1
+                    if i < 0 or offset >= self._end(n.children[i]):
                         break
                     out.append(n.keys[i])
                     n = n.children[i]
