@@ -19,6 +19,7 @@ import os
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -123,11 +124,16 @@ def read_zip(data: bytes, source: str, max_entry_bytes: int = mp.GIB) -> dict[st
             if info.file_size > max_entry_bytes:
                 out[info.filename] = b""  # the size rule reports it from the listing
                 continue
-            try:
-                out[info.filename] = zf.read(info)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
-                raise InputError(f"cannot read entry {info.filename}: {exc}", file=source) from None
+            out[info.filename] = _read_entry(zf, info, source)
     return out
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> bytes:
+    """An entry's bytes; a damaged entry (bad CRC, broken deflate data, encryption) is an InputError."""
+    try:
+        return zf.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(f"cannot read entry {info.filename}: {exc}", file=source) from None
 
 
 @dataclass(frozen=True)
@@ -149,7 +155,7 @@ def listing(data: bytes, source: str) -> list[Entry]:
         for info in zf.infolist():
             if info.is_dir():
                 continue
-            digest = hashlib.sha256(zf.read(info)).hexdigest() if info.file_size <= mp.GIB else "-"
+            digest = hashlib.sha256(_read_entry(zf, info, source)).hexdigest() if info.file_size <= mp.GIB else "-"
             out.append(Entry(info.filename, info.file_size, info.compress_size, digest))
     return out
 

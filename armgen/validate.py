@@ -24,7 +24,8 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
-from armgen.errors import json_path
+from armgen.errors import InputError, json_path
+from armgen.jsonio import load_json
 
 __all__ = [
     "KINDS",
@@ -232,16 +233,10 @@ def validate_folder(path: str | os.PathLike[str]) -> list[Problem]:
     for f in files:
         shown = str(f)
         try:
-            text = f.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            doc = load_json(f)
+        except InputError as exc:
             if detect_kind(None, f.name):
-                problems.append(Problem(shown, "$", f"cannot read: {exc}"))
-            continue
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if detect_kind(None, f.name):
-                problems.append(Problem(shown, "$", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"))
+                problems.append(Problem(shown, "$", exc.message))
             continue
         kind = detect_kind(doc, f.name)
         if kind is not None:

@@ -19,14 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from armgen.errors import InputError, json_path
-from armgen.jsonio import load_json
+from armgen.jsonio import decode_text, load_json, parse_json
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "inventory.schema.json"
 PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
@@ -109,17 +108,30 @@ def validate_document(doc: Any, file: str) -> None:
 
 
 # ---------------------------------------------------------------- template sources
-def _read_package(path: Path) -> dict[str, str]:
+def _read_package(path: Path, file: str) -> dict[str, str]:
+    from armgen.package import read_zip
+
     files: dict[str, str] = {}
     try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                base = info.filename.rsplit("/", 1)[-1]
-                if base in ("mainTemplate.json", "createUiDefinition.json") and base not in files:
-                    files[base] = zf.read(info).decode("utf-8-sig")
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"cannot read package: {exc}", file=str(path)) from None
+        for name, data in read_zip(path.read_bytes(), str(path)).items():
+            base = name.rsplit("/", 1)[-1]
+            if base in ("mainTemplate.json", "createUiDefinition.json") and base not in files:
+                files[base] = decode_text(data, f"{path}!{name}")
+    except OSError as exc:
+        raise InputError(f"cannot read package {path}: {exc.strerror or exc}", file=file, path="$.template") from None
+    except InputError as exc:
+        raise InputError(f"{exc.file}: {exc.message}", file=file, path="$.template") from None
     return files
+
+
+def _read_text(path: Path, file: str) -> str:
+    """A template file's text; unreadable or non-UTF-8 bytes are reported against the inventory."""
+    try:
+        return decode_text(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}", file=file, path="$.template") from None
+    except InputError as exc:
+        raise InputError(f"{exc.file}: {exc.message}", file=file, path="$.template") from None
 
 
 def load_template_files(spec: str | None, base: Path, file: str) -> tuple[dict[str, str], str]:
@@ -135,15 +147,15 @@ def load_template_files(spec: str | None, base: Path, file: str) -> tuple[dict[s
                              file=file, path="$.template") from None
     p = (base / spec).resolve()
     if p.is_dir():
-        files = {n: (p / n).read_text(encoding="utf-8-sig") for n in ("mainTemplate.json", "createUiDefinition.json")
+        files = {n: _read_text(p / n, file) for n in ("mainTemplate.json", "createUiDefinition.json")
                  if (p / n).is_file()}
     elif p.suffix.lower() == ".zip" and p.is_file():
-        files = _read_package(p)
+        files = _read_package(p, file)
     elif p.is_file():
-        files = {"mainTemplate.json": p.read_text(encoding="utf-8-sig")}
+        files = {"mainTemplate.json": _read_text(p, file)}
         ui = p.parent / "createUiDefinition.json"
         if ui.is_file():
-            files["createUiDefinition.json"] = ui.read_text(encoding="utf-8-sig")
+            files["createUiDefinition.json"] = _read_text(ui, file)
     else:
         raise InputError(f"template not found: {p}", file=file, path="$.template")
     if "mainTemplate.json" not in files:
@@ -153,9 +165,9 @@ def load_template_files(spec: str | None, base: Path, file: str) -> tuple[dict[s
 
 def _parse(text: str, what: str, file: str) -> dict[str, Any]:
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{what} is not JSON: {exc.msg} at line {exc.lineno}", file=file, path="$.template") from None
+        doc = parse_json(text, what)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc.message}", file=file, path="$.template") from None
     if not isinstance(doc, dict):
         raise InputError(f"{what} is not a JSON object", file=file, path="$.template")
     return doc

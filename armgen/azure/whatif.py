@@ -8,7 +8,6 @@ Parameters come from a deploymentParameters file. The SDK is imported lazily (th
 
 from __future__ import annotations
 
-import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,23 +49,22 @@ def load_template(source: str | None) -> tuple[dict[str, Any], str]:
             raise InputError("a template is a JSON object", file=str(main), path="$")
         return doc, str(main)
     if zipfile.is_zipfile(p):
-        with zipfile.ZipFile(p) as zf:
-            names = {n.rsplit("/", 1)[-1].lower(): n for n in zf.namelist() if not n.endswith("/")}
-            # Marketplace packages keep mainTemplate.json at the root; accept one folder level too
-            root = [n for n in zf.namelist() if n.lower() == "maintemplate.json"]
-            name = root[0] if root else names.get("maintemplate.json")
-            if name is None:
-                raise InputError("no mainTemplate.json in this package", file=source)
-            text = zf.read(name).decode("utf-8-sig")
-        return _parse(text, f"{source}!{name}"), f"{source}!{name}"
+        from armgen.package import read_zip
+
+        entries = read_zip(p.read_bytes(), source)
+        names = {n.rsplit("/", 1)[-1].lower(): n for n in entries}
+        # Marketplace packages keep mainTemplate.json at the root; accept one folder level too
+        root = [n for n in entries if n.lower() == "maintemplate.json"]
+        name = root[0] if root else names.get("maintemplate.json")
+        if name is None:
+            raise InputError("no mainTemplate.json in this package", file=source)
+        label = f"{source}!{name}"
+        return _parse(jsonio.decode_text(entries[name], label), label), label
     raise InputError("expected a package .zip or a folder with mainTemplate.json", file=source)
 
 
 def _parse(text: str, label: str) -> dict[str, Any]:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno}", file=label) from exc
+    doc = jsonio.parse_json(text, label)
     if not isinstance(doc, dict):
         raise InputError("a template is a JSON object", file=label, path="$")
     return doc

@@ -61,7 +61,7 @@ def test_validate_folder(tmp_path: Path) -> None:
     (tmp_path / "azuredeploy.parameters.json").write_text("{broken")
     got = [str(p) for p in validate_folder(tmp_path)]
     assert got == [
-        f"{tmp_path / 'azuredeploy.parameters.json'}: $: not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)",
+        f"{tmp_path / 'azuredeploy.parameters.json'}: $: not JSON: Expecting property name enclosed in double quotes at line 1 column 2",
         f"{nested / 'vm.json'}: $.resources[0].properties.ipConfigurations[0].properties.subnett: unknown property 'subnett' (did you mean 'subnet'?)",
     ]
 

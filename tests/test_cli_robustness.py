@@ -1,0 +1,134 @@
+"""Hostile and sloppy input across every command: one line naming the file, exit 2, no traceback.
+
+These are the project's rules for every command (README: "Bad input is one line naming the file
+and JSON path, exit code 2, and nothing is written"), checked end to end through ``armgen.cli.main``
+the way a user meets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from armgen.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+AZURE_DATA = ROOT / "tests" / "azure" / "data"
+
+# malformed JSON documents that Python's json module does not turn into JSONDecodeError
+BAD_JSON: dict[str, bytes] = {
+    "deep": b"[" * 100_000 + b"]" * 100_000,
+    "huge-int": b'{"appliancesPerZone": 1' + b"0" * 5000 + b"}",
+    "nan": b'{"appliancesPerZone": NaN}',
+    "infinity": b'{"appliancesPerZone": -Infinity}',
+    "overflow": b'{"appliancesPerZone": 1e400}',
+    "not-utf8": b'{"namePrefix": "\xff"}',
+}
+
+# how each command is pointed at one JSON file it has to read
+COMMANDS: dict[str, Callable[[Path, Path], list[str]]] = {
+    "build --options": lambda f, out: ["build", "--out", str(out), "--options", str(f)],
+    "build --values": lambda f, out: ["build", "--out", str(out), "--values", str(f)],
+    "package --option-file": lambda f, out: ["package", "--version", "1.0.0", "--out", str(out), "--option-file", str(f)],
+    "validate": lambda f, out: ["validate", str(f)],
+    "what-if -p": lambda f, out: ["what-if", "-g", "rg", "--endpoint", "http://127.0.0.1:9", "-p", str(f), str(AZURE_DATA)],
+    "preflight -p": lambda f, out: ["preflight", "-g", "rg", "--endpoint", "http://127.0.0.1:9", "-p", str(f), str(AZURE_DATA)],
+    "rollout plan": lambda f, out: ["rollout", "plan", str(f), "--out", str(out), "--endpoint", "http://127.0.0.1:9"],
+}
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line(err: str, file: Path) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"armgen: {file}: "), err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_JSON))
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_malformed_json_is_one_line_exit_2(command: str, kind: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    # validate only judges files it recognises, so give the bad file a name it must read
+    bad = tmp_path / ("mainTemplate.json" if command == "validate" else f"{kind}.json")
+    bad.write_bytes(BAD_JSON[kind])
+    out = tmp_path / "out"
+    code, _, err = run(COMMANDS[command](bad, out), capsys)
+    if command == "validate":  # validate reports a problem per file (exit 1), still one line
+        assert code == 1, err
+        assert "Traceback" not in err
+        return
+    assert code == 2, err
+    assert_one_line(err, bad)
+    assert not out.exists(), "nothing may be written for bad input"
+
+
+def _corrupt_zip(path: Path) -> Path:
+    """A zip whose directory is intact but whose mainTemplate.json data is damaged (CRC/zlib error)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mainTemplate.json", '{"resources": []}' * 200)
+        zf.writestr("createUiDefinition.json", "{}")
+    raw = bytearray(path.read_bytes())
+    for i in range(60, 90):  # inside the first entry's compressed data
+        raw[i] ^= 0x5A
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def _zip_with(path: Path, main: bytes) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mainTemplate.json", main)
+    return path
+
+
+TEMPLATE_SOURCES: dict[str, Callable[[Path], Path]] = {
+    "corrupt-zip": lambda d: _corrupt_zip(d / "offer.zip"),
+    "zip-deep-json": lambda d: _zip_with(d / "offer.zip", BAD_JSON["deep"]),
+    "zip-not-utf8": lambda d: _zip_with(d / "offer.zip", BAD_JSON["not-utf8"]),
+    "folder-not-utf8": lambda d: (d / "tpl").mkdir() or ((d / "tpl" / "mainTemplate.json").write_bytes(BAD_JSON["not-utf8"]) and d / "tpl"),
+    "folder-huge-int": lambda d: (d / "tpl").mkdir() or ((d / "tpl" / "mainTemplate.json").write_bytes(BAD_JSON["huge-int"]) and d / "tpl"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TEMPLATE_SOURCES))
+def test_bad_template_source_for_what_if_and_preflight(kind: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    source = TEMPLATE_SOURCES[kind](tmp_path)
+    for cmd in ("what-if", "preflight"):
+        code, _, err = run([cmd, "-g", "rg", "--endpoint", "http://127.0.0.1:9", "-p", str(AZURE_DATA / "parameters.json"),
+                            str(source)], capsys)
+        assert code == 2, err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"armgen: {source}"), err
+
+
+@pytest.mark.parametrize("kind", sorted(TEMPLATE_SOURCES))
+def test_bad_template_source_in_inventory(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    source = TEMPLATE_SOURCES[kind](tmp_path)
+    inv = tmp_path / "fleet.json"
+    inv.write_text(json.dumps({"template": source.name, "targets": [{"name": "a"}]}))
+    code, _, err = run(["rollout", "plan", str(inv), "--endpoint", "http://127.0.0.1:9"], capsys)
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"armgen: {inv}: $.template: "), err
+    assert not (tmp_path / "fleet.plan").exists()
+
+
+def test_corrupt_zip_for_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    z = _corrupt_zip(tmp_path / "offer-1.0.0.zip")
+    code, _, err = run(["inspect", str(z)], capsys)
+    assert code == 2, err
+    assert_one_line(err, z)
