@@ -21,35 +21,73 @@ def dumps(doc: Any) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+def _write_error(target: Path, exc: OSError) -> InputError:
+    """An OSError while writing ``target`` as the one line a user gets (no temp-file names)."""
+    return InputError(f"cannot write: {exc.strerror or exc}", file=str(target))
+
+
+def _stage(target: Path, raw: bytes) -> str:
+    """Write ``raw`` to a synced temp file beside ``target``; returns the temp file's name."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _write_error(target, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+    except BaseException as exc:
+        _unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _write_error(target, exc) from None
         raise
+    return tmp
+
+
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
+
+    A path that cannot be written (a parent that is a file, a folder in the way, no permission,
+    disk full) is an :class:`InputError` naming ``path``.
+    """
+    write_all_atomic({path: data})
 
 
 def write_all_atomic(files: Mapping[str | os.PathLike[str], str | bytes]) -> None:
-    """Write several files; nothing is written until every payload has been produced.
+    """Write several files so that a failure leaves every one of them as it was.
 
-    The payloads are computed by the caller before this is called, so a validation failure never
-    leaves a half-written output folder behind.
+    Every payload is first written to a synced temp file beside its target; only when all of
+    them are staged are they renamed into place. So a path that cannot be written (or a full
+    disk) fails before any target changes, and a build never leaves a folder that mixes new and
+    old files.
     """
-    for path, data in files.items():
-        write_atomic(path, data)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            target = Path(path)
+            if target.is_dir():
+                raise InputError("cannot write: a folder is in the way", file=str(target))
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            staged.append((_stage(target, raw), target))
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _write_error(target, exc) from None
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                _unlink(tmp)
 
 
 def _reject_constant(name: str) -> Any:

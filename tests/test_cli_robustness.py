@@ -132,3 +132,45 @@ def test_corrupt_zip_for_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, _, err = run(["inspect", str(z)], capsys)
     assert code == 2, err
     assert_one_line(err, z)
+
+
+# --- outputs: a path that cannot be written is one line, and a failed write changes nothing ----
+
+
+@pytest.mark.parametrize("command", ["build", "package"])
+def test_output_folder_under_a_regular_file(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    out = blocker / "sub"
+    args = ["build", "--out", str(out)] if command == "build" else ["package", "--version", "1.0.0", "--out", str(out)]
+    code, _, err = run(args, capsys)
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"armgen: {out}"), err
+    assert blocker.read_text() == "not a folder"
+
+
+def test_write_all_atomic_writes_nothing_when_one_file_cannot_be_written(tmp_path: Path) -> None:
+    from armgen.errors import InputError
+    from armgen.jsonio import write_all_atomic
+
+    (tmp_path / "a.json").write_text("old a")
+    (tmp_path / "b.json").mkdir()  # cannot be replaced by a file
+    with pytest.raises(InputError) as info:
+        write_all_atomic({tmp_path / "a.json": "new a", tmp_path / "b.json": "new b", tmp_path / "c.json": "new c"})
+    assert str(tmp_path / "b.json") in str(info.value)
+    assert (tmp_path / "a.json").read_text() == "old a"
+    assert not (tmp_path / "c.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"], "temp files left behind"
+
+
+def test_build_into_a_folder_with_a_blocked_output_changes_nothing(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["build", "--out", str(tmp_path), "--no-nat"], capsys)[0] == 0
+    before = (tmp_path / "mainTemplate.json").read_bytes()
+    (tmp_path / "main.bicep").unlink()
+    (tmp_path / "main.bicep").mkdir()
+    code, _, err = run(["build", "--out", str(tmp_path)], capsys)
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and str(tmp_path / "main.bicep") in err, err
+    assert (tmp_path / "mainTemplate.json").read_bytes() == before, "a half-applied build was left behind"

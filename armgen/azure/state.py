@@ -125,7 +125,8 @@ class StateFile:
             while self._written < want and self._error is None:
                 self._cond.wait(0.5)
             if self._error is not None:
-                raise InputError(f"cannot write the state file: {self._error}", file=str(self.path))
+                why = self._error.message if isinstance(self._error, InputError) else str(self._error)
+                raise InputError(f"cannot write the state file: {why}", file=str(self.path))
 
     def close(self) -> None:
         """Write everything outstanding and stop the writer thread."""
@@ -155,7 +156,7 @@ class StateFile:
                 text = render(self._doc)
             try:
                 write_atomic(self.path, text)
-            except OSError as exc:
+            except (OSError, InputError) as exc:  # the writer must record it, or flush() would wait forever
                 with self._cond:
                     self._error = exc
                     self._cond.notify_all()

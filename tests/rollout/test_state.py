@@ -53,3 +53,24 @@ def test_foreign_or_broken_state_is_refused(tmp_path: Path, text: str, path: str
     with pytest.raises(InputError) as exc:
         StateFile.open(p, inventory="inv.json")
     assert exc.value.file == str(p) and exc.value.path == path
+
+
+def test_unwritable_state_path_is_an_input_error_not_a_hang(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    st = StateFile.open(blocker / "s.json", inventory="inv.json")
+    v = st.update("a", status="submitting")
+    done: list[BaseException] = []
+
+    def flush() -> None:
+        try:
+            st.flush(v)
+        except BaseException as exc:  # the test inspects what came out
+            done.append(exc)
+
+    th = threading.Thread(target=flush, daemon=True)
+    th.start()
+    th.join(5)
+    assert not th.is_alive(), "flush() waits forever when the writer cannot write"
+    assert len(done) == 1 and isinstance(done[0], InputError)
+    assert str(done[0]).startswith(f"{blocker / 's.json'}: cannot write the state file: ")
