@@ -7,6 +7,7 @@ is run or listed, so ``armgen --help`` and ``armgen build`` never import the Azu
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 import click
@@ -49,7 +50,16 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: InputError becomes one line on stderr and exit code 2, never a traceback."""
+    """Entry point: InputError becomes one line on stderr and exit code 2, never a traceback.
+
+    Also the last line of defence for errors no layer turned into an InputError: an OSError (disk
+    full, a path that cannot be read or written) or a RecursionError (input nested deeper than
+    Python's stack) is one line and exit code 2 too. And the Azure SDK's log records stay out of
+    the user's terminal: with no logging configured, Python prints WARNING records to stderr, and
+    azure-identity logs a multi-line one for every failed sign-in that armgen already reports in
+    one line.
+    """
+    logging.getLogger("azure").addHandler(logging.NullHandler())
     try:
         rv = cli.main(args=argv, prog_name="armgen", standalone_mode=False)
     except InputError as exc:
@@ -66,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("armgen: interrupted", err=True)
         return 130
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"armgen: {where}{exc.strerror or exc}", err=True)
+        return 2
+    except RecursionError:
+        click.echo("armgen: the input is nested too deeply to process", err=True)
+        return 2
     return rv if isinstance(rv, int) else 0
 
 

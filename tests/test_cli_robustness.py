@@ -174,3 +174,66 @@ def test_build_into_a_folder_with_a_blocked_output_changes_nothing(tmp_path: Pat
     assert code == 2, err
     assert len(err.strip().splitlines()) == 1 and str(tmp_path / "main.bicep") in err, err
     assert (tmp_path / "mainTemplate.json").read_bytes() == before, "a half-applied build was left behind"
+
+
+# --- the last line of defence in armgen.cli.main --------------------------------------------
+
+
+def _command_raising(exc: BaseException) -> object:
+    import click
+
+    @click.command("boom")
+    def boom() -> None:
+        raise exc
+
+    return boom
+
+
+@pytest.mark.parametrize(("exc", "needle"), [
+    (OSError(28, "No space left on device", "/mnt/out/mainTemplate.json"), "/mnt/out/mainTemplate.json: No space left on device"),
+    (RecursionError("maximum recursion depth exceeded"), "nested too deeply"),
+])
+def test_main_turns_environment_errors_into_one_line(exc: BaseException, needle: str, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import armgen.cli
+    import tests.test_cli_robustness as me
+
+    monkeypatch.setattr(me, "BOOM", _command_raising(exc), raising=False)
+    monkeypatch.setitem(armgen.cli.COMMANDS, "boom", "tests.test_cli_robustness:BOOM")
+    code, _, err = run(["boom"], capsys)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("armgen: ") and needle in lines[0], err
+
+
+def test_default_credential_failure_is_one_line(tmp_path: Path) -> None:
+    """Without ARMGEN_ACCESS_TOKEN and with no usable sign-in, the user gets one line, not the SDK's
+    multi-line WARNING log (which Python prints to stderr when nothing configured logging)."""
+    import os
+    import subprocess
+    import sys
+
+    driver = tmp_path / "driver.py"
+    driver.write_text(
+        "import logging, sys\n"
+        "import azure.identity\n"
+        "from azure.core.exceptions import ClientAuthenticationError\n"
+        "class NoSignIn:\n"
+        "    def __init__(self, **kw): pass\n"
+        "    def get_token(self, *scopes, **kw):\n"
+        "        logging.getLogger('azure.identity._credentials.chained').warning(\n"
+        "            'DefaultAzureCredential failed to retrieve a token.\\nAttempted credentials:\\n\\tAzureCliCredential: not found')\n"
+        "        raise ClientAuthenticationError(message='DefaultAzureCredential failed to retrieve a token.')\n"
+        "azure.identity.DefaultAzureCredential = NoSignIn\n"
+        "from armgen.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARMGEN_", "AZURE_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    p = subprocess.run([sys.executable, str(driver), "what-if", "-g", "rg", "--subscription",
+                        "00000000-0000-0000-0000-000000000001", "--endpoint", "http://127.0.0.1:9",
+                        "-p", str(AZURE_DATA / "parameters.json"), str(AZURE_DATA)],
+                       env=env, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 3, p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr
+    assert "could not get a token from DefaultAzureCredential" in lines[0] and "az login" in lines[0]
