@@ -208,6 +208,9 @@ def build_units(sf: SourceFile, is_main: bool) -> list[Unit]:
             make(sub, base + p, doc.text[node.start : node.end], node.start, True)
 
     make(doc.data, (), doc.text, 0, False)
+    for unit in units:  # one walk per template serves every rule's finds
+        ps.prime(unit.original)
+        ps.prime(unit.data)
     return units
 
 
@@ -376,8 +379,6 @@ class Engine:
                 sf.units = build_units(sf, is_main)
             units = sf.units if rule.inner_templates else sf.units[:1]
             for unit in units:
-                ps.prime(unit.original)
-                ps.prime(unit.data)
                 ctx = self._ctx(rule, shown, sf.doc)
                 ctx.template = unit
                 ctx.main_parameters = main_params

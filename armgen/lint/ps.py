@@ -37,6 +37,8 @@ def has(obj: Any, key: str) -> bool:
     """``$obj.psobject.properties.Item(key)``: the property exists (even with a null value)."""
     if not isinstance(obj, dict):
         return False
+    if key in obj:
+        return True
     low = key.lower()
     return any(k.lower() == low for k in obj)
 
@@ -52,6 +54,11 @@ def dig(obj: Any, *keys: str) -> Any:
 
 def truthy(v: Any) -> bool:
     """PowerShell's truthiness: objects are true even when empty; one-element arrays unwrap."""
+    t = type(v)
+    if t is str:
+        return v != ""
+    if t is dict:
+        return True
     if v is None or v is False:
         return False
     if isinstance(v, bool):
@@ -71,6 +78,8 @@ def truthy(v: Any) -> bool:
 
 def to_str(v: Any) -> str:
     """``"$v"``: how PowerShell turns a value into a string."""
+    if type(v) is str:
+        return v
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -182,6 +191,8 @@ def match(v: Any, pattern: str) -> bool:
 
 def eq(a: Any, b: Any) -> bool:
     """``$a -eq $b``: the right side converts to the left's type; strings ignore case."""
+    if type(a) is str and type(b) is str:
+        return a.lower() == b.lower()
     if isinstance(a, list):
         return any(eq(x, b) for x in a)
     if a is None or b is None:
@@ -309,32 +320,30 @@ class _Index:
 
 
 _INDEXES: dict[int, tuple[Any, _Index]] = {}
-# every object inside an indexed root -> the index that walked it (sub-root finds reuse it)
-_OWNERS: dict[int, _Index] = {}
 
 
 def clear_index_cache() -> None:
     """Forget walked objects (the engine calls this after each lint run)."""
     _INDEXES.clear()
-    _OWNERS.clear()
 
 
 def _index(root: Any) -> tuple[_Index, Path | None]:
-    """The index serving ``root`` and, when it is a view into a bigger index, root's path there."""
+    """The index serving ``root`` and, when it is a view into a bigger index, root's path there.
+
+    An object inside an indexed root is served by the first index that walked it (a lint run
+    keeps only a few indexes alive, so asking each is cheap).
+    """
     hit = _INDEXES.get(id(root))
     if hit is not None and hit[0] is root:
         return hit[1], None
-    owner = _OWNERS.get(id(root))
-    if owner is not None:
-        node, path, _seq = owner.where[id(root)]
-        if node is root:
-            return owner, path
+    for _root, idx in _INDEXES.values():
+        where = idx.where.get(id(root))
+        if where is not None and where[0] is root:
+            return idx, where[1]
     idx = _Index(root)
     if len(_INDEXES) > 4096:
         clear_index_cache()
     _INDEXES[id(root)] = (root, idx)
-    for key in idx.where:
-        _OWNERS.setdefault(key, idx)
     return idx, None
 
 

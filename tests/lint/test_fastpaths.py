@@ -15,8 +15,9 @@ import regex
 from armgen.lint import expressions as ex
 from armgen.lint import ps
 from armgen.lint.reader import Document, build_spans, decode_text
-from armgen.lint.rules._common import WS, blank_pattern, find_blanks
+from armgen.lint.rules._common import WS, blank_pattern, char_before, find_blanks, search_back
 from armgen.lint.rules.allowed_values_should_actually_be_allowed import _output_regex, _refers
+from armgen.lint.rules.ids_should_be_derived_from_resourceids import _EXCEPTION, EXCEPTIONS, _is_exception
 
 _SPACES = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\x1c\x1f\u200b"
 
@@ -141,3 +142,26 @@ def test_lazy_spans_equal_the_full_span_tree(shared: Path) -> None:
             assert lazy.path_at(offset) == full.path_at(offset), (file, offset)
             checked += 1
     assert checked > 500
+
+
+def test_char_before_equals_the_right_to_left_regex() -> None:
+    rnd = random.Random(6)
+    for _ in range(20_000):
+        text = "".join(rnd.choice('ab["@\\') for _ in range(rnd.randint(0, 10)))
+        end = rnd.randint(-2, len(text) + 2)
+        for chars in (r"\[\"", r"\[\"@"):
+            m = search_back(r"(?<!\\)[" + chars + "]", text, end)
+            assert char_before(text, end, chars) == (m.group() if m else ""), (text, end, chars)
+
+
+def test_id_exceptions_equal_the_anchored_alternation() -> None:
+    rnd = random.Random(7)
+    atoms = [*EXCEPTIONS, "x", ".", "Id", "id", "\n", "resources[0]", "ſ", "K"]
+    hits = 0
+    for _ in range(20_000):
+        rel = "".join(rnd.choice(atoms) for _ in range(rnd.randint(0, 4)))
+        rel = rel.upper() if rnd.random() < 0.3 else rel
+        expected = _EXCEPTION.search(rel) is not None
+        assert _is_exception(rel) == expected, repr(rel)
+        hits += expected
+    assert hits > 1000

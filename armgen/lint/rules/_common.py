@@ -25,9 +25,27 @@ def search_back(pattern: str, text: str, end: int, flags: int = 0) -> regex.Matc
 
 
 def char_before(text: str, end: int, chars: str = r"\[\"") -> str:
-    """The nearest unescaped character of ``chars`` before ``end`` ('' if none)."""
-    m = search_back(r"(?<!\\)[" + chars + "]", text, end)
-    return m.group() if m else ""
+    """The nearest unescaped character of ``chars`` (a regex class body) before ``end`` ('' if none).
+
+    The right-to-left search for ``(?<!\\)[chars]``, done with ``str.rfind`` per character.
+    """
+    pos = max(0, min(end, len(text)))
+    wanted = _class_chars(chars)
+    spots = [text.rfind(c, 0, pos) for c in wanted]  # nearest occurrence of each character
+    while True:
+        i = max(range(len(spots)), key=spots.__getitem__)
+        at = spots[i]
+        if at < 0:
+            return ""
+        if at == 0 or text[at - 1] != "\\":
+            return text[at]
+        spots[i] = text.rfind(wanted[i], 0, at)  # escaped: that character's previous occurrence
+
+
+@functools.lru_cache(maxsize=16)
+def _class_chars(chars: str) -> tuple[str, ...]:
+    """The characters a simple regex class body like ``\\[\\"@`` stands for."""
+    return tuple(re.sub(r"\\(.)", r"\1", chars))
 
 
 def property_before(text: str, end: int) -> str | None:
