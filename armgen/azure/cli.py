@@ -16,7 +16,14 @@ from typing import Any
 
 import click
 
-from armgen.azure.session import CLOUD_CHOICES, EXIT_AZURE, EXIT_INTERRUPTED, AzureFailure, AzureTarget
+from armgen.azure.session import (
+    CLOUD_CHOICES,
+    EXIT_AZURE,
+    EXIT_INTERRUPTED,
+    AzureFailure,
+    AzureTarget,
+    check_resource_group,
+)
 
 
 def _use_color() -> bool:
@@ -28,7 +35,8 @@ def _target_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--cloud", type=click.Choice(CLOUD_CHOICES, case_sensitive=False), default="public",
                      show_default=True, help="Sovereign cloud: endpoints, token scope and login authority.")(f)
     f = click.option("--subscription", metavar="ID", help="Subscription id (default: $AZURE_SUBSCRIPTION_ID).")(f)
-    f = click.option("-g", "--resource-group", required=True, help="Target resource group.")(f)
+    f = click.option("-g", "--resource-group", "resource_group", metavar="RG", required=True,
+                     help="Target resource group (must exist).")(f)
     return f
 
 
@@ -60,6 +68,7 @@ def what_if(resource_group: str, subscription: str | None, cloud: str, endpoint:
     template, _label = load_template(source)
     params = load_parameters(parameters_file)
     try:
+        check_resource_group(resource_group)
         target = AzureTarget.from_options(cloud, endpoint, subscription)
         outcome = run(target, resource_group, template, params, list(allow_modify), mode=mode.title())
     except AzureFailure as exc:
@@ -113,6 +122,7 @@ def preflight(resource_group: str, subscription: str | None, cloud: str, endpoin
     values = parameter_values(load_parameters(parameters_file))
     template, _label = load_template(source)
     try:
+        check_resource_group(resource_group)
         target = AzureTarget.from_options(cloud, endpoint, subscription)
         report = run_preflight(target, resource_group, values, location=location, template=template)
     except AzureFailure as exc:

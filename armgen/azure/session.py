@@ -32,6 +32,7 @@ import contextlib
 import ipaddress
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -106,13 +107,58 @@ def is_loopback_host(host: str | None) -> bool:
 
 def check_endpoint(url: str) -> str:
     """Validate ``--endpoint``: https anywhere, http only to a loopback address."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError as exc:
+        raise AzureFailure(f"--endpoint is not a valid URL ({exc}): {url!r}", EXIT_USAGE) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise AzureFailure(f"--endpoint must be an http(s) URL, got {url!r}", EXIT_USAGE)
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise AzureFailure(f"refusing to send a bearer token over plain http to {parts.hostname}; "
                            "use https (http is allowed only to a loopback address)", EXIT_USAGE)
     return url.rstrip("/")
+
+
+# Azure's naming rules; both values become URL path segments, so anything else ("a/../..") could
+# move a request to another scope.
+_SUBSCRIPTION_RX = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_RESOURCE_GROUP_RX = re.compile(r"^[-\w._()]{0,89}[-\w()]$")
+
+
+def check_subscription(sub: str) -> str:
+    if not _SUBSCRIPTION_RX.match(sub):
+        raise AzureFailure(f"subscription {sub!r} is not a subscription id (a GUID)", EXIT_USAGE)
+    return sub
+
+
+def check_resource_group(name: str) -> str:
+    """Azure's rule: 1-90 letters, digits, '-', '_', '.', '(', ')', not ending with '.'."""
+    if not _RESOURCE_GROUP_RX.match(name):
+        raise AzureFailure(f"resource group {name!r} is not a valid name (1-90 letters, digits, -_.() "
+                           "and not ending with '.')", EXIT_USAGE)
+    return name
+
+
+def env_token() -> str | None:
+    """``ARMGEN_ACCESS_TOKEN`` stripped; None when unset or blank (then DefaultAzureCredential signs in).
+
+    A token with whitespace or control characters inside is refused without echoing it: the HTTP
+    library would otherwise reject the header with an error message that quotes the token.
+    """
+    token = (os.environ.get("ARMGEN_ACCESS_TOKEN") or "").strip()
+    if not token:
+        return None
+    if any(not ("!" <= ch <= "~") for ch in token):
+        raise AzureFailure("ARMGEN_ACCESS_TOKEN is not a bearer token: it holds whitespace, control or "
+                           "non-ASCII characters", EXIT_USAGE)
+    return token
+
+
+def redact(text: str) -> str:
+    """``text`` with the bearer token (if any) replaced by ``***``: for every message a user sees."""
+    token = (os.environ.get("ARMGEN_ACCESS_TOKEN") or "").strip()
+    return text.replace(token, "***") if len(token) >= 8 else text
 
 
 def _env_float(name: str, default: float) -> float:
@@ -212,6 +258,8 @@ class AzureTarget:
         sub = subscription or os.environ.get("AZURE_SUBSCRIPTION_ID") or ""
         if not sub:
             raise AzureFailure("no subscription: pass --subscription ID or set AZURE_SUBSCRIPTION_ID", EXIT_USAGE)
+        check_subscription(sub)
+        env_token()  # a malformed token is a usage error now, not an HTTP error quoting it later
         return cls(c, url, sub,
                    poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
                    retry_total=int(_env_float("ARMGEN_RETRY_TOTAL", 5)),
@@ -222,9 +270,9 @@ class AzureTarget:
     @property
     def credential(self) -> _RecordingCredential:
         if self._credential is None:
-            token = os.environ.get("ARMGEN_ACCESS_TOKEN")
+            token = env_token()
             if token:
-                inner: Any = StaticTokenCredential(token.strip())
+                inner: Any = StaticTokenCredential(token)
             else:
                 from azure.identity import DefaultAzureCredential
 
@@ -234,7 +282,7 @@ class AzureTarget:
 
     def identity(self) -> str:
         """Who we are, for error messages: credential source plus upn/app id/object id if known."""
-        source = "ARMGEN_ACCESS_TOKEN" if os.environ.get("ARMGEN_ACCESS_TOKEN") else "DefaultAzureCredential"
+        source = "ARMGEN_ACCESS_TOKEN" if env_token() else "DefaultAzureCredential"
         cred = self._credential
         claims = _jwt_claims(cred.last_token) if cred is not None and cred.last_token else {}
         who = [f"{k} {claims[k]}" for k in ("upn", "unique_name", "appid", "oid") if claims.get(k)]
@@ -283,7 +331,8 @@ def arm_error_of(exc: Any) -> tuple[str, str]:
         except Exception:  # body not JSON
             code = None
     status = getattr(exc, "status_code", None)
-    return code or f"HTTP{status or ''}", message or str(getattr(exc, "reason", "") or exc).splitlines()[0]
+    text = message or (str(getattr(exc, "reason", "") or exc).splitlines() or [""])[0]
+    return code or f"HTTP{status or ''}", redact(text)
 
 
 @contextlib.contextmanager
@@ -292,7 +341,23 @@ def azure_errors(target: AzureTarget, action: str, resource_group: str | None = 
 
     ``action`` names what we were trying to do (an ARM action like
     ``Microsoft.Resources/deployments/whatIf/action``) so a 403 says which identity lacked what.
+    The bearer token is redacted from the message, whatever the server or the HTTP stack put in it.
     """
+    try:
+        yield
+    except AzureFailure:
+        raise
+    except Exception as exc:
+        failure = _failure_of(exc, target, action, resource_group)
+        if failure is None:
+            raise
+        failure.message = redact(failure.message)
+        failure.args = (failure.message,)
+        raise failure from exc
+
+
+def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group: str | None) -> AzureFailure | None:
+    """The AzureFailure for an SDK exception; None for exceptions that are not the SDK's."""
     from azure.core.exceptions import (
         ClientAuthenticationError,
         HttpResponseError,
@@ -300,30 +365,29 @@ def azure_errors(target: AzureTarget, action: str, resource_group: str | None = 
         ServiceResponseError,
     )
 
-    try:
-        yield
-    except ClientAuthenticationError as exc:
+    if isinstance(exc, ClientAuthenticationError):
         status = getattr(exc, "status_code", None)
         if status is None:  # the credential itself failed (no az login, no managed identity...)
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise AzureFailure(f"could not get a token from {target.identity()}: {first} "
-                               "(run 'az login', or set ARMGEN_ACCESS_TOKEN)", EXIT_AZURE) from exc
+            return AzureFailure(f"could not get a token from {target.identity()}: {first} "
+                                "(run 'az login', or set ARMGEN_ACCESS_TOKEN)", EXIT_AZURE)
         code, msg = arm_error_of(exc)
-        raise AzureFailure(f"{target.endpoint} rejected the credentials of {target.identity()} "
-                           f"({status} {code}): {msg}", EXIT_AZURE) from exc
-    except HttpResponseError as exc:
+        return AzureFailure(f"{target.endpoint} rejected the credentials of {target.identity()} "
+                            f"({status} {code}): {msg}", EXIT_AZURE)
+    if isinstance(exc, HttpResponseError):
         status = getattr(exc, "status_code", None)
         code, msg = arm_error_of(exc)
         if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed"):
-            raise AzureFailure(f"{target.identity()} lacks permission for {action}: {code}: {msg}", EXIT_AZURE) from exc
+            return AzureFailure(f"{target.identity()} lacks permission for {action}: {code}: {msg}", EXIT_AZURE)
         if code == "ResourceGroupNotFound":
             rg = f" '{resource_group}'" if resource_group else ""
-            raise AzureFailure(f"resource group{rg} not found in subscription {target.subscription} "
-                               f"({code}: {msg})", EXIT_USAGE) from exc
+            return AzureFailure(f"resource group{rg} not found in subscription {target.subscription} "
+                                f"({code}: {msg})", EXIT_USAGE)
         if code == "SubscriptionNotFound":
-            raise AzureFailure(f"subscription {target.subscription} not found ({code}: {msg})", EXIT_USAGE) from exc
+            return AzureFailure(f"subscription {target.subscription} not found ({code}: {msg})", EXIT_USAGE)
         extra = " after retries" if status in (429, 500, 502, 503, 504) else ""
-        raise AzureFailure(f"Resource Manager answered {status}{extra}: {code}: {msg}", EXIT_AZURE) from exc
-    except (ServiceRequestError, ServiceResponseError) as exc:
+        return AzureFailure(f"Resource Manager answered {status}{extra}: {code}: {msg}", EXIT_AZURE)
+    if isinstance(exc, ServiceRequestError | ServiceResponseError):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise AzureFailure(f"cannot reach Resource Manager at {target.endpoint}: {first}", EXIT_USAGE) from exc
+        return AzureFailure(f"cannot reach Resource Manager at {target.endpoint}: {first}", EXIT_USAGE)
+    return None

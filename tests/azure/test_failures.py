@@ -129,11 +129,11 @@ def test_plain_http_refused_except_loopback(url: str, capsys: pytest.CaptureFixt
 def test_clouds(monkeypatch: pytest.MonkeyPatch) -> None:
     from armgen.azure.session import AzureTarget, is_loopback_host
 
-    t = AzureTarget.from_options("AzureChinaCloud", None, "s")
+    t = AzureTarget.from_options("AzureChinaCloud", None, "00000000-0000-0000-0000-000000000001")
     assert t.endpoint == "https://management.chinacloudapi.cn" and t.cloud.scope == "https://management.chinacloudapi.cn/.default"
-    assert AzureTarget.from_options("usgovernment", None, "s").cloud.authority == "login.microsoftonline.us"
-    monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", "from-env")
-    assert AzureTarget.from_options(None, None, None).subscription == "from-env"
+    assert AzureTarget.from_options("usgovernment", None, "00000000-0000-0000-0000-000000000001").cloud.authority == "login.microsoftonline.us"
+    monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", "00000000-0000-0000-0000-000000000001")
+    assert AzureTarget.from_options(None, None, None).subscription == "00000000-0000-0000-0000-000000000001"
     assert all(map(is_loopback_host, ["localhost", "127.0.0.1", "127.8.9.10", "::1", "[::1]"]))
     assert not any(map(is_loopback_host, ["10.0.0.1", "example.com", "", None]))
 

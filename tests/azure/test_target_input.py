@@ -1,0 +1,88 @@
+"""Bad target input for what-if/preflight: refused in one line, exit 2, before any request is sent.
+
+The resource group and subscription become URL path segments of every request: a value such as
+``a/../..`` would quietly move the request to another scope (``/subscriptions/<id>/providers/...``
+instead of the resource group), so they are checked before anything talks to Resource Manager.
+The bearer token must never be echoed back, even when it is malformed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from armgen.cli import main
+from tests.azure.helpers import PARAMS, RG, TEMPLATE_DIR
+from tests.fakearm.fixtures import SUBSCRIPTION
+from tests.fakearm.server import FakeArm
+
+
+def run(capsys: pytest.CaptureFixture[str], command: str, endpoint: str, *, rg: str = RG,
+        subscription: str = SUBSCRIPTION) -> tuple[int, str]:
+    code = main([command, "-g", rg, "--subscription", subscription, "--endpoint", endpoint, "-p", PARAMS, TEMPLATE_DIR])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["what-if", "preflight"])
+@pytest.mark.parametrize("rg", ["", "a/../..", "rg?x=1", "rg#frag", "ends-with-dot.", "x" * 91])
+def test_bad_resource_group_is_refused_before_any_request(command: str, rg: str, fake_arm: FakeArm,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(capsys, command, fake_arm.base_url, rg=rg)
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and "resource group" in err, err
+    assert fake_arm.requests == []
+
+
+@pytest.mark.parametrize("command", ["what-if", "preflight"])
+@pytest.mark.parametrize("sub", ["not-a-guid", "00000000-0000-0000-0000-000000000001/../x", " "])
+def test_bad_subscription_is_refused_before_any_request(command: str, sub: str, fake_arm: FakeArm,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(capsys, command, fake_arm.base_url, subscription=sub)
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and "subscription" in err, err
+    assert fake_arm.requests == []
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:99999", "http://127.0.0.1:abc", "https://"])
+def test_malformed_endpoint_is_one_line(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(capsys, "what-if", url)
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("armgen: --endpoint"), err
+
+
+@pytest.mark.parametrize("token", ["secret-token\nvalue", "secret-token value", "secret-token\x01value", "secret-tokén-value"])
+def test_malformed_token_is_refused_without_echoing_it(token: str, fake_arm: FakeArm, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ARMGEN_ACCESS_TOKEN", token)
+    code, err = run(capsys, "what-if", fake_arm.base_url)
+    assert code == 2, err
+    assert "ARMGEN_ACCESS_TOKEN" in err and "secret" not in err and "value" not in err, err
+    assert fake_arm.requests == []
+
+
+def test_blank_token_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI template that renders an empty secret as spaces must not send an empty bearer token."""
+    from armgen.azure.session import AzureTarget
+
+    monkeypatch.setenv("ARMGEN_ACCESS_TOKEN", "   ")
+    target = AzureTarget.from_options(None, "http://127.0.0.1:9", SUBSCRIPTION)
+    assert target.identity() == "DefaultAzureCredential"
+
+
+def test_token_never_reaches_an_error_message(fake_arm: FakeArm, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Even if Resource Manager (or a proxy) echoes the Authorization header back in an error."""
+    from tests.fakearm.server import Response
+
+    secret = "secret-token-value-0123456789"
+    monkeypatch.setenv("ARMGEN_ACCESS_TOKEN", secret)
+
+    @fake_arm.route("POST", r".*/whatIf$")
+    def echo(req):  # type: ignore[no-untyped-def]
+        auth = req.header("Authorization") or ""
+        return Response(400, {"error": {"code": "BadRequest", "message": f"bad header {auth}"}})
+
+    fake_arm.add_resource_group(SUBSCRIPTION, RG)
+    code, err = run(capsys, "what-if", fake_arm.base_url)
+    assert code == 3, err
+    assert secret not in err and "bad header Bearer ***" in err, err
