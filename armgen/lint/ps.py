@@ -453,8 +453,12 @@ def _value_ok(v: Any, value: Any, mode: str) -> bool:
 def mentions(obj: Any, needle: str) -> bool:
     """Whether ``needle`` (lower case) appears in any key or string of ``obj`` (ignoring case).
 
-    The same answer as searching ``ConvertTo-Json`` output for a word, without writing the JSON.
+    The same answer as searching ``ConvertTo-Json`` output for a word. For a long ASCII word that
+    cannot start inside an escape (``\\n``, ``\\u00ab``...) that search is done on compact JSON written by
+    the C encoder: such a word can only match inside one key or string there.
     """
+    if len(needle) > 8 and needle.isascii() and needle.isalpha() and needle[0] not in "abcdefnrtu":
+        return needle in json.dumps(obj, ensure_ascii=False).lower()
     stack = [obj]
     while stack:
         node = stack.pop()

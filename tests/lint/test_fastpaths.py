@@ -165,3 +165,57 @@ def test_id_exceptions_equal_the_anchored_alternation() -> None:
         assert _is_exception(rel) == expected, repr(rel)
         hits += expected
     assert hits > 1000
+
+
+def _walk_mentions(obj: object, needle: str) -> bool:
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if needle in node.lower():
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+            if any(needle in k.lower() for k in node):
+                return True
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def test_mentions_through_compact_json_equals_the_walk() -> None:
+    rnd = random.Random(8)
+    parts = [
+        "Managed",
+        "Identity",
+        "Extension",
+        "ManagedIdentityExtension",
+        "\n",
+        "\\",
+        '"',
+        "x",
+        "\x1f",
+        "ſ",
+        "Σ",
+    ]
+
+    def text() -> str:
+        return "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 5)))
+
+    def value(depth: int = 0) -> object:
+        r = rnd.random()
+        if depth > 2 or r < 0.4:
+            return text()
+        if r < 0.5:
+            return rnd.choice([1, 2.5, True, None])
+        if r < 0.75:
+            return {text(): value(depth + 1) for _ in range(rnd.randint(0, 3))}
+        return [value(depth + 1) for _ in range(rnd.randint(0, 3))]
+
+    hits = 0
+    for _ in range(5_000):
+        obj = value()
+        expected = _walk_mentions(obj, "managedidentityextension")
+        assert ps.mentions(obj, "managedidentityextension") == expected, obj
+        hits += expected
+    assert hits > 500

@@ -96,8 +96,10 @@ def check(ctx: Context) -> None:
         name = control or config_name or ""
         param_allowed = ps.get(param, "allowedValues")
         if ps.truthy(param_allowed):
+            param_values = ps.as_list(param_allowed)
             for rv in allowed:
-                if not any(ps.like(v, f"*{ps.to_str(rv)}*") for v in ps.as_list(param_allowed)):
+                pattern = f"*{ps.to_str(rv)}*"
+                if not any(ps.like(v, pattern) for v in param_values):
                     ctx.error(
                         "Allowed.Value.Mismatch",
                         f"CreateUIDefinition parameter '{name}' with value {ps.to_str(rv)} is not allowed "
