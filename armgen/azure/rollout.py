@@ -38,6 +38,8 @@ from armgen.azure.throttle import Interrupted, ThrottleGate, shared_throttle_pol
 from armgen.errors import InputError
 from armgen.jsonio import dumps, write_atomic
 
+INTERRUPT_GRACE = 2.0  # seconds workers get to stop after Ctrl-C before they are abandoned
+
 TERMINAL = {"succeeded": "succeeded", "failed": "failed", "canceled": "failed"}
 DEPLOY_ACTION = "Microsoft.Resources/deployments/write"
 
@@ -169,6 +171,7 @@ class ApplyResult:
     stopped_wave: int | None = None
     interrupted: bool = False
     waves: int = 0
+    abandoned: bool = False  # a worker still blocked in a request was left behind after Ctrl-C
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes.values())
@@ -247,15 +250,8 @@ class Rollout:
                     result.interrupted = True
                     self._halt()
                 # every outcome comes from the futures themselves, so an interrupt landing between two
-                # bookkeeping steps cannot lose one; workers stop promptly once halted
-                for f, t in futures.items():
-                    while True:
-                        try:
-                            result.outcomes[t.name] = f.result()
-                            break
-                        except KeyboardInterrupt:
-                            result.interrupted = True
-                            self._halt()
+                # bookkeeping steps cannot lose one
+                self._collect(futures, result)
                 if self.stop.is_set():
                     result.interrupted = True
                 if failed.is_set() and not result.interrupted:
@@ -264,10 +260,38 @@ class Rollout:
             result.interrupted = True
             self._halt()
         finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+            executor.shutdown(wait=not result.abandoned, cancel_futures=True)
             self.state.close()
             self.progress.close()
         return result
+
+    def _collect(self, futures: dict[Future[Outcome], Target], result: ApplyResult) -> None:
+        """Each target's outcome from its future.
+
+        Once interrupted, workers notice the stop at their next step, but one blocked in a request
+        that does not return (a hung connection waits out the transport's read timeout, minutes)
+        would hold Ctrl-C hostage. So after an interrupt they get INTERRUPT_GRACE seconds (a second
+        Ctrl-C ends the wait at once); a target still blocked then is recorded as interrupted and
+        abandoned: the state file already says it is in flight, so a rerun re-attaches to it.
+        """
+        deadline: float | None = None
+        for f, t in futures.items():
+            while True:
+                if result.interrupted and deadline is None:
+                    deadline = time.monotonic() + INTERRUPT_GRACE
+                try:
+                    wait_for = None if deadline is None else max(0.0, deadline - time.monotonic())
+                    result.outcomes[t.name] = f.result(timeout=wait_for)
+                    break
+                except TimeoutError:
+                    result.outcomes[t.name] = Outcome(t.name, "interrupted", "in flight; a rerun re-attaches")
+                    result.abandoned = True
+                    break
+                except KeyboardInterrupt:
+                    if result.interrupted:  # a second Ctrl-C: stop waiting
+                        deadline = time.monotonic()
+                    result.interrupted = True
+                    self._halt()
 
     def _halt(self) -> None:
         self.stop.set()
@@ -451,23 +475,24 @@ def plan(inv: Inventory, out_dir: Path, base: RolloutTarget, allow_modify: list[
     """Plan every target with bounded concurrency; results in inventory order; writes plan.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[str, TargetPlan] = {}
-    with ThreadPoolExecutor(max_workers=inv.concurrency, thread_name_prefix="plan") as ex:
-        futures = {ex.submit(plan_target, inv, t, base, out_dir, list(allow_modify or [])): t for t in inv.targets}
-        try:
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                for f in done:
-                    tp = f.result()
-                    results[tp.target.name] = tp
-                    if on_done:
-                        on_done(tp)
-        except KeyboardInterrupt:
-            if base.gate is not None:
-                base.gate.stop.set()
-            for f in futures:
-                f.cancel()
-            raise
+    ex = ThreadPoolExecutor(max_workers=inv.concurrency, thread_name_prefix="plan")
+    futures = {ex.submit(plan_target, inv, t, base, out_dir, list(allow_modify or [])): t for t in inv.targets}
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for f in done:
+                tp = f.result()
+                results[tp.target.name] = tp
+                if on_done:
+                    on_done(tp)
+    except KeyboardInterrupt:
+        if base.gate is not None:
+            base.gate.stop.set()
+        # nothing is deployed by a plan: do not wait for workers blocked in requests
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown(wait=True)
     ordered = [results[t.name] for t in inv.targets]
     report = {"kind": "armgen-rollout-plan", "inventory": inv.path.name, "template": inv.template_source,
               "targets": [tp.to_json() for tp in ordered],

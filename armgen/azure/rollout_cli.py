@@ -9,6 +9,7 @@ as ``armgen what-if``. No ``azure.*`` import at module level.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -30,6 +31,20 @@ def _endpoint_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def _fail(exc: AzureFailure) -> int:
     click.echo(f"armgen: {exc.message}", err=True)
     return exc.exit_code
+
+
+def _interrupted() -> int:
+    """Exit code 130; if a worker is still blocked in a request, end the process right here.
+
+    Python joins every thread pool worker at exit, so one waiting on a hung connection would keep
+    the process alive for the transport's read timeout after the user pressed Ctrl-C. Everything
+    worth keeping is on disk by now (the state file is written atomically and closed).
+    """
+    if any(t.is_alive() for t in threading.enumerate() if t.name.startswith(("plan_", "rollout_"))):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    return EXIT_INTERRUPTED
 
 
 @click.group("rollout")
@@ -64,7 +79,7 @@ def plan_cmd(inventory: str, out_dir: str | None, allow_modify: tuple[str, ...],
         return _fail(exc)
     except KeyboardInterrupt:
         click.echo("armgen: plan cancelled (nothing was deployed)", err=True)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     click.echo(format_plan_table(plans), nl=False)
     click.echo(f"Parameters files and plan.json in {out}")
     return 0 if all(p.gate == "pass" for p in plans) else 1
@@ -107,7 +122,7 @@ def apply_cmd(inventory: str, state_file: str | None, cloud: str, endpoint: str 
             click.echo(f"  {o.target}: {o.status}: {o.detail}")
     if result.interrupted:
         click.echo(f"armgen: interrupted; targets in flight are recorded in {state_path}; rerun to resume", err=True)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     if result.stopped_wave is not None:
         later = result.waves - result.stopped_wave - 1
         rest = f"; {later} later wave{'s' if later != 1 else ''} not started" if later else ""

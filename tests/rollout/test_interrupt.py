@@ -40,3 +40,70 @@ def test_sigint_leaves_consistent_state_and_resume_finishes(fleet: Fleet, write_
     puts = fleet.accepted_puts()
     assert len(puts) == 30 and set(puts.values()) == {1}
     assert sum(fleet.deployments.puts.values()) == 30 and puts_before <= 30
+
+
+class _SilentServer:
+    """Accepts connections on 127.0.0.1 and never answers: a Resource Manager that hangs."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.conns: list[socket.socket] = []
+        self.halt = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while not self.halt.is_set():
+            try:
+                conn, _ = self.sock.accept()
+                self.conns.append(conn)
+            except OSError:
+                continue
+
+    def close(self) -> None:
+        self.halt.set()
+        self.thread.join()
+        for c in self.conns:
+            c.close()
+        self.sock.close()
+
+
+def test_sigint_while_requests_hang_exits_promptly(write_inventory, tmp_path: Path) -> None:
+    """Ctrl-C must end the run even when every worker is blocked in a request that never returns:
+    the state already records those targets as in flight, so nothing is lost by not waiting."""
+    inv = write_inventory(2, concurrency=2, waves={"canary": None})
+    server = _SilentServer()
+    env = {**os.environ, "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
+    try:
+        for command in ("plan", "apply"):
+            proc = subprocess.Popen([sys.executable, "-m", "armgen.cli", "rollout", command, str(inv),
+                                     "--endpoint", server.url], cwd=tmp_path, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                deadline = time.monotonic() + 20
+                while len(server.conns) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.3)
+                proc.send_signal(signal.SIGINT)
+                out, err = proc.communicate(timeout=15)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.communicate()
+            assert proc.returncode == 130, (command, out, err)
+            assert "Traceback" not in err, err
+            server.conns.clear()
+        state = json.loads((tmp_path / "fleet.state.json").read_text())["targets"]
+        assert {r["status"] for r in state.values()} == {"submitting"}
+    finally:
+        server.close()
