@@ -36,6 +36,24 @@ IN_FLIGHT = ("submitting", "running", "timedOut")
 STATUSES = ("pending", "submitting", "running", "succeeded", "failed", "timedOut")
 
 
+_TEXT_FIELDS = ("deploymentName", "subscription", "resourceGroup", "correlationId")
+
+
+def _check_record(rec: Any, file: str, where: str) -> None:
+    """A target record the rollout can resume from: a hand-edited or foreign file fails here, in
+    one line, instead of with a TypeError deep inside a worker."""
+    if not isinstance(rec, dict):
+        raise InputError("a target record is a JSON object", file=file, path=where)
+    if rec.get("status") not in STATUSES:
+        raise InputError(f"unknown status (expected one of {', '.join(STATUSES)})", file=file, path=f"{where}.status")
+    for key in _TEXT_FIELDS:
+        if rec.get(key) is not None and not isinstance(rec[key], str):
+            raise InputError("expected a string", file=file, path=f"{where}.{key}")
+    attempts = rec.get("attempts")
+    if attempts is not None and (not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0):
+        raise InputError("expected a whole number of attempts", file=file, path=f"{where}.attempts")
+
+
 def render(doc: dict[str, Any]) -> str:
     """The state as JSON text, one target per line.
 
@@ -75,8 +93,7 @@ class StateFile:
             if not isinstance(doc, dict) or doc.get("kind") != KIND or not isinstance(doc.get("targets"), dict):
                 raise InputError(f"not an armgen rollout state file (expected kind {KIND!r})", file=str(p))
             for name, rec in doc["targets"].items():
-                if not isinstance(rec, dict) or rec.get("status") not in STATUSES:
-                    raise InputError("unknown status", file=str(p), path=f"$.targets[{name!r}].status")
+                _check_record(rec, str(p), f"$.targets[{name!r}]")
         else:
             doc = {"kind": KIND, "version": 1, "inventory": inventory, "targets": {}}
         return cls(p, doc)

@@ -74,3 +74,22 @@ def test_unwritable_state_path_is_an_input_error_not_a_hang(tmp_path: Path) -> N
     assert not th.is_alive(), "flush() waits forever when the writer cannot write"
     assert len(done) == 1 and isinstance(done[0], InputError)
     assert str(done[0]).startswith(f"{blocker / 's.json'}: cannot write the state file: ")
+
+
+@pytest.mark.parametrize(("record", "path"), [
+    ({"status": "failed", "attempts": "x"}, ".attempts"),
+    ({"status": "failed", "attempts": -1}, ".attempts"),
+    ({"status": "failed", "attempts": True}, ".attempts"),
+    ({"status": "running", "deploymentName": 5}, ".deploymentName"),
+    ({"status": "running", "subscription": ["a"]}, ".subscription"),
+    ({"status": "running", "resourceGroup": {}}, ".resourceGroup"),
+    ({"status": "running", "correlationId": 1}, ".correlationId"),
+    ("succeeded", ""),
+])
+def test_state_record_of_the_wrong_shape_is_an_input_error(record: object, path: str, tmp_path: Path) -> None:
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps({"kind": "armgen-rollout-state", "version": 1, "targets": {"eu-01": record}}))
+    with pytest.raises(InputError) as info:
+        StateFile.open(p, inventory="inv.json")
+    assert info.value.file == str(p)
+    assert info.value.path.startswith("$.targets['eu-01']" + path)
