@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,11 +131,15 @@ def _wildcard(pattern: str) -> regex.Pattern[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _star_segments(pattern: str) -> tuple[str, ...] | None:
-    """The lower-case literal pieces between ``*``s of an ASCII pattern using no other wildcard."""
+def _star_matcher(pattern: str) -> Callable[[str], bool] | None:
+    """For an ASCII pattern using no wildcard but ``*``: a test of lower-case text against it."""
     if not pattern.isascii() or any(c in pattern for c in "?[`"):
         return None
-    return tuple(pattern.lower().split("*"))
+    parts = tuple(pattern.lower().split("*"))
+    if len(parts) == 3 and not parts[0] and not parts[2]:  # "*word*", the usual form
+        word = parts[1]
+        return lambda s: word in s
+    return functools.partial(_star_match, parts=parts)
 
 
 def _star_match(s: str, parts: tuple[str, ...]) -> bool:
@@ -165,9 +169,9 @@ def like(v: Any, pattern: str) -> bool:
     if isinstance(v, list):
         return any(like(x, pattern) for x in v)
     s = v if type(v) is str else to_str(v)
-    parts = _star_segments(pattern)
-    if parts is not None and s.isascii():
-        return _star_match(s.lower(), parts)
+    test = _star_matcher(pattern)
+    if test is not None and s.isascii():
+        return test(s.lower())
     try:
         return _wildcard(pattern).match(s) is not None
     except regex.error:

@@ -12,6 +12,8 @@ from armgen.lint.rules._apiversions import judge, to_date
 from armgen.lint.rules._common import is_bicep, template, text
 
 _SPLIT = regex.compile(r"[(),]")
+_LEADING_QUOTE = regex.compile(r"^\s*'")
+_TRAILING_QUOTE = regex.compile(r"'\s*$")
 
 
 def _unquote(segment: str) -> str:
@@ -49,7 +51,7 @@ def check(ctx: Context) -> None:
         rtype = ""
         if rid:
             segs = [
-                regex.sub(r"'\s*$", "", regex.sub(r"^\s*'", "", s))
+                _TRAILING_QUOTE.sub("", _LEADING_QUOTE.sub("", s))
                 for s in _SPLIT.split(rid.group("Parameters"))
                 if s
             ]

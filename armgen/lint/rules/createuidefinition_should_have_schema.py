@@ -7,13 +7,14 @@ import regex
 from armgen.lint import ps
 from armgen.lint.model import CREATE_UI, Context, Rule
 
+_VERSION = regex.compile(r"\d+\.\d+(\.\d+){0,2}")
 SCHEMA = "https://schema.management.azure.com/schemas/0.1.2-preview/CreateUIDefinition.MultiVm.json#"
 
 
 def _version_segment(schema: str) -> str | None:
     for seg in (s for s in schema.split("/") if s):
         first = seg.split("-")[0]
-        if regex.fullmatch(r"\d+\.\d+(\.\d+){0,2}", first) and any(int(x) for x in first.split(".")):
+        if _VERSION.fullmatch(first) and any(int(x) for x in first.split(".")):
             return seg
     return None
 

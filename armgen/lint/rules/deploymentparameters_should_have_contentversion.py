@@ -7,6 +7,8 @@ import regex
 from armgen.lint import ps
 from armgen.lint.model import PARAMETERS, Context, Rule
 
+_VERSION = regex.compile(r"\d+\.\d+\.\d+\.\d+")
+
 
 def check(ctx: Context) -> None:
     obj = ctx.parameter_object
@@ -20,7 +22,7 @@ def check(ctx: Context) -> None:
     if not isinstance(version, str):
         ctx.error("ContentVersion.Not.String", "contentVersion must be string", ("contentVersion",))
         return
-    if not regex.fullmatch(r"\d+\.\d+\.\d+\.\d+", version):
+    if not _VERSION.fullmatch(version):
         ctx.warn(
             f"Recommended that the 'contentVersion' be a version string like 1.0.0.0, found: {version}",
             ("contentVersion",),

@@ -12,6 +12,7 @@ _KV_ID = regex.compile(
     r"/providers/Microsoft.KeyVault/vaults/([\w\d-]{3,24})",
     regex.I,
 )
+_EXPRESSION = regex.compile(r"^\s?\[.*\]\s?$", regex.I)
 _SECRET = regex.compile(r"^([A-Za-z0-9\-]{1,127})$", regex.I)
 
 
@@ -34,7 +35,7 @@ def check(ctx: Context) -> None:
             )
             continue
         if ps.has(p, "value"):
-            if regex.match(r"^\s?\[.*\]\s?$", ps.to_str(ps.get(p, "value")), regex.I):
+            if _EXPRESSION.match(ps.to_str(ps.get(p, "value"))):
                 ctx.warn(f"'{name}'.value will not be evaluated as an expression", (*here, "value"))
             continue
         ref = ps.get(p, "reference")

@@ -9,6 +9,8 @@ from armgen.lint.model import CREATE_UI, Context, Rule
 from armgen.lint.rules._dotnet import regex_error
 
 MIN_LENGTH = 12
+_EXPRESSION_START = regex.compile(r"^\s*\[")
+_EXPRESSION_END = regex.compile(r"\]\s*$")
 _MIN = regex.compile(r"\{(?<Min>\d+)")
 
 
@@ -23,7 +25,7 @@ def check(ctx: Context) -> None:
         if not ps.truthy(rx):
             continue
         rx = ps.to_str(rx)
-        if regex.match(r"^\s*\[", rx) and regex.search(r"\]\s*$", rx):
+        if _EXPRESSION_START.match(rx) and _EXPRESSION_END.search(rx):
             continue
         where = (*f.obj_path, "constraints", "regex")
         problem = regex_error(rx)

@@ -9,6 +9,7 @@ from armgen.lint import ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import char_before, params, resources_items, template
 
+_SPACE = regex.compile(r"\s")
 _LIST = regex.compile(r"(?>\[|\(|,)\s*list\w*\s*\(", regex.I | regex.M)
 
 
@@ -23,7 +24,7 @@ def check(ctx: Context) -> None:
         for f in ps.find(res, "type", value_mode="eq", value="Microsoft.Resources/deployments", base=base):
             nested = ps.dig(f.obj, "properties", "template")
             body = ps.to_json(nested) if nested is not None else ""
-            if not body or regex.sub(r"\s", "", body) in ("{}", "null"):
+            if not body or _SPACE.sub("", body) in ("{}", "null"):
                 continue
             scope = ps.dig(f.obj, "properties", "expressionEvaluationOptions", "scope")
             if ps.truthy(scope) and not ps.eq(scope, "outer"):

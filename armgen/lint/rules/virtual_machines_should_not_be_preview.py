@@ -9,6 +9,7 @@ from armgen.lint import ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import template
 
+_EXPRESSION_START = regex.compile(r"^\s*\[")
 VM_TYPES = ("Microsoft.Compute/virtualMachines", "Microsoft.Compute/virtualMachineScaleSets")
 
 
@@ -18,7 +19,7 @@ def check(ctx: Context) -> None:
         if not any(ps.eq(ps.get(p, "type"), t) for p in f.parents for t in VM_TYPES):
             continue
         profile = f.value
-        if isinstance(profile, str) and regex.match(r"^\s*\[", profile):
+        if isinstance(profile, str) and _EXPRESSION_START.match(profile):
             profile, _problem = ex.expand(profile, tpl)
         image = ps.get(profile, "imageReference")
         if (
