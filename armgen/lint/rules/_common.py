@@ -27,25 +27,26 @@ def search_back(pattern: str, text: str, end: int, flags: int = 0) -> regex.Matc
 def char_before(text: str, end: int, chars: str = r"\[\"") -> str:
     """The nearest unescaped character of ``chars`` (a regex class body) before ``end`` ('' if none).
 
-    The right-to-left search for ``(?<!\\)[chars]``, done with ``str.rfind`` per character.
+    The right-to-left search for ``(?<!\\)[chars]``, done with ``str.rfind``: the most common
+    character (``"``) first, then the others only between its occurrence and ``end``.
     """
     pos = max(0, min(end, len(text)))
     wanted = _class_chars(chars)
-    spots = [text.rfind(c, 0, pos) for c in wanted]  # nearest occurrence of each character
     while True:
-        i = max(range(len(spots)), key=spots.__getitem__)
-        at = spots[i]
+        at = -1
+        for c in wanted:
+            at = max(at, text.rfind(c, at + 1, pos))
         if at < 0:
             return ""
         if at == 0 or text[at - 1] != "\\":
             return text[at]
-        spots[i] = text.rfind(wanted[i], 0, at)  # escaped: that character's previous occurrence
+        pos = at  # escaped: look further left
 
 
 @functools.lru_cache(maxsize=16)
 def _class_chars(chars: str) -> tuple[str, ...]:
-    """The characters a simple regex class body like ``\\[\\"@`` stands for."""
-    return tuple(re.sub(r"\\(.)", r"\1", chars))
+    """The characters a simple regex class body like ``\\[\\"@`` stands for, ``"`` first."""
+    return tuple(sorted(re.sub(r"\\(.)", r"\1", chars), key=lambda c: c != '"'))
 
 
 def property_before(text: str, end: int) -> str | None:
