@@ -221,11 +221,13 @@ def detect_kind(doc: Any, filename: str) -> str | None:
     return None
 
 
-def validate_folder(path: str | os.PathLike[str]) -> list[Problem]:
+def validate_folder(path: str | os.PathLike[str], checked: list[str] | None = None) -> list[Problem]:
     """Validate every JSON file under ``path`` whose kind :func:`detect_kind` recognises.
 
     Files are visited in sorted order (deterministic output). A file with a recognised name that
     is not valid JSON is a problem; an unrecognised file is ignored. ``path`` may also be one file.
+    ``checked``, when given, collects the files that were judged (so a caller can tell "no
+    problems" from "nothing to check").
     """
     base = Path(path)
     files = [base] if base.is_file() else sorted(_json_files(base))
@@ -237,10 +239,14 @@ def validate_folder(path: str | os.PathLike[str]) -> list[Problem]:
         except InputError as exc:
             if detect_kind(None, f.name):
                 problems.append(Problem(shown, "$", exc.message))
+                if checked is not None:
+                    checked.append(shown)
             continue
         kind = detect_kind(doc, f.name)
         if kind is not None:
             problems.extend(validate_document(doc, kind, file=shown))
+            if checked is not None:
+                checked.append(shown)
     return problems
 
 

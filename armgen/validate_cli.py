@@ -14,6 +14,8 @@ import click
 
 from armgen.errors import InputError
 
+KNOWN_NAMES = "mainTemplate.json, azuredeploy.json, createUiDefinition.json, *.parameters.json, *.options.json"
+
 
 @click.command("validate")
 @click.argument("path", type=click.Path())
@@ -27,9 +29,18 @@ def validate(path: str, official_dir: str | None, verbose: bool) -> int:
     if official_dir is not None and not Path(official_dir).is_dir():
         raise InputError("not a folder of official schemas", file=official_dir, path="--official")
     errors = 0
-    from armgen.validate import validate_folder
+    from armgen.jsonio import load_json
+    from armgen.validate import detect_kind, validate_folder
 
-    for problem in validate_folder(path):
+    if Path(path).is_file() and detect_kind(load_json(path), path) is None:  # load_json: one line if not JSON
+        raise InputError(f"not a template, parameters, createUiDefinition or options file: no known $schema, "
+                         f"and the name is none of {KNOWN_NAMES}", file=path)
+    checked: list[str] = []
+    problems = validate_folder(path, checked)
+    if not checked:
+        raise InputError(f"no template, parameters, createUiDefinition or options file here (a known $schema, "
+                         f"or a name like {KNOWN_NAMES})", file=path)
+    for problem in problems:
         click.echo(str(problem))
         errors += 1
     notes = 0

@@ -56,15 +56,10 @@ def assert_one_line(err: str, file: Path) -> None:
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_malformed_json_is_one_line_exit_2(command: str, kind: str, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    # validate only judges files it recognises, so give the bad file a name it must read
-    bad = tmp_path / ("mainTemplate.json" if command == "validate" else f"{kind}.json")
+    bad = tmp_path / f"{kind}.json"
     bad.write_bytes(BAD_JSON[kind])
     out = tmp_path / "out"
     code, _, err = run(COMMANDS[command](bad, out), capsys)
-    if command == "validate":  # validate reports a problem per file (exit 1), still one line
-        assert code == 1, err
-        assert "Traceback" not in err
-        return
     assert code == 2, err
     assert_one_line(err, bad)
     assert not out.exists(), "nothing may be written for bad input"
@@ -237,3 +232,31 @@ def test_default_credential_failure_is_one_line(tmp_path: Path) -> None:
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1, p.stderr
     assert "could not get a token from DefaultAzureCredential" in lines[0] and "az login" in lines[0]
+
+
+# --- validate: a file or folder it cannot judge is not "0 problem(s)" --------------------------
+
+
+@pytest.mark.parametrize(("name", "content", "needle"), [
+    ("empty.json", b"", "not JSON"),
+    ("notes.json", b"garbage", "not JSON"),
+    ("notes.json", b'{"a": 1}', "not a template"),
+    ("list.json", b"[]", "not a template"),
+    ("bytes.json", b"\xff\xfe", "not UTF-8"),
+])
+def test_validate_an_explicit_file_it_cannot_judge(name: str, content: bytes, needle: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / name
+    f.write_bytes(content)
+    code, out, err = run(["validate", str(f)], capsys)
+    assert code == 2, (out, err)
+    assert_one_line(err, f)
+    assert needle in err
+
+
+def test_validate_a_folder_without_arm_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.json").write_text('{"a": 1}')
+    code, out, err = run(["validate", str(tmp_path)], capsys)
+    assert code == 2, (out, err)
+    assert_one_line(err, tmp_path)
+    assert "no template" in err
