@@ -110,14 +110,22 @@ def zip_bytes(files: Mapping[str, bytes], epoch: int | None = None) -> bytes:
     return buf.getvalue()
 
 
-def read_zip(data: bytes, source: str, max_entry_bytes: int = mp.GIB) -> dict[str, bytes]:
-    """Entries of a zip (folders left out); entries over ``max_entry_bytes`` are read as empty."""
+def read_zip(data: bytes, source: str, max_entry_bytes: int = mp.GIB,
+             allow_duplicates: bool = False) -> dict[str, bytes]:
+    """Entries of a zip (folders left out); entries over ``max_entry_bytes`` are read as empty.
+
+    Two entries of the same name make the zip ambiguous (which one a reader takes depends on the
+    reader), so they are an InputError unless ``allow_duplicates`` (inspect reports them instead).
+    """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise InputError("not a zip file", file=source) from None
     out: dict[str, bytes] = {}
     with zf:
+        if not allow_duplicates:
+            for name, n in duplicate_names(zf.namelist()).items():
+                raise InputError(f"entry {name} appears {n} times in the zip", file=source)
         for info in zf.infolist():
             if info.is_dir():
                 continue
@@ -134,6 +142,14 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> byte
         return zf.read(info)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise InputError(f"cannot read entry {info.filename}: {exc}", file=source) from None
+
+
+def duplicate_names(names: Iterable[str]) -> dict[str, int]:
+    """Names that occur more than once, with their counts, in first-seen order."""
+    counts: dict[str, int] = {}
+    for n in names:
+        counts[n] = counts.get(n, 0) + 1
+    return {n: c for n, c in counts.items() if c > 1}
 
 
 @dataclass(frozen=True)
@@ -205,6 +221,8 @@ def _rel(file: Any, root: Path) -> str:
     for prefix in (str(root) + os.sep, str(root.resolve()) + os.sep):
         if text.startswith(prefix):
             return text[len(prefix) :].replace(os.sep, "/")
+    if text in (str(root), str(root.resolve())):
+        return ""
     return text
 
 
@@ -231,13 +249,26 @@ def _lint_checks(root: Path) -> list[Check]:
     except ImportError as exc:  # the gate never passes without its linter
         raise InputError(f"armgen lint is not available, so the package cannot be checked: {exc}") from None
 
-    report = lint_path(root, marketplace=True)
+    try:
+        report = lint_path(root, marketplace=True)
+    except InputError as exc:  # e.g. nothing to lint: a finding about the package, not a crash
+        return [Check("lint", "error", _rel(exc.file, root) or "<package>", exc.path or "",
+                      _unroot(exc.message, root))]
     out = []
     for f in report.findings:
         where = f.path or (f"line {f.line}" if getattr(f, "line", None) else "")
         severity = str(getattr(f.severity, "value", f.severity)).lower()
-        out.append(Check("lint", severity, _rel(f.file, root), where or "", f.message, str(f.test or f.id)))
+        out.append(Check("lint", severity, _rel(f.file, root), where or "", _unroot(f.message, root),
+                         str(f.test or f.id)))
     return out
+
+
+def _unroot(message: str, root: Path) -> str:
+    """``message`` with the scratch folder's path taken out, so reports name entries of the zip
+    (and stay the same from run to run) even where the linter quotes a full file path."""
+    for prefix in (str(root.resolve()) + os.sep, str(root) + os.sep, str(root.resolve()), str(root)):
+        message = message.replace(prefix, "")
+    return message
 
 
 def run_checks(
@@ -360,11 +391,14 @@ def inspect_zip(
     if version is None:
         version = _version_from_name(p.name)
     lim = limits or mp.Limits()
-    files = read_zip(data, str(path), lim.file_bytes)
+    files = read_zip(data, str(path), lim.file_bytes, allow_duplicates=True)
     # an entry too big to read is still judged by the size the zip declares for it
     sizes = {e.name: e.size for e in entries if e.size > lim.file_bytes}
     report = run_checks(files, version=version, zip_size=len(data), managed_app=managed_app, official_dir=official_dir,
                         limits=lim, sizes=sizes)
+    report.checks += [Check("marketplace", "error", name, "$", f"appears {n} times in the zip; which copy a reader "
+                            "takes depends on the reader", "MP-entries")
+                      for name, n in duplicate_names(e.name for e in entries).items()]
     return entries, report
 
 

@@ -111,3 +111,43 @@ def test_inspect_judges_an_oversized_entry_by_its_declared_size(tmp_path: Path) 
     _, report = inspect_zip(zpath, limits=mp.Limits(file_bytes=4096))
     [err] = [c for c in report.errors if c.rule == "MP-size"]
     assert err.file == "scripts/blob.bin" and "5000 bytes uncompressed" in err.message
+
+
+def _zip_entries(path: Path, entries: list[tuple[str, bytes]]) -> Path:
+    import warnings
+
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name we mean to write
+        for name, data in entries:
+            zf.writestr(name, data)
+    return path
+
+
+def test_inspect_reports_duplicate_entry_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = sample.files()
+    entries = [*files.items(), ("mainTemplate.json", b'{"resources": []}')]
+    z = _zip_entries(tmp_path / "offer-1.0.0.zip", entries)
+    assert main(["inspect", str(z)]) == 1
+    out = capsys.readouterr().out
+    assert "error [marketplace:MP-entries] mainTemplate.json: $: appears 2 times in the zip" in out
+
+
+def test_what_if_refuses_a_package_with_two_main_templates(tmp_path: Path) -> None:
+    from armgen.azure.whatif import load_template
+    from armgen.errors import InputError
+
+    z = _zip_entries(tmp_path / "offer.zip", [("mainTemplate.json", b"{}"), ("mainTemplate.json", b'{"a": 1}')])
+    with pytest.raises(InputError, match="appears 2 times"):
+        load_template(str(z))
+
+
+def test_inspect_reports_no_temporary_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Findings name entries of the zip, never the scratch folder the checks unpack it into."""
+    empty = _zip_entries(tmp_path / "empty-1.0.0.zip", [])
+    broken = _zip_entries(tmp_path / "broken-1.0.0.zip", [("mainTemplate.json", b"garbage"),
+                                                          ("createUiDefinition.json", b"{}")])
+    for z in (empty, broken):
+        code = main(["inspect", str(z)])
+        out, err = capsys.readouterr()
+        assert code == 1, (out, err)
+        assert "armgen-package-" not in out + err and "/tmp" not in out + err, out + err
