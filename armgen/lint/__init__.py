@@ -1,16 +1,22 @@
 """``armgen lint``: arm-ttk's verdicts, in Python, on any Azure Application package.
 
-Public API: :func:`lint_path`, :class:`LintReport`, :class:`Finding`.
+Public API: :func:`lint_path`, :func:`lint_many`, :class:`LintReport`, :class:`Finding`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
+from armgen.errors import InputError
 from armgen.lint.model import Finding, LintReport
 
-__all__ = ["Finding", "LintReport", "lint_path"]
+__all__ = ["Finding", "LintReport", "lint_many", "lint_path"]
 
 
 def lint_path(
@@ -54,3 +60,36 @@ def lint_path(
             if r.needs_api_cache:
                 report.ran.pop(r.name, None)
     return report
+
+
+def _lint_in_worker(
+    path: str | Path, options: dict[str, Any]
+) -> LintReport | tuple[str, str | None, str | None]:
+    """``lint_path`` in a worker process; an InputError comes back as data (its fields survive)."""
+    try:
+        return lint_path(path, **options)
+    except InputError as exc:
+        return (exc.message, exc.file, exc.path)
+
+
+def lint_many(paths: Sequence[str | Path], *, jobs: int = 1, **options: Any) -> list[LintReport]:
+    """:func:`lint_path` on each input (same options), reports in input order.
+
+    With ``jobs`` > 1 the inputs are shared among that many worker processes; every report is the
+    one ``lint_path`` gives, so the output does not depend on ``jobs``. The first unreadable input
+    (in input order) raises its InputError, as the serial loop would.
+    """
+    if jobs <= 1 or len(paths) < 2:
+        return [lint_path(p, **options) for p in paths]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    work = functools.partial(_lint_in_worker, options=options)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        results = list(pool.map(work, paths, chunksize=max(1, len(paths) // (jobs * 4))))
+    reports = []
+    for result in results:
+        if isinstance(result, tuple):
+            message, file, path = result
+            raise InputError(message, file=file, path=path)
+        reports.append(result)
+    return reports

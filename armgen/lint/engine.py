@@ -81,10 +81,12 @@ def _read_folder(root: FsPath) -> list[SourceFile]:
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d.lower() != "__macosx")
+        rel_dir = FsPath(dirpath).relative_to(root).as_posix()  # once per folder, not per file
         for fn in sorted(filenames):
             if _is_json_name(fn):
-                full = FsPath(dirpath) / fn
-                out.append(SourceFile(full.relative_to(root).as_posix(), full.read_bytes()))
+                with open(os.path.join(dirpath, fn), "rb") as fh:
+                    raw = fh.read()
+                out.append(SourceFile(fn if rel_dir == "." else f"{rel_dir}/{fn}", raw))
     return out
 
 
