@@ -7,6 +7,7 @@ files written, each atomically, so a failed build never leaves a half-written fo
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,8 +53,17 @@ def resolve_options(offer_name: str, file_options: dict[str, Any] | None, flags:
     problems = validate_document(merged, "options", file=source)
     if problems:
         p = problems[0]
-        raise InputError(p.message, file=p.file, path=p.path)
+        top = re.match(r"^\$\.(\w+)", p.path or "")
+        key = top.group(1) if top else None
+        # a value that came from a flag is blamed on the flag, not on a file the user never wrote
+        blame = FLAG_NAMES.get(key, p.file) if key and flags.get(key) is not None else p.file
+        raise InputError(p.message, file=blame, path=p.path)
     return merged
+
+
+# option key -> the command-line flag that sets it (for error messages)
+FLAG_NAMES = {"offer": "OFFER", "variant": "--variant", "zones": "--zones", "appliancesPerZone": "--appliances-per-zone",
+              "natGateway": "--nat/--no-nat", "namePrefix": "--name-prefix", "trackingGuid": "--tracking-guid"}
 
 
 def _split_offer(options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -64,48 +74,58 @@ def _split_offer(options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 # --- parameters files -------------------------------------------------------------------------
 
 
-def parameters_document(template: dict[str, Any], values: dict[str, Any], source: str) -> dict[str, Any]:
+def parameters_document(template: dict[str, Any], values: dict[str, Any], source: str,
+                        origins: dict[str, str] | None = None) -> dict[str, Any]:
     """A deploymentParameters (2019-04-01) document for ``template`` from user-supplied values.
 
     Values are checked against the template's parameters: unknown names, wrong JSON types,
     values outside allowedValues and missing required parameters are one-line errors. A secure
     parameter only takes a Key Vault reference, so a secret never lands in a file armgen writes.
+    ``origins`` says where each value came from (a file or ``--set``; default ``source``), so
+    an error names what the user has to fix.
     """
     declared: dict[str, dict[str, Any]] = template.get("parameters", {})
     by_lower = {k.lower(): k for k in declared}
     out: dict[str, Any] = {}
+    given_as: dict[str, str] = {}
     for name, raw in values.items():
         real = by_lower.get(name.lower())
         where = json_path([name])
+        source_of = (origins or {}).get(name, source)
         if real is None:
             raise InputError(f"unknown parameter {name!r} (known: {', '.join(sorted(declared))})",
-                             file=source, path=where)
+                             file=source_of, path=where)
+        if real in given_as:
+            raise InputError(f"parameter {real!r} is given twice, as {given_as[real]!r} and {name!r} "
+                             "(ARM parameter names ignore case)", file=source_of, path=where)
+        given_as[real] = name
         spec = declared[real]
         ptype = spec["type"].lower()
         if isinstance(raw, dict) and set(raw) == {"reference"}:
+            _check_reference(raw["reference"], source_of, where)
             out[real] = raw
             continue
         if ptype in ("securestring", "secureobject"):
             raise InputError("secure parameter: give a Key Vault reference "
                              '({"reference": {"keyVault": {"id": ...}, "secretName": ...}}), not a value',
-                             file=source, path=where)
-        _check_type(ptype, raw, source, where)
+                             file=source_of, path=where)
+        _check_type(ptype, raw, source_of, where)
         allowed = spec.get("allowedValues")
         if allowed is not None:
             ok = all(v in allowed for v in raw) if ptype == "array" and isinstance(raw, list) else raw in allowed
             if not ok:
-                raise InputError(f"{raw!r} is not one of {allowed}", file=source, path=where)
+                raise InputError(f"{raw!r} is not one of {allowed}", file=source_of, path=where)
         for key, test, msg in (
             ("minValue", lambda v, m: v >= m, "is less than"),
             ("maxValue", lambda v, m: v <= m, "is more than"),
         ):
             if key in spec and isinstance(raw, int) and not test(raw, spec[key]):
-                raise InputError(f"{raw} {msg} {key} {spec[key]}", file=source, path=where)
+                raise InputError(f"{raw} {msg} {key} {spec[key]}", file=source_of, path=where)
         if isinstance(raw, str | list):
             if "minLength" in spec and len(raw) < spec["minLength"]:
-                raise InputError(f"shorter than minLength {spec['minLength']}", file=source, path=where)
+                raise InputError(f"shorter than minLength {spec['minLength']}", file=source_of, path=where)
             if "maxLength" in spec and len(raw) > spec["maxLength"]:
-                raise InputError(f"longer than maxLength {spec['maxLength']}", file=source, path=where)
+                raise InputError(f"longer than maxLength {spec['maxLength']}", file=source_of, path=where)
         out[real] = {"value": raw}
     missing = [n for n, s in declared.items() if "defaultValue" not in s and n not in out]
     if missing:
@@ -123,20 +143,41 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type (what the user wrote, not Python's name for it)."""
+    if value is None:
+        return "null"
+    for py, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
+                     (dict, "object")):
+        if isinstance(value, py):
+            return name
+    return type(value).__name__
+
+
 def _check_type(ptype: str, raw: Any, source: str, where: str) -> None:
     expected = _JSON_TYPES.get(ptype)
     if expected is None:
         return
     bad = not isinstance(raw, expected) or (ptype == "int" and isinstance(raw, bool))
     if bad:
-        raise InputError(f"expected {ptype}, got {type(raw).__name__}", file=source, path=where)
+        raise InputError(f"expected {ptype}, got {_json_type(raw)}", file=source, path=where)
+
+
+def _check_reference(ref: Any, source: str, where: str) -> None:
+    """A Key Vault reference as ARM takes it: {"keyVault": {"id": ...}, "secretName": ...}."""
+    kv = ref.get("keyVault") if isinstance(ref, dict) else None
+    ok = (isinstance(kv, dict) and isinstance(kv.get("id"), str) and kv["id"]
+          and isinstance(ref.get("secretName"), str) and ref["secretName"])
+    if not ok:
+        raise InputError('a Key Vault reference is {"reference": {"keyVault": {"id": ...}, "secretName": ...}}',
+                         file=source, path=where)
 
 
 # --- the build --------------------------------------------------------------------------------
 
 
 def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
-          values_source: str = "<values>") -> BuildResult:
+          values_source: str = "<values>", values_origins: dict[str, str] | None = None) -> BuildResult:
     """Build an offer in memory: template, createUiDefinition, Bicep (and parameters files).
 
     Raises InputError when the generated documents do not validate, before anything is written.
@@ -156,7 +197,7 @@ def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None =
     result.files["createUiDefinition.json"] = jsonio.dumps(uidef)
     result.files["main.bicep"] = bicep.render(model)
     if values is not None:
-        params = parameters_document(template, values, values_source)
+        params = parameters_document(template, values, values_source, values_origins)
         result.files["parameters.json"] = jsonio.dumps(params)
         result.files["parameters.bicepparam"] = bicep.render_params(
             model, params, template_file="main.bicep", file=values_source)
@@ -215,17 +256,26 @@ def _parse_zones(value: str | None) -> list[str] | None:
         return None
     if value.strip().lower() in ("", "none"):
         return []
-    return [z.strip() for z in value.split(",") if z.strip()]
+    zones = [z.strip() for z in value.split(",") if z.strip()]
+    if not zones:  # a stray comma must not silently mean "no zones" (an availability set)
+        raise InputError(f"{value!r} names no zone; give e.g. 1,2 (or 'none' for an availability set)",
+                         file="--zones")
+    return zones
 
 
-def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any] | None, str]:
+def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any] | None, str, dict[str, str]]:
     """Parameter values from a JSON file (plain ``{name: value}`` or a parameters file) and
-    ``--set name=value`` flags (value parsed as JSON when it is JSON, else taken as a string)."""
+    ``--set name=value`` flags (value parsed as JSON when it is JSON, else taken as a string).
+
+    Also returns where each value came from, so an error names the file or ``--set``; a
+    ``--set`` overrides the file's value of the same name in any case (ARM names ignore case).
+    """
     import json
 
     if path is None and not sets:
-        return None, "<values>"
+        return None, "<values>", {}
     values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
     source = path or "--set"
     if path is not None:
         doc = jsonio.load_json(path)
@@ -243,11 +293,14 @@ def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any
         name, sep, text = item.partition("=")
         if not sep or not name:
             raise InputError(f"--set expects name=value, got {item!r}")
+        for old in [k for k in values if k.lower() == name.lower()]:
+            del values[old]
         try:
             values[name] = json.loads(text)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON (or NaN/huge numbers JSON does not have): the text itself
             values[name] = text
-    return values, source
+        origins[name] = "--set"
+    return values, source, origins
 
 
 @click.command("build")
@@ -282,8 +335,8 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
     }
     file_options = _load_options_file(options_file)
     options = resolve_options(offer or DEFAULT_OFFER, file_options, flags, source=options_file or "<options>")
-    values, source = _load_values(values_file, sets)
-    result = build(options, values, source)
+    values, source, origins = _load_values(values_file, sets)
+    result = build(options, values, source, origins)
     out = Path(out_dir)
     jsonio.write_all_atomic({out / name: text for name, text in result.files.items()})
     elapsed = time.perf_counter() - started

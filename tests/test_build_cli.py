@@ -122,3 +122,60 @@ def test_tracking_guid_option_names_the_pid_deployment(tmp_path: Path, capsys: p
     code, _, err = _run(["build", "--out", str(tmp_path / "bad"), "--tracking-guid", "not-a-guid"], capsys)
     assert code == 2 and "trackingGuid" in err
     assert not (tmp_path / "bad").exists()
+
+
+def _values_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], **override: object) -> Path:
+    values = {**_required_values(tmp_path, capsys), **override}
+    vf = tmp_path / "values.json"
+    vf.write_text(json.dumps(values))
+    return vf
+
+
+def test_a_bad_set_value_is_blamed_on_set_not_on_the_values_file(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    vf = _values_file(tmp_path, capsys)
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf), "--set", "vmSize=[1]"], capsys)
+    assert code == 2
+    assert err.startswith("armgen: --set: $.vmSize: "), err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_malformed_key_vault_reference_names_the_values_file(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    vf = _values_file(tmp_path, capsys, vnetName={"reference": "kv-secret"})
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf)], capsys)
+    assert code == 2
+    assert err.startswith(f"armgen: {vf}: $.vnetName"), err
+    assert "Key Vault reference" in err
+
+
+def test_a_parameter_given_twice_in_different_case_is_an_error(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    vf = _values_file(tmp_path, capsys, VNETNAME="other-vnet")  # ARM parameter names ignore case
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf)], capsys)
+    assert code == 2
+    assert err.startswith(f"armgen: {vf}: $.VNETNAME: ") and "vnetName" in err, err
+
+
+@pytest.mark.parametrize(("value", "json_type"), [(5, "integer"), (None, "null"), (1.5, "number"), ([], "array")])
+def test_type_errors_name_json_types(value: object, json_type: str, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    vf = _values_file(tmp_path, capsys, vnetName=value)
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf)], capsys)
+    assert code == 2
+    assert err.strip().endswith(f"$.vnetName: expected string, got {json_type}"), err
+
+
+@pytest.mark.parametrize("zones", [",", ",,", " , "])
+def test_zones_that_name_no_zone_are_an_error(zones: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only '' and 'none' mean "no zones" (an availability set); a stray comma must not."""
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--zones", zones], capsys)
+    assert code == 2, err
+    assert err.startswith("armgen: --zones: "), err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_bad_flag_is_named_as_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--appliances-per-zone", "0"], capsys)
+    assert code == 2
+    assert err.startswith("armgen: --appliances-per-zone: "), err
