@@ -70,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except click.exceptions.NoArgsIsHelpError as exc:  # 'armgen' alone: the help is the answer
+        exc.show()
+        return 2
+    except click.UsageError as exc:  # one line, like every other error; the help is one flag away
+        command = exc.ctx.command_path if exc.ctx is not None else "armgen"
+        click.echo(f"armgen: {exc.format_message()} (see '{command} --help')", err=True)
+        return 2
     except click.ClickException as exc:
         exc.show()
         return 2 if exc.exit_code in (1, 2) else exc.exit_code

@@ -260,3 +260,32 @@ def test_validate_a_folder_without_arm_files(tmp_path: Path, capsys: pytest.Capt
     assert code == 2, (out, err)
     assert_one_line(err, tmp_path)
     assert "no template" in err
+
+
+# --- usage errors: one line too, naming the option and the file --------------------------------
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["build", "--bogus"], "No such option '--bogus'"),
+    (["build", "--out", "{file}"], "'--out'"),
+    (["build", "--options", "{dir}"], "'--options'"),
+    (["inspect", "{dir}"], "'ZIP'"),
+    (["what-if"], "'--resource-group'"),
+    (["nosuch"], "No such command 'nosuch'"),
+    (["rollout", "apply", "x.json", "--state", "{dir}"], "'--state'"),
+    (["build", "--appliances-per-zone", "x"], "'x' is not a valid integer"),
+])
+def test_usage_errors_are_one_line(args: list[str], needle: str, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "afile").write_text("x")
+    argv = [a.format(file=tmp_path / "afile", dir=tmp_path) for a in args]
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("armgen: ") and needle in lines[0], err
+    assert "--help" in lines[0]
+
+
+def test_no_command_still_shows_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([], capsys)
+    assert code == 2 and "Commands:" in out + err
