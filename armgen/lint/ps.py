@@ -271,6 +271,8 @@ def _matching_names(names: Iterable[str], key: str, mode: str) -> list[str]:
     return out
 
 
+# property name -> its lower case (names repeat across templates: one string each, made once)
+_LOWER: dict[str, str] = {}
 # one indexed property: (sequence number, object, key, path of the object, ancestor objects)
 _Entry = tuple[int, dict[str, Any], str, Path, list[dict[str, Any]]]
 
@@ -294,6 +296,7 @@ class _Index:
         stack: list[tuple[Any, Path, list[dict[str, Any]]]] = [(root, (), [])]
         by_key = self.by_key
         where = self.where
+        lowers = _LOWER if len(_LOWER) < 100_000 else {}
         while stack:
             node, path, parents = stack.pop()
             where[id(node)] = (node, path, seq)
@@ -308,7 +311,9 @@ class _Index:
             for name, v in node.items():
                 seq += 1
                 entry = (seq, node, name, path, parents)
-                low = name.lower()
+                low = lowers.get(name)
+                if low is None:
+                    low = lowers[name] = name.lower()
                 bucket = by_key.get(low)
                 if bucket is None:
                     by_key[low] = [entry]

@@ -35,7 +35,9 @@ def char_before(text: str, end: int, chars: str = r"\[\"") -> str:
     while True:
         at = -1
         for c in wanted:
-            at = max(at, text.rfind(c, at + 1, pos))
+            i = text.rfind(c, at + 1, pos)
+            if i > at:
+                at = i
         if at < 0:
             return ""
         if at == 0 or text[at - 1] != "\\":
