@@ -32,6 +32,10 @@ def package(source: str | None, version: str, out_dir: str, option_file: str | N
     all pass on the zip's contents. The zip is byte-identical for the same inputs
     (SOURCE_DATE_EPOCH sets its timestamps).
     """
+    if source is not None and Path(source).is_file():
+        hint = "; to check a package, use 'armgen inspect'" if source.lower().endswith(".zip") else ""
+        raise InputError(f"a file: give a folder holding mainTemplate.json, or a built-in offer's name{hint}",
+                         file=source)
     if source is not None and Path(source).is_dir():
         if option_file:
             raise InputError("--option-file applies to a built-in offer, not to a folder", file=source)

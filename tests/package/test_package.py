@@ -254,3 +254,15 @@ def test_cli_package_built_in_offer_with_option_file(tmp_path: Path, capsys: pyt
     assert capsys.readouterr().err.startswith(f"armgen: {bad}: $.varient: ")
     assert main(["package", "no-such-offer", "--version", "1.0.0", "--out", str(tmp_path / "e")]) == 2
     assert not (tmp_path / "e").exists()
+
+
+@pytest.mark.parametrize("name", ["mainTemplate.json", "offer-1.0.0.zip"])
+def test_cli_package_of_a_file_says_it_wants_a_folder(name: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A file is neither a folder nor a built-in offer: say so, instead of 'unknown offer'."""
+    f = tmp_path / name
+    f.write_text("{}")
+    assert main(["package", str(f), "--version", "1.0.0", "--out", str(tmp_path / "dist")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"armgen: {f}: ") and "folder" in err and "unknown offer" not in err, err
+    assert not (tmp_path / "dist").exists()
