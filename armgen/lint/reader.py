@@ -517,22 +517,38 @@ class Document:
         """The deepest JSON path whose value contains text ``offset``."""
         for _attempt in range(2):
             try:
-                n = self.root
-                out: list[str | int] = []
-                while True:
-                    # children are in text order: scan until one starts after offset
-                    while (not n.children or n.children[-1].first <= offset) and self._next(n):
-                        pass
-                    if not n.children:
-                        break
-                    i = bisect.bisect_right([c.first for c in n.children], offset) - 1
-                    if i < 0 or offset >= self._end(n.children[i]):
-                        break
-                    out.append(n.keys[i])
-                    n = n.children[i]
-                return tuple(out)
+                return self._path_at(offset)
             except InputError:
                 return ()
             except _NotStrict:
                 continue
         return ()
+
+    def _path_at(self, offset: int) -> Path:
+        # Children are in text order. A container starting at or before offset whose end is not
+        # known yet is looked into before anything is skipped: finding where it ends would decode
+        # it all, and usually offset is inside it. If it closes before offset after all, the
+        # walk goes back up and carries on with the next sibling.
+        trail: list[tuple[Node, str | int | None]] = [(self.root, None)]
+        while True:
+            n = trail[-1][0]
+            last = n.children[-1] if n.children else None
+            if last is not None and last.first <= offset:
+                if last.end < 0:
+                    trail.append((last, n.keys[-1]))
+                    continue
+                if self._next(n):
+                    continue
+            elif last is None and self._next(n):
+                continue
+            # every child starting at or before offset is known now
+            if n.end >= 0 and offset >= n.end:  # n closed before offset: back to its parent
+                trail.pop()
+                if not trail:
+                    return ()
+                continue
+            i = bisect.bisect_right([c.first for c in n.children], offset) - 1
+            if i >= 0 and offset < n.children[i].end:
+                trail.append((n.children[i], n.keys[i]))
+                continue
+            return tuple(k for _n, k in trail[1:] if k is not None)
