@@ -69,7 +69,10 @@ class RolloutTarget(AzureTarget):
         if self.http_session is not None:
             from azure.core.pipeline.transport import RequestsTransport
 
-            kw["transport"] = RequestsTransport(session=self.http_session, session_owner=False)
+            # a transport given explicitly ignores the client's timeout keywords: hand them over
+            kw["transport"] = RequestsTransport(session=self.http_session, session_owner=False,
+                                                connection_timeout=kw["connection_timeout"],
+                                                read_timeout=kw["read_timeout"])
         return kw
 
     def for_subscription(self, subscription: str) -> RolloutTarget:

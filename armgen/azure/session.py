@@ -22,7 +22,8 @@ Why this shape:
 Environment knobs: ``ARMGEN_ACCESS_TOKEN``, ``AZURE_SUBSCRIPTION_ID`` (default subscription),
 ``ARMGEN_POLL_INTERVAL`` (seconds between LRO polls when the server sends no usable
 ``Retry-After``; default 5), ``ARMGEN_RETRY_TOTAL`` (default 5), ``ARMGEN_RETRY_BACKOFF`` (backoff
-factor, default 0.8), ``ARMGEN_MAX_RETRY_AFTER`` (cap for one ``Retry-After`` wait, default 60).
+factor, default 0.8), ``ARMGEN_MAX_RETRY_AFTER`` (cap for one ``Retry-After`` wait, default 60),
+``ARMGEN_HTTP_TIMEOUT`` (seconds to connect and to wait for each answer, default 120).
 """
 
 from __future__ import annotations
@@ -171,6 +172,15 @@ def _env_float(name: str, default: float) -> float:
         raise AzureFailure(f"{name} must be a number, got {raw!r}", EXIT_USAGE) from exc
 
 
+def _http_timeout() -> float:
+    """ARMGEN_HTTP_TIMEOUT: without a bound, a Resource Manager (or proxy) that accepts the
+    connection and never answers holds the run for the transport's 300 s per attempt."""
+    value = _env_float("ARMGEN_HTTP_TIMEOUT", 120.0)
+    if not value > 0:
+        raise AzureFailure(f"ARMGEN_HTTP_TIMEOUT must be a positive number of seconds, got {value:g}", EXIT_USAGE)
+    return value
+
+
 def _jwt_claims(token: str) -> dict[str, Any]:
     """Unverified claims of a JWT, only to name the identity in error messages ({} if not a JWT)."""
     try:
@@ -247,6 +257,7 @@ class AzureTarget:
     retry_total: int = 5
     retry_backoff: float = 0.8
     max_retry_after: float = 60.0
+    http_timeout: float = 120.0  # seconds to connect, and to wait for each answer, per request
     _credential: Any = field(default=None, repr=False)
 
     @classmethod
@@ -264,7 +275,8 @@ class AzureTarget:
                    poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
                    retry_total=int(_env_float("ARMGEN_RETRY_TOTAL", 5)),
                    retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
-                   max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0))
+                   max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0),
+                   http_timeout=_http_timeout())
 
     # ------------------------------------------------------------ identity
     @property
@@ -297,6 +309,8 @@ class AzureTarget:
             "authentication_policy": _auth_policy(self.credential, self.cloud.scope),
             "retry_policy": _retry_policy(self.retry_total, self.retry_backoff, self.max_retry_after),
             "polling_interval": self.poll_interval,
+            "connection_timeout": self.http_timeout,
+            "read_timeout": self.http_timeout,
         }
 
     def deployments_client(self, api_version: str = DEPLOYMENTS_API_VERSION) -> Any:

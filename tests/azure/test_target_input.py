@@ -86,3 +86,30 @@ def test_token_never_reaches_an_error_message(fake_arm: FakeArm, monkeypatch: py
     code, err = run(capsys, "what-if", fake_arm.base_url)
     assert code == 3, err
     assert secret not in err and "bad header Bearer ***" in err, err
+
+
+def test_a_hung_endpoint_times_out_per_request(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A Resource Manager that accepts the connection and never answers must not hold a CI job for
+    the transport's default 300 s per attempt: ARMGEN_HTTP_TIMEOUT bounds each request."""
+    import time
+
+    from tests.fakearm.silent import SilentServer
+
+    monkeypatch.setenv("ARMGEN_HTTP_TIMEOUT", "0.5")
+    monkeypatch.setenv("ARMGEN_RETRY_TOTAL", "0")
+    server = SilentServer()
+    try:
+        t0 = time.monotonic()
+        code, err = run(capsys, "what-if", server.url)
+        elapsed = time.monotonic() - t0
+    finally:
+        server.close()
+    assert code == 2, err
+    assert "cannot reach Resource Manager" in err and elapsed < 10, (elapsed, err)
+
+
+def test_http_timeout_must_be_positive(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ARMGEN_HTTP_TIMEOUT", "0")
+    code, err = run(capsys, "what-if", "http://127.0.0.1:9")
+    assert code == 2 and "ARMGEN_HTTP_TIMEOUT" in err, err

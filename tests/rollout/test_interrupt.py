@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from armgen.azure.state import IN_FLIGHT
+from tests.fakearm.silent import SilentServer
 from tests.rollout.conftest import ROOT, Fleet
 from tests.rollout.helpers import run_apply
 
@@ -42,47 +43,11 @@ def test_sigint_leaves_consistent_state_and_resume_finishes(fleet: Fleet, write_
     assert sum(fleet.deployments.puts.values()) == 30 and puts_before <= 30
 
 
-class _SilentServer:
-    """Accepts connections on 127.0.0.1 and never answers: a Resource Manager that hangs."""
-
-    def __init__(self) -> None:
-        import socket
-        import threading
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.2)
-        self.conns: list[socket.socket] = []
-        self.halt = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _accept(self) -> None:
-        while not self.halt.is_set():
-            try:
-                conn, _ = self.sock.accept()
-                self.conns.append(conn)
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self.halt.set()
-        self.thread.join()
-        for c in self.conns:
-            c.close()
-        self.sock.close()
-
-
 def test_sigint_while_requests_hang_exits_promptly(write_inventory, tmp_path: Path) -> None:
     """Ctrl-C must end the run even when every worker is blocked in a request that never returns:
     the state already records those targets as in flight, so nothing is lost by not waiting."""
     inv = write_inventory(2, concurrency=2, waves={"canary": None})
-    server = _SilentServer()
+    server = SilentServer()
     env = {**os.environ, "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
     try:
         for command in ("plan", "apply"):
@@ -107,3 +72,23 @@ def test_sigint_while_requests_hang_exits_promptly(write_inventory, tmp_path: Pa
         assert {r["status"] for r in state.values()} == {"submitting"}
     finally:
         server.close()
+
+
+def test_hung_requests_time_out_in_plan(write_inventory, tmp_path: Path, monkeypatch) -> None:
+    """The rollout's shared transport honours ARMGEN_HTTP_TIMEOUT too (an explicit transport
+    ignores the client's timeout keywords unless they are handed to it)."""
+    from armgen.cli import main
+
+    monkeypatch.setenv("ARMGEN_HTTP_TIMEOUT", "0.5")
+    monkeypatch.setenv("ARMGEN_RETRY_TOTAL", "0")
+    inv = write_inventory(1)
+    server = SilentServer()
+    try:
+        t0 = time.monotonic()
+        code = main(["rollout", "plan", str(inv), "--endpoint", server.url])
+        elapsed = time.monotonic() - t0
+    finally:
+        server.close()
+    assert code == 1 and elapsed < 15, elapsed
+    plan = json.loads((tmp_path / "fleet.plan" / "plan.json").read_text())
+    assert plan["summary"]["error"] == 1
