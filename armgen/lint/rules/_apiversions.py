@@ -18,6 +18,25 @@ class Verdict:
     stop: bool = False
 
 
+# id(list of versions) -> (that list, {lower case: first index}, index of the first non-preview)
+_FACTS: dict[int, tuple[list[str], dict[str, int], int]] = {}
+
+
+def _facts(valid: list[str]) -> tuple[dict[str, int], int]:
+    """Per provider list (they come from the long-lived cache): where each version sits (ignoring
+    case) and where the newest non-preview is (-1 if none); computed once, not per resource."""
+    hit = _FACTS.get(id(valid))
+    if hit is None or hit[0] is not valid:
+        where: dict[str, int] = {}
+        for i, v in enumerate(valid):
+            where.setdefault(v.lower(), i)
+        stable = next((i for i, v in enumerate(valid) if not ps.like(v, "*-*-*-*")), -1)
+        if len(_FACTS) > 4096:
+            _FACTS.clear()
+        hit = _FACTS[id(valid)] = (valid, where, stable)
+    return hit[1], hit[2]
+
+
 def judge(
     api: str,
     api_date: _dt.date,
@@ -32,15 +51,15 @@ def judge(
     """
     out: list[tuple[str, str, str]] = []
     low = api.lower()
-    idx = next((i for i, v in enumerate(valid) if v.lower() == low), -1)  # case-insensitive (0.27)
+    where, stable = _facts(valid)
+    idx = where.get(low, -1)  # case-insensitive (0.27)
     if idx == -1 and valid:
         hint = " (newer than the apiVersions cache: refresh it)" if api[:10] > valid[0][:10] else ""
         out.append(
             (unknown, "Not.Valid", f"{what}: apiVersion {api} is not among the known apiVersions{hint}")
         )
     if ps.like(api, "*-*-*-*"):
-        newer = valid[: idx + 1] if idx >= 0 else []
-        if idx > 0 and any(not ps.like(v, "*-*-*-*") for v in newer):
+        if idx > 0 and 0 <= stable <= idx:  # a non-preview among the versions up to this one
             out.append(
                 (
                     "error",
@@ -60,7 +79,7 @@ def judge(
     if age > NUMBER_OF_DAYS and idx > 0:
         non_preview_in_use = idx == 1 and valid[0][: valid[0].rfind("-")].lower() == low
         if not non_preview_in_use:
-            latest_stable = next((v for v in valid if not ps.like(v, "*-*-*-*")), None)
+            latest_stable = valid[stable] if stable >= 0 else None
             if latest_stable is not None and low == latest_stable.lower():
                 # arm-ttk `break`s here: the rest of the file is not checked
                 return Verdict(out, stop=True)
