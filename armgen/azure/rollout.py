@@ -44,6 +44,11 @@ TERMINAL = {"succeeded": "succeeded", "failed": "failed", "canceled": "failed"}
 DEPLOY_ACTION = "Microsoft.Resources/deployments/write"
 
 
+def plural(n: int, noun: str) -> str:
+    """``1 target``, ``2 targets``, ``0 targets``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -516,5 +521,6 @@ def format_plan_table(plans: list[TargetPlan]) -> str:
             lines.append(f"  {p.target.name}: {reason}")
     n = {v: sum(p.gate == v for p in plans) for v in ("pass", "blocked", "error")}
     lines.append("")
-    lines.append(f"Plan: {len(plans)} targets, {n['pass']} pass, {n['blocked']} blocked, {n['error']} errors.")
+    lines.append(f"Plan: {plural(len(plans), 'target')}, {n['pass']} pass, {n['blocked']} blocked, "
+                 f"{plural(n['error'], 'error')}.")
     return "\n".join(lines) + "\n"

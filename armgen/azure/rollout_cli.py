@@ -64,7 +64,7 @@ def plan_cmd(inventory: str, out_dir: str | None, allow_modify: tuple[str, ...],
     """Write each target's parameters file, run preflight and what-if per target (bounded
     concurrency), print a summary table and write plan.json. Exit 1 if any target is blocked."""
     from armgen.azure.inventory import load_inventory
-    from armgen.azure.rollout import connect, format_plan_table, plan
+    from armgen.azure.rollout import connect, format_plan_table, plan, plural
     from armgen.azure.throttle import ThrottleGate
 
     inv = load_inventory(inventory)
@@ -72,7 +72,7 @@ def plan_cmd(inventory: str, out_dir: str | None, allow_modify: tuple[str, ...],
     gate = ThrottleGate()
     try:
         base = connect(cloud, endpoint, inv, gate)
-        click.echo(f"Planning {len(inv.targets)} targets ({inv.template_source}), {inv.concurrency} at a time...",
+        click.echo(f"Planning {plural(len(inv.targets), 'target')} ({inv.template_source}), {inv.concurrency} at a time...",
                    err=True)
         plans = plan(inv, out, base, list(allow_modify))
     except AzureFailure as exc:
@@ -94,7 +94,7 @@ def apply_cmd(inventory: str, state_file: str | None, cloud: str, endpoint: str 
     """Deploy (incremental) the canary, then the other targets in batches; stop at a wave's first
     failure. Rerunning resumes: succeeded targets are skipped, in-flight ones re-attached."""
     from armgen.azure.inventory import load_inventory
-    from armgen.azure.rollout import Progress, apply, connect
+    from armgen.azure.rollout import Progress, apply, connect, plural
     from armgen.azure.throttle import ThrottleGate
 
     inv = load_inventory(inventory)
@@ -106,7 +106,7 @@ def apply_cmd(inventory: str, state_file: str | None, cloud: str, endpoint: str 
     except AzureFailure as exc:
         return _fail(exc)
     waves = inv.waves()
-    click.echo(f"Rolling out {inv.template_source} to {len(inv.targets)} targets in {len(waves)} waves "
+    click.echo(f"Rolling out {inv.template_source} to {plural(len(inv.targets), 'target')} in {plural(len(waves), 'wave')} "
                f"({'canary ' + inv.canary + ', ' if inv.canary else ''}{inv.concurrency} at a time); state: {state_path}")
     progress = Progress(len(inv.targets), sys.stdout)
     try:
@@ -116,7 +116,7 @@ def apply_cmd(inventory: str, state_file: str | None, cloud: str, endpoint: str 
         return EXIT_INTERRUPTED
     counts = {s: result.count(s) for s in ("succeeded", "skipped", "failed", "timedOut", "interrupted", "notStarted")}
     tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    click.echo(f"Rollout: {len(inv.targets)} targets: {tally}.")
+    click.echo(f"Rollout: {plural(len(inv.targets), 'target')}: {tally}.")
     for o in result.outcomes.values():
         if o.status in ("failed", "timedOut"):
             click.echo(f"  {o.target}: {o.status}: {o.detail}")

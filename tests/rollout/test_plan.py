@@ -74,7 +74,7 @@ def test_plan_reports_azure_errors_per_target(fleet: Fleet, write_inventory, tmp
                    scope=f"/subscriptions/{SUB}/resourceGroups/rg-site-001")
     assert main(["rollout", "plan", str(inv), "--endpoint", fleet.arm.base_url]) == 1
     out = capsys.readouterr().out
-    assert "site-001: what-if:" in out and "lacks permission" in out and "0 blocked, 1 errors" in out
+    assert "site-001: what-if:" in out and "lacks permission" in out and "0 blocked, 1 error." in out
     assert (tmp_path / "fleet.plan" / "plan.json").is_file()
 
 
@@ -95,3 +95,15 @@ def test_allow_modify_accepts_a_named_change(fleet: Fleet, write_inventory, tmp_
     assert "Plan: 2 targets, 2 pass, 0 blocked, 0 errors." in capsys.readouterr().out
     report = json.loads((tmp_path / "fleet.plan" / "plan.json").read_text())
     assert report["targets"][1]["whatIf"]["gate"]["findings"][0]["verdict"] == "accepted"
+
+
+def test_one_target_one_wave_reads_in_the_singular(fleet, write_inventory, capsys) -> None:
+    from armgen.cli import main
+
+    inv = write_inventory(1)
+    main(["rollout", "plan", str(inv), "--endpoint", fleet.arm.base_url])
+    main(["rollout", "apply", str(inv), "--endpoint", fleet.arm.base_url])
+    out, err = capsys.readouterr()
+    text = out + err
+    assert "Planning 1 target (" in text and "Plan: 1 target, " in text and "1 error," not in text
+    assert "to 1 target in 1 wave " in text and "Rollout: 1 target: " in text
