@@ -329,11 +329,14 @@ class _Index:
 
 
 _INDEXES: dict[int, tuple[Any, _Index]] = {}
+# objects inside an indexed root that finds were asked about -> (object, its index, its path)
+_VIEWS: dict[int, tuple[Any, _Index, Path]] = {}
 
 
 def clear_index_cache() -> None:
     """Forget walked objects (the engine calls this after each lint run)."""
     _INDEXES.clear()
+    _VIEWS.clear()
 
 
 def _index(root: Any) -> tuple[_Index, Path | None]:
@@ -345,9 +348,13 @@ def _index(root: Any) -> tuple[_Index, Path | None]:
     hit = _INDEXES.get(id(root))
     if hit is not None and hit[0] is root:
         return hit[1], None
+    view = _VIEWS.get(id(root))
+    if view is not None and view[0] is root:
+        return view[1], view[2]
     for _root, idx in _INDEXES.values():
         where = idx.where.get(id(root))
         if where is not None and where[0] is root:
+            _VIEWS[id(root)] = (root, idx, where[1])
             return idx, where[1]
     idx = _Index(root)
     if len(_INDEXES) > 4096:
