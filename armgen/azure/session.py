@@ -32,6 +32,7 @@ import base64
 import contextlib
 import ipaddress
 import json
+import math
 import os
 import re
 import time
@@ -163,13 +164,24 @@ def redact(text: str) -> str:
 
 
 def _env_float(name: str, default: float) -> float:
+    """A knob from the environment: a finite number, not negative (NaN or inf would reach sleep())."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return float(raw)
-    except ValueError as exc:
-        raise AzureFailure(f"{name} must be a number, got {raw!r}", EXIT_USAGE) from exc
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise AzureFailure(f"{name} must be a number of 0 or more, got {raw!r}", EXIT_USAGE)
+    return value
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env_float(name, default)
+    if value != int(value):
+        raise AzureFailure(f"{name} must be a whole number, got {os.environ.get(name)!r}", EXIT_USAGE)
+    return int(value)
 
 
 def _http_timeout() -> float:
@@ -177,7 +189,7 @@ def _http_timeout() -> float:
     connection and never answers holds the run for the transport's 300 s per attempt."""
     value = _env_float("ARMGEN_HTTP_TIMEOUT", 120.0)
     if not value > 0:
-        raise AzureFailure(f"ARMGEN_HTTP_TIMEOUT must be a positive number of seconds, got {value:g}", EXIT_USAGE)
+        raise AzureFailure(f"ARMGEN_HTTP_TIMEOUT must be a number of seconds over 0, got {value:g}", EXIT_USAGE)
     return value
 
 
@@ -273,7 +285,7 @@ class AzureTarget:
         env_token()  # a malformed token is a usage error now, not an HTTP error quoting it later
         return cls(c, url, sub,
                    poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
-                   retry_total=int(_env_float("ARMGEN_RETRY_TOTAL", 5)),
+                   retry_total=_env_int("ARMGEN_RETRY_TOTAL", 5),
                    retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
                    max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0),
                    http_timeout=_http_timeout())

@@ -113,3 +113,21 @@ def test_http_timeout_must_be_positive(monkeypatch: pytest.MonkeyPatch, capsys: 
     monkeypatch.setenv("ARMGEN_HTTP_TIMEOUT", "0")
     code, err = run(capsys, "what-if", "http://127.0.0.1:9")
     assert code == 2 and "ARMGEN_HTTP_TIMEOUT" in err, err
+
+
+@pytest.mark.parametrize("name", ["ARMGEN_POLL_INTERVAL", "ARMGEN_RETRY_TOTAL", "ARMGEN_RETRY_BACKOFF",
+                                  "ARMGEN_MAX_RETRY_AFTER", "ARMGEN_HTTP_TIMEOUT"])
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400", "-3", "abc"])
+def test_environment_knobs_must_be_finite_and_not_negative(name: str, value: str, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv(name, value)
+    code, err = run(capsys, "what-if", "http://127.0.0.1:9")
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"armgen: {name} "), err
+
+
+def test_retry_total_must_be_whole(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ARMGEN_RETRY_TOTAL", "2.5")
+    code, err = run(capsys, "what-if", "http://127.0.0.1:9")
+    assert code == 2 and "ARMGEN_RETRY_TOTAL" in err, err
