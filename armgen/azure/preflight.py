@@ -105,8 +105,10 @@ def network_plan(values: dict[str, Any], resource_group: str, template: dict[str
     """
     low = {k.lower(): v for k, v in values.items()}
     vnet = low.get("vnetname")
-    if not isinstance(vnet, str) or not vnet:
+    if vnet is None:
         raise AzureFailure("preflight needs the parameter 'vnetName' (the existing VNet)", 2)
+    if not isinstance(vnet, str) or not vnet:
+        raise AzureFailure(f"parameter 'vnetName' must be the existing VNet's name, got {vnet!r}", 2)
     vnet_rg = low.get("vnetresourcegroup") or low.get("vnetresourcegroupname") or resource_group
     if not isinstance(vnet_rg, str) or vnet_rg.startswith("["):
         vnet_rg = resource_group
@@ -118,8 +120,13 @@ def network_plan(values: dict[str, Any], resource_group: str, template: dict[str
         role = re.sub(r"zone\d*|\d+", "", m.group("role").lower())
         role = _ROLE_ALIASES.get(role, role)
         val = values[key]
-        names = [val] if isinstance(val, str) else [v for v in val if isinstance(v, str)] if isinstance(val, list) else []
-        by_role.setdefault(role, []).extend(n for n in names if n and n not in by_role.get(role, []))
+        names = [val] if isinstance(val, str) else val if isinstance(val, list) else None
+        if names is None or not all(isinstance(n, str) for n in names):
+            raise AzureFailure(f"parameter {key!r} must be a subnet name or a list of them, got {val!r}", 2)
+        names = [n for n in names if n]  # an empty name: that slot is not used
+        if names:
+            known = by_role.setdefault(role, [])
+            known.extend(n for n in names if n not in known)
     if not by_role:
         raise AzureFailure("preflight found no subnet parameters (expected e.g. 'subnetName', "
                            "'zone1SubnetName' or 'mgmtSubnetName1')", 2)

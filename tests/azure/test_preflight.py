@@ -156,3 +156,17 @@ def test_missing_vnet_resource_group_is_a_failed_check(fake_arm: FakeArm, tmp_pa
     fake_arm.add_resource_group(SUBSCRIPTION, RG)
     assert run(fake_arm, params(tmp_path, vnetResourceGroup="gone-rg")) == 1
     assert checks(capsys)[("vnet exists", "hub-vnet")]["detail"] == "not found in resource group gone-rg"
+
+
+@pytest.mark.parametrize(("values", "needle"), [
+    ({"vnetName": ["v"], "subnetName": "s"}, "'vnetName' must be"),
+    ({"vnetName": 5, "subnetName": "s"}, "'vnetName' must be"),
+    ({"vnetName": "v", "zone1SubnetName": {"a": 1}}, "'zone1SubnetName' must be"),
+    ({"vnetName": "v", "zone1SubnetName": [""], "zone2SubnetName": None}, "must be"),
+])
+def test_network_plan_parameters_of_the_wrong_type(values: dict[str, object], needle: str) -> None:
+    from armgen.azure.session import AzureFailure
+
+    with pytest.raises(AzureFailure) as info:
+        network_plan(values, "rg", None)
+    assert info.value.exit_code == 2 and needle in info.value.message
