@@ -164,6 +164,10 @@ def like(v: Any, pattern: str) -> bool:
     ASCII text against a pattern with only ``*`` wildcards is matched with string operations
     (same answer; compiling a regex per pattern dominated lint time for names built per control).
     """
+    if type(v) is str and v.isascii():  # the usual case first
+        test = _star_matcher(pattern)
+        if test is not None:
+            return test(v.lower())
     if pattern == "*":
         return not isinstance(v, list) or bool(v)
     if isinstance(v, list):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import regex
@@ -39,21 +40,33 @@ def _output_refs(text: str) -> tuple[str, frozenset[str], tuple[tuple[str, tuple
     return text.lower(), basics, steps
 
 
-def _refers(text: str, control: str, step: str | None) -> bool:
-    """``_output_regex(control, step).search(text)``, without compiling a regex per control.
+def _referrer(control: str, step: str | None) -> Callable[[str], bool]:
+    """A test of output texts standing for ``_output_regex(control, step).search``, made once per
+    control, without compiling a regex per control.
 
     For ASCII text and names without quotes, fixed regexes find every ``basics('x')`` /
     ``steps('s').a.b`` once per output and the names are compared in Python (the same matches: a
     name cannot contain a quote, so it ends at the first one).
     """
     names = control + (step or "")
-    if not (text.isascii() and names.isascii()) or "'" in names:
-        return _output_regex(control, step).search(text) is not None
-    low, basics, steps = _output_refs(text)
-    if not step:
-        return control.lower() in basics
-    want_step, want = step.lower(), "." + control.lower()
-    return any(s == want_step and any(low.startswith(want, p) for p in starts) for s, starts in steps)
+    if not names.isascii() or "'" in names:
+        return lambda text: _output_regex(control, step).search(text) is not None
+    want, want_step, dotted = control.lower(), (step or "").lower(), "." + control.lower()
+
+    def refers(text: str) -> bool:
+        if not text.isascii():
+            return _output_regex(control, step).search(text) is not None
+        low, basics, steps = _output_refs(text)
+        if not step:
+            return want in basics
+        return any(s == want_step and any(low.startswith(dotted, p) for p in at) for s, at in steps)
+
+    return refers
+
+
+def _refers(text: str, control: str, step: str | None) -> bool:
+    """``_output_regex(control, step).search(text)`` (see :func:`_referrer`)."""
+    return _referrer(control, step)(text)
 
 
 def check(ctx: Context) -> None:
@@ -68,7 +81,8 @@ def check(ctx: Context) -> None:
         control = ps.to_str(ps.get(parent, "name"))
         if control:
             step = ps.to_str(ps.get(av.parents[1], "name")) if len(av.parents) > 1 else ""
-            the_output = next(((k, v) for k, v, t in output_texts if _refers(t, control, step or None)), None)
+            refers = _referrer(control, step or None)
+            the_output = next(((k, v) for k, v, t in output_texts if refers(t)), None)
         elif ps.like(".".join(str(p) for p in av.path), "*.config.*"):
             config_name = str(av.path[-2]) if len(av.path) > 1 else ""
             the_output = next(((k, v) for k, v in outputs if ps.like(v, f"*{config_name}(*")), None)
