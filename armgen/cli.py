@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"armgen: {where}{exc.strerror or exc}", err=True)
         return 2
     except RecursionError:
-        click.echo("armgen: the input is nested too deeply to process", err=True)
+        click.echo("armgen: the input nests (or refers to itself) too deeply to process", err=True)
         return 2
     return rv if isinstance(rv, int) else 0
 

@@ -186,7 +186,7 @@ def _command_raising(exc: BaseException) -> object:
 
 @pytest.mark.parametrize(("exc", "needle"), [
     (OSError(28, "No space left on device", "/mnt/out/mainTemplate.json"), "/mnt/out/mainTemplate.json: No space left on device"),
-    (RecursionError("maximum recursion depth exceeded"), "nested too deeply"),
+    (RecursionError("maximum recursion depth exceeded"), "too deeply to process"),
 ])
 def test_main_turns_environment_errors_into_one_line(exc: BaseException, needle: str, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:

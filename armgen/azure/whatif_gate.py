@@ -125,9 +125,14 @@ class Scope:
         if name.lower() in lower:
             return lower[name.lower()]
         decl = {k.lower(): v for k, v in (self.template.get("parameters") or {}).items()}.get(name.lower())
-        if isinstance(decl, dict) and "defaultValue" in decl:
+        key = "parameters:" + name.lower()
+        if not isinstance(decl, dict) or "defaultValue" not in decl or key in self._busy:
+            return UNKNOWN  # a default that refers back to itself is unknown, like a variable cycle
+        self._busy.add(key)
+        try:
             return self.value(decl["defaultValue"])
-        return UNKNOWN
+        finally:
+            self._busy.discard(key)
 
     def var(self, name: str) -> Any:
         key = name.lower()

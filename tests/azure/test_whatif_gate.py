@@ -76,3 +76,11 @@ def test_gate_verdicts() -> None:
         "potentialChanges": [{"resourceId": vnet, "changeType": "Modify"}]}}
     got = [(f.resource_id.rsplit("/", 1)[-1], f.change_type, f.verdict) for f in check_gate(result, declared, [vnet.upper()])]
     assert got == [("LB", "Delete", "blocked"), ("s", "Modify", "blocked"), ("v", "Modify", "accepted")]
+
+
+def test_a_parameter_default_that_refers_to_itself_is_unknown_not_a_crash() -> None:
+    """ARM rejects such a template; the gate must not recurse until Python's stack runs out."""
+    template = {"parameters": {"p": {"type": "string", "defaultValue": "[parameters('q')]"},
+                               "q": {"type": "string", "defaultValue": "[concat('x', parameters('p'))]"}}}
+    scope = Scope({}, template, "sub", "rg")
+    assert not isinstance(evaluate("[parameters('p')]", scope), str)
