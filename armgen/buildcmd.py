@@ -61,6 +61,23 @@ def resolve_options(offer_name: str, file_options: dict[str, Any] | None, flags:
     return merged
 
 
+def blame_option(exc: InputError, flags: dict[str, Any], options_file: str | None) -> InputError:
+    """``exc`` naming where an option came from, when an offer refused it without saying so.
+
+    An offer checks its options after the schema did (e.g. ``1.0`` is a JSON Schema integer but
+    not a count) and knows no file; the user needs the flag or the options file to fix.
+    """
+    if exc.file not in (None, "<options>") or not exc.path:
+        return exc
+    top = re.match(r"^\$\.(\w+)", exc.path)
+    key = top.group(1) if top else None
+    if key and flags.get(key) is not None:
+        return InputError(exc.message, file=FLAG_NAMES.get(key, key), path=exc.path)
+    if options_file:
+        return InputError(exc.message, file=options_file, path=exc.path)
+    return exc
+
+
 # option key -> the command-line flag that sets it (for error messages)
 FLAG_NAMES = {"offer": "OFFER", "variant": "--variant", "zones": "--zones", "appliancesPerZone": "--appliances-per-zone",
               "natGateway": "--nat/--no-nat", "namePrefix": "--name-prefix", "trackingGuid": "--tracking-guid"}
@@ -336,7 +353,10 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
     file_options = _load_options_file(options_file)
     options = resolve_options(offer or DEFAULT_OFFER, file_options, flags, source=options_file or "<options>")
     values, source, origins = _load_values(values_file, sets)
-    result = build(options, values, source, origins)
+    try:
+        result = build(options, values, source, origins)
+    except InputError as exc:
+        raise blame_option(exc, flags, options_file) from None
     out = Path(out_dir)
     jsonio.write_all_atomic({out / name: text for name, text in result.files.items()})
     elapsed = time.perf_counter() - started

@@ -331,7 +331,8 @@ def offer_files(offer: str | None, options: dict[str, Any] | None = None) -> tup
     """The files of a built-in offer, built in memory (nothing written)."""
     from armgen.buildcmd import DEFAULT_OFFER, build_files
 
-    name = offer or DEFAULT_OFFER
+    # as for 'armgen build': an OFFER argument wins, else the options file's "offer", else the default
+    name = offer or (options or {}).get("offer") or DEFAULT_OFFER
     built = build_files(name, options or {})
     return name, {k: v.encode("utf-8") for k, v in built.items()}
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from armgen import jsonio
+from armgen.buildcmd import blame_option
 from armgen.errors import InputError
 from armgen.package import GateError, Report, build_package, inspect_zip, iter_lines, offer_files, read_folder
 
@@ -49,10 +50,8 @@ def package(source: str | None, version: str, out_dir: str, option_file: str | N
                 raise InputError("an options file holds a JSON object", file=option_file, path="$")
         try:
             offer, files = offer_files(source, options)
-        except InputError as exc:
-            if option_file and exc.file == "<options>":  # name the file the user has to fix
-                raise InputError(exc.message, file=option_file, path=exc.path) from None
-            raise
+        except InputError as exc:  # name the file the user has to fix
+            raise blame_option(exc, {}, option_file) from None
     try:
         result = build_package(files, offer, version, out_dir=out_dir, managed_app=managed_app, official_dir=official_dir)
     except GateError as exc:

@@ -179,3 +179,16 @@ def test_a_bad_flag_is_named_as_the_flag(tmp_path: Path, capsys: pytest.CaptureF
     code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--appliances-per-zone", "0"], capsys)
     assert code == 2
     assert err.startswith("armgen: --appliances-per-zone: "), err
+
+
+@pytest.mark.parametrize("options", [{"offer": "two-nic-appliance", "natGateway": True}, {"appliancesPerZone": 1.0}])
+def test_an_option_the_offer_refuses_names_the_options_file(options: dict[str, object], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    opts = tmp_path / "opts.json"
+    opts.write_text(json.dumps(options))
+    for args in (["build", "--out", str(tmp_path / "o")], ["package", "--version", "1.0.0", "--out", str(tmp_path / "o")]):
+        flag = "--options" if args[0] == "build" else "--option-file"
+        code, _, err = _run([*args, flag, str(opts)], capsys)
+        assert code == 2
+        assert err.startswith(f"armgen: {opts}: $."), err
+        assert not (tmp_path / "o").exists()

@@ -266,3 +266,11 @@ def test_cli_package_of_a_file_says_it_wants_a_folder(name: str, tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith(f"armgen: {f}: ") and "folder" in err and "unknown offer" not in err, err
     assert not (tmp_path / "dist").exists()
+
+
+def test_cli_package_takes_the_offer_from_the_option_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As 'armgen build --options' does: without an OFFER argument the options file's offer counts."""
+    opts = tmp_path / "opts.json"
+    opts.write_text('{"offer": "two-nic-appliance"}')
+    assert main(["package", "--version", "1.0.0", "--out", str(tmp_path / "dist"), "--option-file", str(opts)]) == 0
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == ["two-nic-appliance-1.0.0.zip"]
