@@ -311,6 +311,8 @@ class _Index:
                     if (t is dict) or (t is list and item):
                         stack.append((item, (*path, i), parents))
                 continue
+            if type(node) is not dict:
+                continue
             children = []
             for name, v in node.items():
                 seq += 1
