@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from armgen.errors import InputError, json_path
+from armgen.jsonio import load_json, parse_json
 
 BASE_URL = "https://schema.management.azure.com/schemas/"
 TEMPLATE_URL = BASE_URL + "2019-04-01/deploymentTemplate.json"
@@ -203,9 +204,9 @@ def load_schemas(directory: str | os.PathLike[str], *, disk_cache: bool = True) 
         docs = {}
         for p in files:
             try:
-                doc = json.loads(p.read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InputError(f"schema file is not JSON: {exc}", file=str(p)) from None
+                doc = load_json(p)
+            except InputError as exc:
+                raise InputError(f"schema file: {exc.message}", file=str(p)) from None
             _patch_patterns(doc)
             docs[_url_for(root, p, doc)] = doc
         index = _build_index(docs)
@@ -687,11 +688,9 @@ def validate_texts(files: dict[str, str], schema_dir: str | os.PathLike[str]) ->
         if not name.lower().endswith(".json"):
             continue
         try:
-            doc = json.loads(files[name].lstrip("\ufeff"))
-        except json.JSONDecodeError as exc:
-            problems.append(
-                OfficialProblem(name, "$", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
-            )
+            doc = parse_json(files[name].lstrip("\ufeff"), name)
+        except InputError as exc:
+            problems.append(OfficialProblem(name, "$", exc.message))
             continue
         problems += validate_document(doc, name, ss)
     return _dedupe(problems)
@@ -715,9 +714,9 @@ def validate_path(path: str | os.PathLike[str], schema_dir: str | os.PathLike[st
     problems: list[OfficialProblem] = []
     for f in json_files(path):
         try:
-            doc = json.loads(f.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems.append(OfficialProblem(str(f), "$", f"not JSON: {exc}"))
+            doc = load_json(f)
+        except InputError as exc:
+            problems.append(OfficialProblem(str(f), "$", exc.message))
             continue
         problems += validate_document(doc, str(f), ss)
     return _dedupe(problems)

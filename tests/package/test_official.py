@@ -190,3 +190,13 @@ def test_whole_corpus_runs_without_crashing(shared: Path, schemas: Path) -> None
     found = official.validate_path(shared / "corpus", schemas)
     assert found  # real packages do have findings; every one is a single line
     assert all("\n" not in str(p) and p.severity in ("error", "note") for p in found)
+
+
+@pytest.mark.parametrize("content", [b"[" * 100_000, b'{"a": 1' + b"0" * 5000 + b"}", b'{"a": NaN}'])
+def test_official_validation_of_malformed_json_is_a_problem_not_a_crash(content: bytes, schemas: Path,
+                                                                        tmp_path: Path) -> None:
+    (tmp_path / "mainTemplate.json").write_bytes(content)
+    got = official.validate_path(tmp_path, schemas)
+    assert len(got) == 1 and got[0].path == "$" and "JSON" in got[0].message
+    got = official.validate_texts({"mainTemplate.json": content.decode()}, schemas)
+    assert len(got) == 1 and got[0].path == "$" and "JSON" in got[0].message
