@@ -126,13 +126,15 @@ def loads_tolerant(data: bytes | str) -> Any:
     text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data.lstrip("\ufeff")
     try:
         return json.loads(text)
-    except json.JSONDecodeError:
+    except RecursionError:  # nested deeper than Python's stack: not a document anyone can deploy
+        return None
+    except ValueError:  # JSONDecodeError, or a number too long to convert
         pass
     stripped = _COMMENT_OR_STRING.sub(lambda m: m.group(0) if m.group(0).startswith('"') else " ", text)
     stripped = _TRAILING_COMMA.sub(r"\1", stripped)
     try:
         return json.loads(stripped)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -151,3 +151,18 @@ def test_inspect_reports_no_temporary_paths(tmp_path: Path, capsys: pytest.Captu
         out, err = capsys.readouterr()
         assert code == 1, (out, err)
         assert "armgen-package-" not in out + err and "/tmp" not in out + err, out + err
+
+
+@pytest.mark.parametrize("main_json", [
+    b"[" * 100_000,
+    pytest.param(b'{"a": 1' + b"0" * 5000 + b"}", marks=pytest.mark.xfail(
+        strict=True, raises=ValueError, reason="armgen/lint's reader lets int()'s digit limit escape (reported)")),
+])
+def test_inspect_judges_malformed_json_as_findings(main_json: bytes, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    z = _zip_entries(tmp_path / "offer-1.0.0.zip", [("mainTemplate.json", main_json),
+                                                     ("createUiDefinition.json", sample.files()["createUiDefinition.json"])])
+    code = main(["inspect", str(z)])
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert "error [schema] mainTemplate.json: $: not usable JSON" in out
