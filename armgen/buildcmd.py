@@ -160,16 +160,6 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _json_type(value: Any) -> str:
-    """The JSON name of a parsed value's type (what the user wrote, not Python's name for it)."""
-    if value is None:
-        return "null"
-    for py, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
-                     (dict, "object")):
-        if isinstance(value, py):
-            return name
-    return type(value).__name__
-
 
 def _check_type(ptype: str, raw: Any, source: str, where: str) -> None:
     expected = _JSON_TYPES.get(ptype)
@@ -177,7 +167,7 @@ def _check_type(ptype: str, raw: Any, source: str, where: str) -> None:
         return
     bad = not isinstance(raw, expected) or (ptype == "int" and isinstance(raw, bool))
     if bad:
-        raise InputError(f"expected {ptype}, got {_json_type(raw)}", file=source, path=where)
+        raise InputError(f"expected {ptype}, got {jsonio.json_type(raw)}", file=source, path=where)
 
 
 def _check_reference(ref: Any, source: str, where: str) -> None:

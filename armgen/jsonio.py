@@ -141,3 +141,15 @@ def load_json(path: str | os.PathLike[str]) -> Any:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=str(p)) from None
     return parse_json(decode_text(raw, str(p)), str(p))
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, as error messages should say it to a user
+    ("expected integer, got string"), not Python's name for it."""
+    if value is None:
+        return "null"
+    for py, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
+                     (dict, "object")):
+        if isinstance(value, py):
+            return name
+    return type(value).__name__

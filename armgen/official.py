@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from armgen.errors import InputError, json_path
-from armgen.jsonio import load_json, parse_json
+from armgen.jsonio import json_type, load_json, parse_json
 
 BASE_URL = "https://schema.management.azure.com/schemas/"
 TEMPLATE_URL = BASE_URL + "2019-04-01/deploymentTemplate.json"
@@ -239,17 +239,6 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if value is None:
-        return "null"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
-
 
 def _is_expression(value: Any) -> bool:
     return (
@@ -346,7 +335,7 @@ def _leaves(err: Any) -> Iterator[_Leaf]:
             alt = " or an ARM expression" if had_expression else ""
             yield _Leaf(
                 path,
-                f"expected {' or '.join(wanted)}{alt}, got {_json_type(err.instance)} {_short(err.instance)}",
+                f"expected {' or '.join(wanted)}{alt}, got {json_type(err.instance)} {_short(err.instance)}",
             )
             return
         best = max(
@@ -403,7 +392,7 @@ def _message(err: Any) -> str:
         return msg
     if v == "type":
         vs = val if isinstance(val, list) else [val]
-        return f"expected {' or '.join(vs)}, got {_json_type(inst)} {_short(inst)}"
+        return f"expected {' or '.join(vs)}, got {json_type(inst)} {_short(inst)}"
     if v == "enum":
         opts = ", ".join(_short(o, 40) for o in val[:8]) + (", ..." if len(val) > 8 else "")
         return f"{_short(inst)} is not one of [{opts}]"
@@ -467,7 +456,7 @@ def validate_resource(
     """One top-level resource against the definition of its exact type and apiVersion."""
     where = json_path(prefix)
     if not isinstance(res, dict):
-        return [OfficialProblem(file, where, f"a resource must be an object, got {_json_type(res)}")]
+        return [OfficialProblem(file, where, f"a resource must be an object, got {json_type(res)}")]
     if res.get("existing") is True:
         return []  # a reference to an existing resource (languageVersion 2.0): nothing is deployed
     rtype, api = res.get("type"), res.get("apiVersion")
@@ -558,7 +547,7 @@ def _validate_control(
     """One UI element against the definition of its control type; sections are walked by hand."""
     if not isinstance(el, dict):
         return [
-            OfficialProblem(file, json_path(prefix), f"an element must be an object, got {_json_type(el)}")
+            OfficialProblem(file, json_path(prefix), f"an element must be an object, got {json_type(el)}")
         ]
     index = _control_index(ss)
     ctype = el.get("type")

@@ -201,6 +201,19 @@ class Resource:
             return "/".join(segments)
         return E.format_("/".join(f"{{{i}}}" for i in range(len(segments))), *segments)
 
+    def envelope(self) -> list[tuple[str, Any]]:
+        """The optional top-level fields between ``name`` and ``properties``, in the order ARM
+        templates and Bicep files conventionally write them (both renderers use this order)."""
+        return [
+            ("location", self.location),
+            ("tags", self.tags),
+            ("sku", self.sku),
+            ("kind", self.kind),
+            ("zones", self.zones),
+            ("plan", self.plan),
+            ("identity", self.identity),
+        ]
+
     def values(self) -> dict[str, Any]:
         """Every field that may hold expressions, for dependency and reference analysis."""
         out = {

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from armgen.errors import InputError, json_path
-from armgen.jsonio import load_json
+from armgen.jsonio import json_type, load_json
 
 __all__ = [
     "KINDS",
@@ -356,21 +356,6 @@ def _list(values: Iterable[Any], limit: int = 12) -> str:
     return ", ".join(items)
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
-
 
 def _allowed_keys(schema: dict[str, Any]) -> list[str]:
     return sorted(schema.get("properties", {}))
@@ -407,7 +392,7 @@ def _describe(err: Any) -> Iterable[tuple[list[Any], str]]:
     if v == "type":
         want = err.validator_value
         want_s = " or ".join(want) if isinstance(want, list) else want
-        yield path, f"expected {want_s}{suffix}, got {_json_type(inst)} {_short(inst, 40)}"
+        yield path, f"expected {want_s}{suffix}, got {json_type(inst)} {_short(inst, 40)}"
         return
     if v == "pattern":
         yield path, _clip(f"{_short(inst)} does not match the pattern {err.validator_value}")

@@ -40,15 +40,7 @@ def render_resource(t: Template, r: Resource) -> dict[str, Any]:
     out["type"] = r.type
     out["apiVersion"] = r.api_version
     out["name"] = E.to_json(r.arm_name())
-    for key, value in (
-        ("location", r.location),
-        ("tags", r.tags),
-        ("sku", r.sku),
-        ("kind", r.kind),
-        ("zones", r.zones),
-        ("plan", r.plan),
-        ("identity", r.identity),
-    ):
+    for key, value in r.envelope():
         if value is not None:
             out[key] = E.to_json(value)
     if r.copy is not None:

@@ -602,16 +602,7 @@ class BicepRenderer:
                 fname = "az.resourceGroup" if "resourceGroup" in self.taken else "resourceGroup"
                 items.append(("scope", f"{fname}({scope_args})"))
         if not r.existing:
-            for key, v in (
-                ("location", r.location),
-                ("tags", r.tags),
-                ("sku", r.sku),
-                ("kind", r.kind),
-                ("zones", r.zones),
-                ("plan", r.plan),
-                ("identity", r.identity),
-                ("properties", r.properties),
-            ):
+            for key, v in [*r.envelope(), ("properties", r.properties)]:
                 if v is not None:
                     items.append((key, self.value(v, ind, sc)))
             cond = self.value(r.condition, ind, sc) if r.condition is not None else None
