@@ -32,6 +32,8 @@ _SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
 _DQ_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _SQ_STRING = re.compile(r"'(?:[^'\\]|\\.)*'", re.S)
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# the non-finite literals Newtonsoft (ConvertFrom-Json) reads as doubles, as Python's json does
+_CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 _BARE = re.compile(r"[A-Za-z_$][\w$\-]*")
 _CTRL = re.compile(r"[\x00-\x1f]")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "'": "'"}
@@ -49,6 +51,19 @@ def decode_text(data: str | bytes) -> str:
     while text.startswith("\ufeff"):
         text = text[1:]
     return text
+
+
+def _number(text: str) -> int | float:
+    """A JSON integer as ``int``, or as ``float`` when it has more digits than Python converts.
+
+    ConvertFrom-Json reads such a number (a BigInteger, or a double) instead of failing, so lint
+    must read it too; a float keeps it a number while, like arm-ttk's BigInteger, not an int or a
+    long (Min-And-Max-Value-Are-Numbers).
+    """
+    try:
+        return int(text)
+    except ValueError:  # beyond sys.get_int_max_str_digits()
+        return float(text)
 
 
 class Node:
@@ -231,13 +246,16 @@ class _Parser:
             if m:
                 self.pos = m.end()
                 s = m.group()
-                v = float(s) if any(c in s for c in ".eE") else int(s)
+                v = float(s) if any(c in s for c in ".eE") else _number(s)
+            elif text.startswith("-Infinity", start):
+                v = _CONSTANTS["-Infinity"]
+                self.pos = start + len("-Infinity")
             else:
                 m = _BARE.match(text, start)
                 if not m:
                     raise self.fail(f"unexpected character {ch!r}")
                 word = m.group()
-                consts = {"true": True, "false": False, "null": None}
+                consts = {"true": True, "false": False, "null": None, **_CONSTANTS}
                 if word not in consts:
                     raise self.fail(f"unexpected word {word!r}")
                 v = consts[word]
@@ -320,6 +338,9 @@ class _Parser:
 
 
 _DECODER = json.JSONDecoder()
+# only for text the default decoder refused for a too-long integer: a Python parse_int on every
+# number would slow the common case down
+_BIG_NUMBER_DECODER = json.JSONDecoder(parse_int=_number)
 _SCAN_ONCE = _DECODER.scan_once
 _WS = re.compile(r"[ \t\n\r]*")
 
@@ -387,6 +408,11 @@ def _load(text: str, file: str | None) -> tuple[Any, bool]:
         return json.loads(text), True
     except (json.JSONDecodeError, RecursionError):
         pass
+    except ValueError:  # an integer with more digits than int() converts (not a syntax error)
+        try:
+            return _BIG_NUMBER_DECODER.decode(text), True
+        except (json.JSONDecodeError, RecursionError):
+            pass
     try:
         return _Parser(text, file, spans=False).parse()[0], False
     except RecursionError:
