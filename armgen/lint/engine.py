@@ -18,6 +18,7 @@ import datetime as _dt
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -108,8 +109,23 @@ def _read_zip(path: FsPath) -> list[SourceFile]:
     out = []
     for info in sorted(entries, key=lambda i: i.filename):
         if info.filename.startswith(prefix):
-            out.append(SourceFile(info.filename[len(prefix) :], zf.read(info)))
+            out.append(SourceFile(info.filename[len(prefix) :], _read_entry(zf, info, path)))
     return out
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: FsPath) -> bytes:
+    """An entry's bytes, read in memory (nothing is extracted, so names like ``../x`` or
+    duplicates cannot write anywhere); a damaged entry is an InputError naming zip and entry.
+
+    ``zipfile`` reports damage in several ways: bad CRC (BadZipFile), bad deflate data
+    (zlib.error), a truncated member (EOFError), encryption (RuntimeError) or an unsupported
+    compression method (NotImplementedError).
+    """
+    try:
+        return zf.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as exc:
+        reason = str(exc) or type(exc).__name__
+        raise InputError(f"cannot read zip entry {info.filename!r}: {reason}", file=str(path)) from None
 
 
 def _parse(sf: SourceFile, display: str) -> None:
