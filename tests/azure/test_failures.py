@@ -16,6 +16,7 @@ from tests.azure.helpers import CREATES, PARAMS, RG, TEMPLATE_DIR
 from tests.fakearm.fixtures import SUBSCRIPTION
 from tests.fakearm.server import FakeArm
 from tests.fakearm.whatif import WhatIfService, install_what_if
+from tests.interrupt import popen_interruptible
 
 ROOT = Path(__file__).resolve().parents[2]
 WHATIF_RX = r"/whatIf$"
@@ -148,9 +149,9 @@ def test_ctrl_c_cancels_cleanly(fake_arm: FakeArm, svc: WhatIfService) -> None:
     """SIGINT while the what-if is being polled: one line, exit 130, no traceback."""
     svc.polls = 10_000
     env = {**os.environ, "ARMGEN_ACCESS_TOKEN": "t", "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "armgen.cli", "what-if", "-g", RG, "--subscription", SUBSCRIPTION,
-                             "--endpoint", fake_arm.base_url, "-p", PARAMS, TEMPLATE_DIR],
-                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "what-if", "-g", RG, "--subscription",
+                                SUBSCRIPTION, "--endpoint", fake_arm.base_url, "-p", PARAMS, TEMPLATE_DIR],
+                               env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 20
     while not fake_arm.requests_matching("GET", "operationResults") and time.time() < deadline:
         time.sleep(0.02)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from armgen.azure.state import IN_FLIGHT
 from tests.fakearm.silent import SilentServer
+from tests.interrupt import popen_interruptible
 from tests.rollout.conftest import ROOT, Fleet
 from tests.rollout.helpers import run_apply
 
@@ -21,9 +22,9 @@ def test_sigint_leaves_consistent_state_and_resume_finishes(fleet: Fleet, write_
     fleet.deployments.default.polls = 0
     fleet.deployments.default.duration = 0.5
     env = {**os.environ, "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "armgen.cli", "rollout", "apply", str(inv),
-                             "--endpoint", fleet.arm.base_url], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "rollout", "apply", str(inv),
+                                "--endpoint", fleet.arm.base_url], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while sum(fleet.deployments.puts.values()) < 8 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.01)
@@ -51,9 +52,9 @@ def test_sigint_while_requests_hang_exits_promptly(write_inventory, tmp_path: Pa
     env = {**os.environ, "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
     try:
         for command in ("plan", "apply"):
-            proc = subprocess.Popen([sys.executable, "-m", "armgen.cli", "rollout", command, str(inv),
-                                     "--endpoint", server.url], cwd=tmp_path, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "rollout", command, str(inv),
+                                        "--endpoint", server.url], cwd=tmp_path, env=env,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             try:
                 deadline = time.monotonic() + 20
                 while len(server.conns) < 2 and time.monotonic() < deadline:
