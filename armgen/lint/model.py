@@ -116,7 +116,7 @@ class Context:
     main_parameters: dict[str, Any] | None = None
     main_template: Unit | None = None
     parameter_object: Any = None
-    folder_files: list[Any] = field(default_factory=list)
+    folder_files: list[Any] = field(default_factory=list)  # (shown name, SourceFile with .rel)
     api_cache: dict[str, list[str]] | None = None
     test_date: _dt.date = field(default_factory=_dt.date.today)
     issues: list[tuple[str, str, str, Path, int | None, str | None]] = field(default_factory=list)

@@ -7,11 +7,13 @@ from armgen.lint.model import ALL_FILES, Context, Rule
 
 
 def check(ctx: Context) -> None:
+    # the finding's file is the shown name like every finding's; the message names the file
+    # relative to the package root, so it is the same wherever the package sits on disk
     for shown, sf in ctx.folder_files:
         if sf.error is not None:
-            ctx.error("Invalid.JSON", f"Could not import '{shown}': {sf.error}", file=shown)
+            ctx.error("Invalid.JSON", f"Could not import '{sf.rel}': {sf.error}", file=shown)
         elif not ps.truthy(sf.data) and not isinstance(sf.data, dict):
-            ctx.error("Invalid.JSON", f"Could not import '{shown}': the document is empty", file=shown)
+            ctx.error("Invalid.JSON", f"Could not import '{sf.rel}': the document is empty", file=shown)
 
 
 RULE = Rule(
