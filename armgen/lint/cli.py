@@ -32,7 +32,10 @@ from armgen.errors import InputError
     help="Provider apiVersions cache (arm-ttk's AllAzureResources.cache.json format).",
 )
 @click.option(
-    "--test-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge apiVersions as of YYYY-MM-DD."
+    "--test-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",  # click's default shows the strftime pattern, which users cannot type
+    help="Judge apiVersions as of this date (default: today).",
 )
 @click.option(
     "--refresh-api-versions",
