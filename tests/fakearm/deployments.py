@@ -20,8 +20,10 @@ How long a deployment runs and how it ends is per target: ``svc.behave(pattern, 
 duration=, fail=(code, message))`` where ``pattern`` is a regex searched (case-insensitive) in
 ``"{sub}/{rg}/{name}"``; the last matching rule wins, unmatched deployments use the service
 defaults. ``polls`` = how many status reads (operation status or deployment GET) still see it
-running; ``duration`` = seconds of wall time it runs; both may be combined (it ends when both are
-over). ``retry_after`` is the ``Retry-After`` the service sends on the PUT and on status reads.
+running; ``duration`` = seconds of wall time it runs; ``until`` = a callable that must return
+True before it may end (ordering by events, e.g. "not before that other one failed", instead
+of hoping a duration is long enough on a loaded machine); all may be combined (it ends when all
+are over). ``retry_after`` is the ``Retry-After`` the service sends on the PUT and on status reads.
 
 Observability: ``svc.puts`` (``Counter`` of accepted PUTs keyed by lower-cased ``"rg/name"``),
 ``svc.deployments`` (records keyed the same way), ``svc.bodies`` (accepted PUT bodies in order).
@@ -34,6 +36,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -49,6 +52,7 @@ class Behaviour:
     polls: int = 1
     duration: float = 0.0
     fail: tuple[str, str] | None = None
+    until: Callable[[], bool] | None = None
 
 
 @dataclass
@@ -86,10 +90,10 @@ class DeploymentService:
 
     # ------------------------------------------------------------ configuration
     def behave(self, pattern: str, polls: int | None = None, duration: float | None = None,
-               fail: tuple[str, str] | None = None) -> Behaviour:
+               fail: tuple[str, str] | None = None, until: Callable[[], bool] | None = None) -> Behaviour:
         """Set how deployments whose ``sub/rg/name`` matches ``pattern`` run and end."""
         b = Behaviour(self.default.polls if polls is None else polls,
-                      self.default.duration if duration is None else duration, fail)
+                      self.default.duration if duration is None else duration, fail, until)
         with self.lock:
             self.rules.append((re.compile(pattern, re.IGNORECASE), b))
         return b
@@ -120,6 +124,8 @@ class DeploymentService:
                 rec.polls_left -= 1
                 return
             if time.monotonic() - rec.started < rec.behaviour.duration:
+                return
+            if rec.behaviour.until is not None and not rec.behaviour.until():
                 return
             rec.state = "Failed" if rec.behaviour.fail else "Succeeded"
 
@@ -176,7 +182,8 @@ class DeploymentService:
 
     def _advance_quiet(self, rec: DeploymentRecord) -> None:
         """Re-check a running deployment without consuming a poll (time-based completion only)."""
-        if rec.state == "Running" and rec.polls_left <= 0 and time.monotonic() - rec.started >= rec.behaviour.duration:
+        if (rec.state == "Running" and rec.polls_left <= 0 and time.monotonic() - rec.started >= rec.behaviour.duration
+                and (rec.behaviour.until is None or rec.behaviour.until())):
             rec.state = "Failed" if rec.behaviour.fail else "Succeeded"
 
     def get(self, req: Request) -> Response:
