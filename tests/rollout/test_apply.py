@@ -97,10 +97,13 @@ def test_interrupt_then_resume_never_deploys_twice(fleet: Fleet, write_inventory
     inv = write_inventory(50, concurrency=10, waves={"batchSize": 25})
     fleet.deployments.default.polls = 0
     fleet.deployments.default.duration = 0.25
+    stop = threading.Event()
+    # targets from site-015 on run until the stop: once 20 are PUT, at least 5 are certainly in
+    # flight when it comes (and 25 are pending), whatever the scheduler does
+    fleet.deployments.behave(r"site-0(1[5-9]|[2-4]\d)", until=stop.is_set)
     state = tmp_path / "fleet.state.json"
     reader = StateReader(state)
     reader.start()
-    stop = threading.Event()
     box: dict = {}
     th = threading.Thread(target=lambda: box.update(r=run_apply(inv, fleet.arm.base_url, stop=stop)[0]))
     th.start()

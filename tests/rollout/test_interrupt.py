@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -20,16 +21,21 @@ from tests.rollout.helpers import run_apply
 def test_sigint_leaves_consistent_state_and_resume_finishes(fleet: Fleet, write_inventory, tmp_path: Path) -> None:
     inv = write_inventory(30, concurrency=6, waves={"batchSize": 30})
     fleet.deployments.default.polls = 0
-    fleet.deployments.default.duration = 0.5
+    # wave 2 runs until the Ctrl-C has been sent, so the signal is certain to find the canary done,
+    # 6 deployments in flight and the rest pending, however slowly this machine schedules the test
+    released = threading.Event()
+    fleet.deployments.default.until = released.is_set
+    fleet.deployments.behave("site-000", polls=0)  # the canary
     env = {**os.environ, "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
     proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "rollout", "apply", str(inv),
                                 "--endpoint", fleet.arm.base_url], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
-    while sum(fleet.deployments.puts.values()) < 8 and time.monotonic() < deadline and proc.poll() is None:
+    while sum(fleet.deployments.puts.values()) < 7 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
+    released.set()
     assert proc.returncode == 130, (out, err)
     assert "rerun to resume" in err
     state = json.loads((tmp_path / "fleet.state.json").read_text())["targets"]
