@@ -110,6 +110,11 @@ class DeploymentService:
     def key(rg: str, name: str) -> str:
         return f"{rg}/{name}".lower()
 
+    def put_count(self) -> int:
+        """Accepted PUTs so far, read under the lock (the server thread adds keys meanwhile)."""
+        with self.lock:
+            return sum(self.puts.values())
+
     def record(self, rg: str, name: str) -> DeploymentRecord | None:
         with self.lock:
             return self.deployments.get(self.key(rg, name))

@@ -108,7 +108,7 @@ def test_interrupt_then_resume_never_deploys_twice(fleet: Fleet, write_inventory
     th = threading.Thread(target=lambda: box.update(r=run_apply(inv, fleet.arm.base_url, stop=stop)[0]))
     th.start()
     deadline = time.monotonic() + 20
-    while sum(fleet.deployments.puts.values()) < 20 and time.monotonic() < deadline:
+    while fleet.deployments.put_count() < 20 and time.monotonic() < deadline:
         time.sleep(0.005)
     stop.set()
     th.join(20)

@@ -31,7 +31,7 @@ def test_sigint_leaves_consistent_state_and_resume_finishes(fleet: Fleet, write_
                                 "--endpoint", fleet.arm.base_url], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
-    while sum(fleet.deployments.puts.values()) < 7 and time.monotonic() < deadline and proc.poll() is None:
+    while fleet.deployments.put_count() < 7 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
