@@ -113,3 +113,12 @@ def resources_items(tpl: Any) -> list[tuple[Any, Any]]:
     if isinstance(res, dict):
         return [((key,), res)]
     return []
+
+
+def dotted(path: tuple[str | int, ...]) -> str:
+    """A path in arm-ttk's dotted form (``resources[0].properties.x``), which some rules compare
+    against or report, as PowerShell's Find-JsonContent writes it."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out

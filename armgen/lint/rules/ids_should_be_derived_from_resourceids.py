@@ -7,7 +7,7 @@ import regex
 from armgen.lint import expressions as ex
 from armgen.lint import ps
 from armgen.lint.model import TEMPLATE, Context, Rule
-from armgen.lint.rules._common import is_bicep, resources_items, template
+from armgen.lint.rules._common import dotted, is_bicep, resources_items, template
 
 EXCEPTIONS = (
     "appId", "clientId", "DataTypeId", "defaultMenuItemId", "keyVaultSecretId", "keyVaultId", "keyId",
@@ -54,12 +54,6 @@ _SKIP_TYPES = (
 _ANY_SKIP_TYPE = "|".join(f"(?:{t})" for t in _SKIP_TYPES)
 
 
-def _dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
-    return out
-
 
 def check(ctx: Context) -> None:
     if is_bicep(ctx):
@@ -67,7 +61,7 @@ def check(ctx: Context) -> None:
     tpl = template(ctx)
     for base, res in resources_items(tpl):
         for f in ps.find(res, "*id", key_mode="like", base=base):
-            rel = _dotted(f.path[len(base) :])
+            rel = dotted(f.path[len(base) :])
             low = rel.lower()
             if _is_exception(rel) or low.startswith(("parameters", "outputs")) or ".metadata." in low:
                 continue

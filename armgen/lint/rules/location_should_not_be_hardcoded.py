@@ -7,7 +7,7 @@ import regex
 from armgen.lint import expressions as ex
 from armgen.lint import ps
 from armgen.lint.model import TEMPLATE, Context, Rule, Unit
-from armgen.lint.rules._common import template, text
+from armgen.lint.rules._common import dotted, template, text
 
 _LOCATION = regex.compile(r"(?>resourceGroup|deployment)\(\).location", regex.I)
 _RESOURCE_LOCATION = regex.compile(r"resources\[\d+\]\.location", regex.I)
@@ -38,12 +38,6 @@ def _passes_location(unit: Unit) -> bool:
         deployment = deployment[part] if isinstance(deployment, (dict, list)) else None
     return ps.dig(deployment, "properties", "parameters", "location") is not None
 
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
-    return out
 
 
 def check(ctx: Context) -> None:
@@ -97,7 +91,7 @@ def check(ctx: Context) -> None:
             offset=m.start(),
         )
     for f in ps.find(tpl, "location"):
-        if not _RESOURCE_LOCATION.search(_dotted(f.path)):
+        if not _RESOURCE_LOCATION.search(dotted(f.path)):
             continue
         value = f.value
         if not ps.eq(value, "global") and not ex.is_expression(value):

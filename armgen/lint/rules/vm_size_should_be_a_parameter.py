@@ -7,17 +7,12 @@ import regex
 from armgen.lint import expressions as ex
 from armgen.lint import ps
 from armgen.lint.model import TEMPLATE, Context, Rule
+from armgen.lint.rules._common import dotted
 
 _PARAMS_PATH = regex.compile(r"^parameters|\.parameters\.", regex.I)
 _PASSED = regex.compile(r"resources\[\d+\]\.properties\.parameters", regex.I)
 _PARAM_EXPR = regex.compile(r"\s*\[.*?parameters\s*\(\s*'", regex.I)
 
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
-    return out
 
 
 def check(ctx: Context) -> None:
@@ -27,14 +22,14 @@ def check(ctx: Context) -> None:
     original = unit.original
     for f in ps.find(original, "vmSize", value_mode="like", value="*"):
         size = f.value
-        dotted = _dotted(f.path)
-        if _PARAMS_PATH.search(dotted):
+        where = dotted(f.path)
+        if _PARAMS_PATH.search(where):
             parent = f.parents[0] if f.parents else None
             if ps.eq(ps.dig(parent, "expressionEvaluationOptions", "scope"), "inner"):
                 if not ex.parameter().search(ps.to_str(ps.get(size, "value"))):
                     ctx.error(None, "Nested template parameter vmSize does not map to a parameter", f.path)
                     continue
-            if not _PASSED.search(dotted):
+            if not _PASSED.search(where):
                 continue
         rtype = ps.to_str([ps.get(p, "type") for p in f.parents if ps.get(p, "type") is not None])
         rname = ps.to_str([ps.get(p, "name") for p in f.parents if ps.get(p, "name") is not None])
