@@ -184,9 +184,12 @@ def _check_reference(ref: Any, source: str, where: str) -> None:
 
 
 def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
-          values_source: str = "<values>", values_origins: dict[str, str] | None = None) -> BuildResult:
+          values_source: str = "<values>", values_origins: dict[str, str] | None = None,
+          *, with_bicep: bool = True) -> BuildResult:
     """Build an offer in memory: template, createUiDefinition, Bicep (and parameters files).
 
+    ``with_bicep=False`` leaves the Bicep out for callers that only deploy or package the ARM
+    files, so they do not render and parse-check text they would throw away.
     Raises InputError when the generated documents do not validate, before anything is written.
     """
     from armgen.offers import get_offer
@@ -202,12 +205,14 @@ def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None =
     result = BuildResult(offer=offer_name, options=offer.resolve(opts), template=template)
     result.files["mainTemplate.json"] = jsonio.dumps(template)
     result.files["createUiDefinition.json"] = jsonio.dumps(uidef)
-    result.files["main.bicep"] = bicep.render(model)
+    if with_bicep:
+        result.files["main.bicep"] = bicep.render(model)
     if values is not None:
         params = parameters_document(template, values, values_source, values_origins)
         result.files["parameters.json"] = jsonio.dumps(params)
-        result.files["parameters.bicepparam"] = bicep.render_params(
-            model, params, template_file="main.bicep", file=values_source)
+        if with_bicep:
+            result.files["parameters.bicepparam"] = bicep.render_params(
+                model, params, template_file="main.bicep", file=values_source)
 
     problems = validate_document(template, "template", file="mainTemplate.json")
     problems += validate_document(uidef, "createUiDefinition", file="createUiDefinition.json")
@@ -218,7 +223,8 @@ def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None =
         p = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise InputError(p.message + more, file=p.file, path=p.path)
-    result.bicep_checked = _check_bicep(result.files["main.bicep"], "main.bicep")
+    if with_bicep:
+        result.bicep_checked = _check_bicep(result.files["main.bicep"], "main.bicep")
     if "parameters.bicepparam" in result.files:
         _check_bicep(result.files["parameters.bicepparam"], "parameters.bicepparam", kind="bicepparam")
     return result
@@ -236,14 +242,16 @@ def _check_bicep(text: str, name: str, kind: str = "bicep") -> bool | None:
     return True
 
 
-def build_files(offer_name: str = DEFAULT_OFFER, options: dict[str, Any] | None = None) -> dict[str, str]:
+def build_files(offer_name: str = DEFAULT_OFFER, options: dict[str, Any] | None = None,
+                *, with_bicep: bool = True) -> dict[str, str]:
     """The files of a build of ``offer_name`` (relative name -> text), validated, nothing written.
 
-    Used by ``armgen package``, ``armgen what-if`` and ``armgen rollout`` when no folder is given.
+    Used by ``armgen package``, ``armgen what-if`` and ``armgen rollout`` (without Bicep, which
+    they do not ship or deploy) when no folder is given, and by the golden artifacts.
     """
     opts = dict(options or {})
     opts["offer"] = offer_name
-    return build(resolve_options(offer_name, opts, {})).files
+    return build(resolve_options(offer_name, opts, {}), with_bicep=with_bicep).files
 
 
 # --- click commands ---------------------------------------------------------------------------

@@ -333,7 +333,7 @@ def offer_files(offer: str | None, options: dict[str, Any] | None = None) -> tup
 
     # as for 'armgen build': an OFFER argument wins, else the options file's "offer", else the default
     name = offer or (options or {}).get("offer") or DEFAULT_OFFER
-    built = build_files(name, options or {})
+    built = build_files(name, options or {}, with_bicep=False)
     return name, {k: v.encode("utf-8") for k, v in built.items()}
 
 

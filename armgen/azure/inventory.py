@@ -137,14 +137,9 @@ def _read_text(path: Path, file: str) -> str:
 def load_template_files(spec: str | None, base: Path, file: str) -> tuple[dict[str, str], str]:
     """``({filename: text}, description)`` for the inventory's ``template`` (or the built-in offer)."""
     if spec is None:
-        try:
-            from armgen.buildcmd import build_files  # the lead's builder
+        from armgen.buildcmd import build_files
 
-            return dict(build_files()), "built-in offer"
-        except ImportError:
-            raise InputError("no template given and the built-in offer is not available in this build; "
-                             "set \"template\" to a mainTemplate.json, a folder or a package zip",
-                             file=file, path="$.template") from None
+        return dict(build_files(with_bicep=False)), "built-in offer"
     p = (base / spec).resolve()
     if p.is_dir():
         files = {n: _read_text(p / n, file) for n in ("mainTemplate.json", "createUiDefinition.json")

@@ -24,13 +24,10 @@ WHATIF_ACTION = "Microsoft.Resources/deployments/whatIf/action"
 def load_template(source: str | None) -> tuple[dict[str, Any], str]:
     """``(mainTemplate, label)`` from a zip, a folder, or the default offer (``source=None``)."""
     if source is None:
+        from armgen.buildcmd import build_files
+
         try:
-            from armgen.buildcmd import build_files
-        except ImportError as exc:  # the build layer is not there yet
-            raise InputError("no PACKAGE or DIR given and the built-in offer is unavailable; "
-                             "pass a package zip or a folder with mainTemplate.json") from exc
-        try:
-            files = build_files()
+            files = build_files(with_bicep=False)
         except InputError:
             raise
         except Exception as exc:  # a model error in the offer is still one line for the user
