@@ -23,7 +23,7 @@ LAYOUT = {
 
 def golden_files(root: Path = ROOT) -> dict[Path, str]:
     """Every golden file's path and its freshly built content."""
-    from armgen.buildcmd import build_files
+    from armgen.build import build_files
     from armgen.offers import OFFERS
 
     out: dict[Path, str] = {}

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from armgen import marketplace_rules as mp
+from armgen.checks import marketplace as mp
 from armgen.errors import InputError
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
@@ -238,7 +238,7 @@ def _unpack(files: Mapping[str, bytes], root: Path) -> None:
 
 
 def _schema_checks(root: Path) -> list[Check]:
-    from armgen.validate import validate_folder
+    from armgen.checks.schemas import validate_folder
 
     return [Check("schema", "error", _rel(p.file, root), p.path, p.message) for p in validate_folder(root)]
 
@@ -296,7 +296,7 @@ def run_checks(
         if lint:
             report.checks += _lint_checks(root)
     if official_dir is not None:
-        from armgen import official
+        from armgen.checks import official
 
         texts = {n: d.decode("utf-8", errors="replace") for n, d in files.items() if n.lower().endswith(".json")}
         report.checks += [Check("official", p.severity, p.file, p.path, p.message) for p in official.validate_texts(texts, official_dir)]
@@ -329,7 +329,7 @@ class GateError(Exception):
 
 def offer_files(offer: str | None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, bytes]]:
     """The files of a built-in offer, built in memory (nothing written)."""
-    from armgen.buildcmd import DEFAULT_OFFER, build_files
+    from armgen.build import DEFAULT_OFFER, build_files
 
     # as for 'armgen build': an OFFER argument wins, else the options file's "offer", else the default
     name = offer or (options or {}).get("offer") or DEFAULT_OFFER

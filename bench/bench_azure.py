@@ -60,7 +60,7 @@ def run() -> None:
         print(f"what-if through 3 x 429 Retry-After 0.1 s: {(time.perf_counter() - t0) * 1000:.0f} ms (>= 300 expected)")
     env = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")}
     for code, label in (("import armgen.cli", "import armgen.cli"),
-                        ("import armgen.azure.cli", "import armgen.azure.cli (no SDK)"),
+                        ("import armgen.cli.whatif", "import armgen.cli.whatif (no SDK)"),
                         ("import azure.mgmt.resource.deployments, azure.identity", "import the Azure SDK")):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], env=env, check=True)

@@ -28,10 +28,10 @@ def _cold() -> list[float]:
 
 
 def _stages() -> dict[str, float]:
+    from armgen.checks.schemas import validate_document
     from armgen.offers import get_offer
     from armgen.render import arm_json, bicep
     from armgen.uidef import build_uidef
-    from armgen.validate import validate_document
 
     offer = get_offer("cloud-connector")
     out: dict[str, float] = {}

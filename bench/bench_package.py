@@ -49,9 +49,9 @@ print(json.dumps({"what": what, "lint": lint, "build": t1 - t0, "package": t2 - 
 _OFFICIAL = r"""
 import time
 t0 = time.perf_counter()
-from armgen import official
+from armgen.checks import official
 try:
-    from armgen.buildcmd import build_files
+    from armgen.build import build_files
     files = build_files()
     what = "default offer"
 except Exception as exc:

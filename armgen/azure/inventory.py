@@ -24,10 +24,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from armgen.checks.schemas import schema_dir
 from armgen.errors import InputError, json_path
 from armgen.jsonio import decode_text, load_json, parse_json
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "inventory.schema.json"
 PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
 DEFAULT_NAME = "armgen"
 DEFAULT_CONCURRENCY = 8
@@ -91,7 +91,7 @@ def _is_reference(value: Any) -> bool:
 
 @cache
 def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return json.loads((schema_dir() / "inventory.schema.json").read_text(encoding="utf-8"))
 
 
 def validate_document(doc: Any, file: str) -> None:
@@ -137,7 +137,7 @@ def _read_text(path: Path, file: str) -> str:
 def load_template_files(spec: str | None, base: Path, file: str) -> tuple[dict[str, str], str]:
     """``({filename: text}, description)`` for the inventory's ``template`` (or the built-in offer)."""
     if spec is None:
-        from armgen.buildcmd import build_files
+        from armgen.build import build_files
 
         return dict(build_files(with_bicep=False)), "built-in offer"
     p = (base / spec).resolve()

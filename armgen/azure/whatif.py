@@ -24,7 +24,7 @@ WHATIF_ACTION = "Microsoft.Resources/deployments/whatIf/action"
 def load_template(source: str | None) -> tuple[dict[str, Any], str]:
     """``(mainTemplate, label)`` from a zip, a folder, or the default offer (``source=None``)."""
     if source is None:
-        from armgen.buildcmd import build_files
+        from armgen.build import build_files
 
         try:
             files = build_files(with_bicep=False)

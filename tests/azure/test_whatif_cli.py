@@ -125,8 +125,8 @@ def test_package_zip_source(fake_arm: FakeArm, svc: WhatIfService, tmp_path, cap
 
 def test_default_source_is_built_in_offer(fake_arm: FakeArm, svc: WhatIfService,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("armgen.buildcmd")
-    from armgen.buildcmd import build_files
+    pytest.importorskip("armgen.build")
+    from armgen.build import build_files
 
     try:
         expected = json.loads(build_files()["mainTemplate.json"])

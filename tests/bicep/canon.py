@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from armgen import bicepcheck as bc
+from armgen.checks import bicep_syntax as bc
 
 _BICEP_OPS = {
     "==": "equals", "!=": "notequals", "<": "less", "<=": "lessorequals", ">": "greater",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from armgen import bicepcheck
+from armgen.checks import bicep_syntax as bicepcheck
 from armgen.template import Template
 from tests.bicep.cases import CASES
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from armgen import bicepcheck as bc
+from armgen.checks import bicep_syntax as bc
 from armgen.render import arm_json, bicep
 from armgen.template import Template
 from tests.bicep.canon import RESOURCE, BicepCanon, arm_value, known_kinds, mentions_resource, var_key

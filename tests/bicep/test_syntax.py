@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from armgen import bicepcheck
+from armgen.checks import bicep_syntax as bicepcheck
 from armgen.render import bicep
 from armgen.template import Template
 from tests.bicep.conftest import needs_tree_sitter

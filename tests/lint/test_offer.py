@@ -13,7 +13,7 @@ from armgen.lint import lint_path
 def offer_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # no user apiVersions cache
     try:
-        from armgen.buildcmd import build_files
+        from armgen.build import build_files
     except ImportError as exc:  # the builder lives in another area of the project
         pytest.skip(f"offer builder not available: {exc}")
     out = tmp_path / "offer"

@@ -18,5 +18,5 @@ def build(**options: Any) -> tuple[Template, dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def official_schemas(shared: Any) -> Any:
-    official = pytest.importorskip("armgen.official")
+    official = pytest.importorskip("armgen.checks.official")
     return official.load_schemas(shared / "arm-schemas")

@@ -68,7 +68,7 @@ def types_anywhere(node: Any) -> set[str]:
 
 @pytest.mark.parametrize("options", MATRIX, ids=lambda o: f"{o['variant']}-z{''.join(o['zones']) or 'none'}-n{o['appliancesPerZone']}-nat{int(o['natGateway'])}")
 def test_matrix_renders_and_validates(options: dict[str, Any], official_schemas: Any) -> None:
-    from armgen import official
+    from armgen.checks import official
 
     t, doc = build(**options)
     t.check()
@@ -90,7 +90,7 @@ def test_matrix_renders_and_validates(options: dict[str, Any], official_schemas:
     subnet_params = [p for p, v in t.parameters.items() if v.ui.get("control") == "subnet"]
     assert subnet_params == ([f"zone{k}SubnetName" for k in range(1, slots + 1)] if options["zones"] else ["subnetName"])
     assert [str(p) for p in official.validate_template(doc, "mainTemplate.json", official_schemas)] == []
-    validate = pytest.importorskip("armgen.validate")
+    validate = pytest.importorskip("armgen.checks.schemas")
     assert [str(p) for p in validate.validate_document(doc, "template")] == []
 
 

@@ -22,11 +22,11 @@ def of_type(doc: dict[str, Any], type_: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("options", [{}, {"variant": "standalone", "zones": []}, {"zones": ["1", "2", "3"], "appliancesPerZone": 2}],
                          ids=str)
 def test_builds_and_validates(options: dict[str, Any], official_schemas: Any) -> None:
-    from armgen import official
+    from armgen.checks import official
 
     doc = build(**options)
     assert [str(p) for p in official.validate_template(doc, "mainTemplate.json", official_schemas)] == []
-    validate = pytest.importorskip("armgen.validate")
+    validate = pytest.importorskip("armgen.checks.schemas")
     assert [str(p) for p in validate.validate_document(doc, "template")] == []
 
 

@@ -104,7 +104,7 @@ def test_inspect_does_not_extract_outside_its_staging_folder(tmp_path: Path) -> 
 
 
 def test_inspect_judges_an_oversized_entry_by_its_declared_size(tmp_path: Path) -> None:
-    from armgen import marketplace_rules as mp
+    from armgen.checks import marketplace as mp
 
     zpath = tmp_path / "big-1.0.0.zip"
     zpath.write_bytes(zip_bytes({**sample.files(), "scripts/blob.bin": b"\0" * 5000}))

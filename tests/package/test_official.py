@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from armgen import official
+from armgen.checks import official
 from armgen.cli import main
 from tests.package import sample
 
@@ -37,7 +37,7 @@ def test_default_offer_is_accepted(schemas: Path) -> None:
     from armgen.template import ModelError
 
     try:
-        from armgen.buildcmd import build_files
+        from armgen.build import build_files
 
         files = build_files()
     except (ImportError, ModelError, KeyError) as exc:
@@ -76,7 +76,7 @@ def test_misspelled_properties_of_a_resource(schemas: Path) -> None:
 
 
 def test_misspelled_optional_property_is_not_caught(schemas: Path) -> None:
-    """Documented limit of the official schemas: our own schemas (armgen.validate) catch this one."""
+    """Documented limit of the official schemas: our own schemas (armgen.checks.schemas) catch this one."""
     doc = sample.main_template()
     doc["resources"][2]["properties"]["enableAcceleratedNetworkin"] = True
     assert errors(doc, schemas) == []

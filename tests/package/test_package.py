@@ -189,7 +189,7 @@ def test_default_offer_zip_unpacked_and_linted_again_is_clean(tmp_path: Path, re
         zf.extractall(unpacked)
     report = lint_path(unpacked, marketplace=True)
     assert [str(f.message) for f in report.errors] == []
-    from armgen.validate import validate_folder
+    from armgen.checks.schemas import validate_folder
 
     assert validate_folder(unpacked) == []
 

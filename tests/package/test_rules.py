@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from armgen import marketplace_rules as mp
+from armgen.checks import marketplace as mp
 from tests.package import sample
 
 

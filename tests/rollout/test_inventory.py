@@ -148,9 +148,9 @@ def test_bindings_from_create_ui_definition_and_package_zip(tmp_path: Path) -> N
 
 
 def test_built_in_offer_is_the_default_template(tmp_path: Path, monkeypatch) -> None:
-    import armgen.buildcmd
+    import armgen.build
 
-    monkeypatch.setattr(armgen.buildcmd, "build_files", lambda **_kw: {"mainTemplate.json": json.dumps(TEMPLATE)})
+    monkeypatch.setattr(armgen.build, "build_files", lambda **_kw: {"mainTemplate.json": json.dumps(TEMPLATE)})
     p = _inv(tmp_path)
     doc = json.loads(p.read_text())
     del doc["template"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from armgen import validate
+from armgen.checks import schemas as validate
 
 OFFICIAL_FILES = {
     "Microsoft.Network": "2025-07-01/Microsoft.Network.NRP.json",

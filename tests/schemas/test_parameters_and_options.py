@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from armgen.validate import validate_document
+from armgen.checks.schemas import validate_document
 
 PARAMS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from armgen.validate import Problem, validate_document
+from armgen.checks.schemas import Problem, validate_document
 
 from . import samples
 

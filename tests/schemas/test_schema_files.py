@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from armgen import validate
+from armgen.checks import schemas as validate
 
 SCHEMAS = sorted(validate.schema_dir().rglob("*.json"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from armgen.validate import validate_document, validate_folder
+from armgen.checks.schemas import validate_document, validate_folder
 
 from . import samples
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from armgen.validate import validate_document
+from armgen.checks.schemas import validate_document
 
 from . import samples
 

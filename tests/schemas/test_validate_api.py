@@ -1,4 +1,4 @@
-"""The armgen.validate API others build on: kinds, detection, folders, Problem formatting."""
+"""The armgen.checks.schemas API others build on: kinds, detection, folders, Problem formatting."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from armgen.validate import Problem, detect_kind, validate_document, validate_folder
+from armgen.checks.schemas import Problem, detect_kind, validate_document, validate_folder
 
 from . import samples
 

@@ -89,11 +89,11 @@ def test_offer_uidef_contract(name: str, opts: dict[str, Any]) -> None:
 
 def _validate() -> Any:
     try:
-        mod = importlib.import_module("armgen.validate")
+        mod = importlib.import_module("armgen.checks.schemas")
     except ImportError as exc:
-        pytest.skip(f"armgen.validate is not available yet: {exc}")
+        pytest.skip(f"armgen.checks.schemas is not available yet: {exc}")
     if not hasattr(mod, "validate_document"):
-        pytest.skip("armgen.validate has no validate_document yet")
+        pytest.skip("armgen.checks.schemas has no validate_document yet")
     return mod
 
 

@@ -4,7 +4,7 @@ Why a second schema check beside ours: Azure publishes schemas for templates, pa
 every resource type/apiVersion and createUiDefinition. They catch wrong literal types and enum
 values, missing required properties and unknown top-level template keys, straight from the
 source of truth. They do not close resource objects, so misspelled resource properties slip
-through (our own schemas in :mod:`armgen.validate` catch those).
+through (our own schemas in :mod:`armgen.checks.schemas` catch those).
 
 How it is made usable:
 

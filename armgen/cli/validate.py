@@ -1,7 +1,7 @@
 """``armgen validate PATH [--official DIR]``: our schemas, and optionally Azure's official ones.
 
-Our schemas (:mod:`armgen.validate`) are strict: closed objects catch misspelled properties.
-Azure's official schemas (:mod:`armgen.official`) are the source of truth for types, enum
+Our schemas (:mod:`armgen.checks.schemas`) are strict: closed objects catch misspelled properties.
+Azure's official schemas (:mod:`armgen.checks.official`) are the source of truth for types, enum
 values and required properties. Running both on the same files gives the widest net; each
 problem is one line ``file: path: message``.
 """
@@ -29,8 +29,8 @@ def validate(path: str, official_dir: str | None, verbose: bool) -> int:
     if official_dir is not None and not Path(official_dir).is_dir():
         raise InputError("not a folder of official schemas", file=official_dir, path="--official")
     errors = 0
+    from armgen.checks.schemas import detect_kind, validate_folder
     from armgen.jsonio import load_json
-    from armgen.validate import detect_kind, validate_folder
 
     if Path(path).is_file() and detect_kind(load_json(path), path) is None:  # load_json: one line if not JSON
         raise InputError(f"not a template, parameters, createUiDefinition or options file: no known $schema, "
@@ -45,7 +45,7 @@ def validate(path: str, official_dir: str | None, verbose: bool) -> int:
         errors += 1
     notes = 0
     if official_dir is not None:
-        from armgen import official
+        from armgen.checks import official
 
         for p in official.validate_path(path, official_dir):
             if p.severity == "error":

@@ -77,7 +77,7 @@ def schema_dir() -> Path:
             return Path(str(packaged))
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - exotic loaders
         pass
-    return Path(__file__).resolve().parent.parent / "schemas"
+    return Path(__file__).resolve().parents[2] / "schemas"
 
 
 def _schema_files(root: Path) -> list[Path]:
@@ -89,7 +89,7 @@ def _registry() -> tuple[Any, dict[str, str]]:
     """Every schema file registered under its ``$id``; also a map from kind aliases to ``$id``.
 
     Built once per process. Imports of jsonschema/referencing stay inside so that importing
-    armgen.validate is cheap for commands that never validate.
+    armgen.checks.schemas is cheap for commands that never validate.
     """
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012

@@ -1,14 +1,15 @@
-"""The ``armgen`` command line: a thin shell over the library.
+"""The ``armgen`` command line: every command lives in this package, one module per command
+family (``build``, ``validate``, ``lint``, ``package``, ``whatif``, ``rollout``), each a thin click
+shell over the library layer it drives.
 
-Each command lives in the layer it drives (``armgen/<layer>/cli.py``) and is imported only when it
-is run or listed, so ``armgen --help`` and ``armgen build`` never import the Azure SDK.
+A command's module is imported only when it is run or listed, so ``armgen --help`` and
+``armgen build`` never import the Azure SDK.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import sys
 
 import click
 
@@ -17,15 +18,15 @@ from armgen.errors import InputError
 
 # command name -> "module:attribute"; each attribute is a click.Command
 COMMANDS: dict[str, str] = {
-    "build": "armgen.buildcmd:build_command",
-    "validate": "armgen.validate_cli:validate",
-    "offers": "armgen.buildcmd:offers",
-    "lint": "armgen.lint.cli:lint",
-    "package": "armgen.package_cli:package",
-    "inspect": "armgen.package_cli:inspect",
-    "what-if": "armgen.azure.cli:what_if",
-    "preflight": "armgen.azure.cli:preflight",
-    "rollout": "armgen.azure.rollout_cli:rollout",
+    "build": "armgen.cli.build:build_command",
+    "validate": "armgen.cli.validate:validate",
+    "offers": "armgen.cli.build:offers",
+    "lint": "armgen.cli.lint:lint",
+    "package": "armgen.cli.package:package",
+    "inspect": "armgen.cli.package:inspect",
+    "what-if": "armgen.cli.whatif:what_if",
+    "preflight": "armgen.cli.whatif:preflight",
+    "rollout": "armgen.cli.rollout:rollout",
 }
 
 
@@ -92,6 +93,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return rv if isinstance(rv, int) else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

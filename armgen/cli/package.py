@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from armgen import jsonio
-from armgen.buildcmd import blame_option
+from armgen.build import blame_option
 from armgen.errors import InputError
 from armgen.package import GateError, Report, build_package, inspect_zip, iter_lines, offer_files, read_folder
 
