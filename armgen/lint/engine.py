@@ -358,7 +358,6 @@ class Engine:
             for group in groups_for(sf):
                 for rule in by_group.get(group, []):
                     self._run_rule(rule, group, sf, shown, main, main_unit, main_params, cuid, prefix)
-        self._finish()
         return self.report
 
     def _ctx(self, rule: Rule, shown: str, doc: Document | None) -> Context:
@@ -463,17 +462,6 @@ class Engine:
                 full = (unit.base if unit is not None else ()) + tuple(path)
                 line = doc.line_of(full) if full else None
         return Finding(rule.name, id_, sev, ctx.file, render_path(full), line, message)
-
-    def _finish(self) -> None:
-        seen = set()
-        out = []
-        for f in self.report.findings:
-            k = (f.test, f.id, f.severity, f.file, f.path, f.line, f.message)
-            if k not in seen:
-                seen.add(k)
-                out.append(f)
-        self.report.findings = out
-
 
 def select_rules(rules: list[Rule], tests: list[str] | None, skip: list[str] | None) -> list[Rule]:
     """``-Test``/``-Skip``: names compared ignoring case, with ``-``, ``_`` and spaces alike."""
