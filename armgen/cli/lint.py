@@ -7,11 +7,16 @@ usage errors or unreadable input (raised as InputError, printed by ``armgen.cli.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from armgen.errors import InputError
+
+if TYPE_CHECKING:
+    from armgen.lint.model import Rule
 
 
 def _zip_sources(values: tuple[str, ...], zips: list[Path]) -> dict[str, Path]:
@@ -111,12 +116,40 @@ def lint(
             return 0
     if not paths:
         raise InputError("missing PATH (a package folder, a .zip, a .json file or a folder of packages)")
-    from armgen.lint import lint_many, lint_targets
     from armgen.lint.engine import select_rules
-    from armgen.lint.output import render_json, render_sarif, render_text
     from armgen.lint.rules import all_rules
 
     rules = select_rules(list(all_rules()), list(tests) or None, list(skips) or None)  # bad names: exit 2 now
+    # a lint run allocates millions of short-lived tuples while long-lived indexes and parsed
+    # templates sit in memory: move what is loaded so far out of the collector's sight and collect
+    # the youngest generation less often (about a tenth less CPU on the corpus, a few MiB more)
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(20000, 50, 50)
+    try:
+        return _run(paths, rules, fmt, jobs, sarif_root, zip_sources, marketplace, tests, skips,
+                    api_versions, test_date)
+    finally:  # as it was, for a caller that goes on (tests call the command in-process)
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _run(
+    paths: tuple[Path, ...],
+    rules: list[Rule],
+    fmt: str,
+    jobs: int,
+    sarif_root: Path,
+    zip_sources: tuple[str, ...],
+    marketplace: bool,
+    tests: tuple[str, ...],
+    skips: tuple[str, ...],
+    api_versions: Path | None,
+    test_date: _dt.datetime | None,
+) -> int:
+    from armgen.lint import lint_many, lint_targets
+    from armgen.lint.output import render_json, render_sarif, render_text
+
     targets = lint_targets(paths)
     zips = [t.path for t in targets if t.path.suffix.lower() == ".zip"]
     sources = _zip_sources(zip_sources, zips)
