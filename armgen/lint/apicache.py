@@ -92,8 +92,13 @@ def load_cache(path: Path) -> dict[str, list[str]]:
 
 def bundled_date() -> _dt.date | None:
     """The date the bundled cache was true (from its provenance record); None if not installed."""
+    return _recorded_date(str(PROVENANCE))
+
+
+@functools.lru_cache(maxsize=4)
+def _recorded_date(provenance: str) -> _dt.date | None:
     try:
-        meta = json.loads(PROVENANCE.read_text(encoding="utf-8"))
+        meta = json.loads(Path(provenance).read_text(encoding="utf-8"))
         return _dt.date.fromisoformat(meta["date"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
