@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +82,9 @@ def lint_many(paths: Sequence[str | Path | Target], *, jobs: int = 1, **options:
     """
     if jobs <= 1 or len(paths) < 2:
         return [lint_path(p, **options) for p in paths]
+    import multiprocessing  # only here: a single-process run does not pay for importing them
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     work = functools.partial(_lint_in_worker, options=options)
