@@ -155,6 +155,11 @@ class Scope:
     copy: dict[str, int] = field(default_factory=dict)
     _vars: dict[str, Any] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
+    _plain_vars: dict[str, Any] = field(default_factory=dict)
+
+    def without_assumptions(self) -> Scope:
+        """This scope without ``assume_zones`` (its own variable cache): what is certain."""
+        return replace(self, assume_zones=False, _vars=self._plain_vars, _busy=set())
 
     def at(self, loop: str, index: int, *, own: bool = False) -> Scope:
         """This scope inside copy loop ``loop`` at ``index`` (``own``: it is the resource's loop)."""
@@ -175,9 +180,13 @@ class Scope:
             return UNKNOWN  # a default that refers back to itself is unknown, like a variable cycle
         self._busy.add(key)
         try:
-            return self.value(decl["defaultValue"])
+            val = self.value(decl["defaultValue"])
         finally:
             self._busy.discard(key)
+        if isinstance(val, Hole) and self.placeholders:
+            # a default taken from the deployment (resourceGroup().name...): name the parameter
+            return Hole.named(name)
+        return val
 
     def var(self, name: str) -> Any:
         key = name.lower()
