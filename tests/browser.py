@@ -39,6 +39,8 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
     "--disable-extensions",
     "--disable-dev-shm-usage",
     "--hide-scrollbars",
