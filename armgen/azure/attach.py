@@ -6,10 +6,10 @@ whole subnet and would race with anyone else editing it), so the association is 
 deliberate step. It is done the only way Microsoft.Network allows, a PUT of the whole subnet, made
 safe by the three things a template deployment cannot do (evidence in docs/attach.md):
 
-1. **Optimistic concurrency.** The subnet is read with its ``etag``; the PUT carries
-   ``If-Match: <etag>`` so a change made by someone else in between is refused with 412 instead
-   of being overwritten; then armgen reads again and retries (bounded by ``attempts``). A subnet
-   without an etag is never written.
+1. **Optimistic concurrency.** The subnet is read with its ``etag`` right before the PUT, and
+   the PUT carries ``If-Match: <etag>`` so a change made by someone else in between is refused
+   with 412 instead of being overwritten; then armgen reads again and retries (bounded by
+   ``attempts``). A subnet without an etag is never written.
 2. **One property.** The body PUT back is the subnet exactly as read, with only
    ``properties.natGateway`` (or ``properties.routeTable``) set to armgen's resource (detach:
    removed). The write goes through azure-mgmt-resource's generic
@@ -701,13 +701,27 @@ def _what_if(target: AzureTarget, result: AttachResult, pending: list[SubnetOutc
 
 def _apply(target: AzureTarget, net: _Network, o: SubnetOutcome, doc: dict[str, Any], etag: str | None,
            opts: AttachOptions, say: Report) -> None:
-    """GET-modify-PUT one subnet with If-Match, retrying on 412, then verify."""
+    """GET-modify-PUT one subnet with If-Match, retrying on 412, then verify.
+
+    Each attempt reads the subnet right before its PUT and works from that body and etag: the
+    what-if (and other subnets) ran since the first read, and should a resource provider ever
+    ignore If-Match, the window a concurrent change could be lost in shrinks to one round trip.
+    """
     from azure.core.exceptions import ResourceModifiedError
 
     link = o.link
     want = None if opts.detach else link.resource_id
     label = subnet_label(link.subnet_id)
-    for _attempt in range(max(opts.attempts, 1)):
+    for attempt in range(max(opts.attempts, 1)):
+        with azure_errors(target, READ_ACTION):
+            fresh, fresh_etag = net.get(link.subnet_id)
+        if fresh is None:
+            o.state = "failed"
+            o.differences.append("the subnet was deleted meanwhile; nothing written")
+            return
+        if attempt == 0 and fresh_etag != etag:
+            say(f"{label}: changed since it was first read (etag {etag} -> {fresh_etag}); working from the current subnet")
+        doc, etag = fresh, fresh_etag
         props = doc.get("properties") or {}
         current = _ref(props, link.prop)
         if opts.detach and not _same(current, link.resource_id):
@@ -744,13 +758,6 @@ def _apply(target: AzureTarget, net: _Network, o: SubnetOutcome, doc: dict[str, 
             o.state = "pending"
             o.precondition_failures += 1
             say(f"{label}: 412 Precondition Failed: the subnet changed since it was read; reading it again")
-            with azure_errors(target, READ_ACTION):
-                fresh, etag = net.get(link.subnet_id)
-            if fresh is None:
-                o.state = "failed"
-                o.differences.append("the subnet was deleted meanwhile")
-                return
-            doc = fresh
             continue
         with azure_errors(target, READ_ACTION):
             after, _ = net.get(link.subnet_id)

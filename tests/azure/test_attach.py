@@ -14,6 +14,7 @@ from tests.azure.attach_world import (
     HUB_RT,
     NAT1,
     NAT2,
+    NSG,
     OTHER_NAT,
     PARAMS,
     RICH,
@@ -25,6 +26,7 @@ from tests.azure.attach_world import (
     build,
     comparable,
 )
+from tests.fakearm.network import WHATIF_PATH
 from tests.fakearm.server import FakeArm
 
 
@@ -205,7 +207,7 @@ def test_gate_blocks_a_what_if_showing_more(world: World, capsys: pytest.Capture
                 {"path": "properties.natGateway.id", "propertyChangeType": "Create", "after": NAT2}]}]}}
         return world.arm.begin_operation(final, polls=0)
 
-    world.arm.route("POST", r"/subscriptions/[^/]+/resourcegroups/[^/]+/providers/Microsoft\.Resources/deployments/[^/]+/whatIf")(noisy)
+    world.arm.route("POST", WHATIF_PATH)(noisy)
     assert main(world.argv("attach")) == 1
     cap = capsys.readouterr()
     assert f"BLOCKED  Modify      {ZONE1}: would also change properties.delegations (Delete)" in cap.out
@@ -272,3 +274,21 @@ def test_a_proxy_answer_with_different_case_is_still_ours(world: World) -> None:
     world.net.add_subnet(ZONE1, props)
     puts = world.net.put_count()
     assert main(world.argv("attach")) == 0 and world.net.put_count() == puts
+
+
+def test_change_made_during_the_what_if_is_read_before_the_put(world: World,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The subnet is read again right before its PUT: a change made while the what-if ran is the
+    base of the PUT (its etag in If-Match, no 412) and survives."""
+    def what_if_while_someone_edits(req):
+        answer = world.net.what_if(req)  # previews the subnet as armgen read it...
+        world.net.add_subnet(ZONE2, {"addressPrefix": "10.0.2.0/26", "defaultOutboundAccess": False,
+                                     "networkSecurityGroup": {"id": NSG}})  # ...then someone adds an NSG
+        return answer
+
+    world.arm.route("POST", WHATIF_PATH)(what_if_while_someone_edits)
+    assert main(world.argv("attach")) == 0
+    [put] = [p for p in world.net.puts if p.subnet_id == ZONE2]
+    assert put.status == 200 and put.body["properties"]["networkSecurityGroup"] == {"id": NSG}
+    assert world.props(ZONE2)["networkSecurityGroup"] == {"id": NSG} and world.props(ZONE2)["natGateway"] == {"id": NAT2}
+    assert "cc-zone2: changed since it was first read" in capsys.readouterr().out

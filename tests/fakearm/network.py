@@ -59,8 +59,12 @@ READ_ONLY = ("provisioningState", "ipConfigurations", "ipConfigurationProfiles",
 REFERENCES = {"natGateway": "natgateways", "routeTable": "routetables", "networkSecurityGroup": "networksecuritygroups"}
 
 
+_ETAGS = itertools.count(1)
+
+
 def new_etag() -> str:
-    return f'W/"{uuid.uuid4()}"'
+    """A fresh ``W/"<uuid>"`` etag; deterministic per process (the docs' sessions stay stable)."""
+    return f'W/"{uuid.uuid5(uuid.NAMESPACE_URL, f"fakearm-etag-{next(_ETAGS)}")}"'
 
 
 @dataclass
