@@ -198,7 +198,8 @@ class AttachResult:
         return {"action": self.action, "exitCode": self.exit_code, "message": self.message,
                 "subnets": [o.to_json() for o in self.outcomes],
                 "gate": {"passed": not any(f.verdict == "blocked" for f in self.findings),
-                         "findings": [dataclasses.asdict(f) for f in self.findings]} if self.what_if else None,
+                         "findings": [{"resourceId": f.resource_id, "changeType": f.change_type, "verdict": f.verdict,
+                                       "reason": f.reason} for f in self.findings]} if self.what_if else None,
                 "whatIf": self.what_if or None}
 
 
@@ -593,12 +594,9 @@ def _read_all(target: AzureTarget, net: _Network, result: AttachResult, applianc
             docs[link.subnet_id.lower()] = (sub_doc, etag)
             vnet_id = link.subnet_id.rsplit("/subnets/", 1)[0]
             if vnet_id.lower() not in vnets:
-                vnet, _ = net.get(vnet_id)
-                if vnet is None:
-                    raise AttachError(f"unknown virtual network {vnet_id}", EXIT_USAGE)
-                vnets[vnet_id.lower()] = vnet
+                vnets[vnet_id.lower()] = net.get(vnet_id)[0] or {}  # subnets have no region; their VNet has
             here, there = vnets[vnet_id.lower()].get("location"), refs[key].get("location")
-            if _region(here) != _region(there):
+            if here and there and _region(here) != _region(there):
                 raise AttachError(f"subnet {subnet_label(link.subnet_id)} is in {here} (its virtual network's region), "
                                   f"{KIND[link.prop]} {_name(link.resource_id)} in {there}: they must share a region",
                                   EXIT_USAGE)

@@ -92,6 +92,10 @@ def test_replace_then_detach(world: World, capsys: pytest.CaptureFixture[str]) -
     doc = json.loads(capsys.readouterr().out)
     states = {s["subnetId"]: (s["state"], s["previous"]) for s in doc["subnets"]}
     assert states == {ZONE1: ("attached", None), ZONE2: ("replaced", OTHER_NAT)}
+    assert doc["gate"]["passed"] is True and doc["exitCode"] == 0
+    assert [(f["resourceId"], f["verdict"]) for f in doc["gate"]["findings"]] == [(ZONE1, "accepted"), (ZONE2, "accepted")]
+    assert doc["whatIf"][0]["properties"]["changes"][1]["delta"][0] == {
+        "path": "properties.natGateway.id", "propertyChangeType": "Modify", "before": OTHER_NAT, "after": NAT2}
     assert world.props(ZONE2)["natGateway"] == {"id": NAT2}
     assert world.arm.get_resource(OTHER_NAT)["properties"]["subnets"] == []
 
