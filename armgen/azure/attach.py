@@ -326,8 +326,8 @@ def appliance_subnets(values: dict[str, Any], template: dict[str, Any], subscrip
     _check_values(values, label)
     try:
         plan = network_plan(values, resource_group, template)
-    except AzureFailure as exc:
-        raise InputError(exc.message, file=label) from None
+    except AzureFailure as exc:  # worded for preflight, whose reading of the parameters this is
+        raise InputError(re.sub(r"^preflight ", "attach ", exc.message), file=label) from None
     base = (f"/subscriptions/{subscription}/resourceGroups/{plan.vnet_resource_group}/providers/"
             f"Microsoft.Network/virtualNetworks/{plan.vnet_name}/subnets/")
     service = [base + s.name for s in plan.subnets if "service" in s.roles]

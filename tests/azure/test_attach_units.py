@@ -258,3 +258,11 @@ def test_ctrl_c_while_writing_then_rerun(fake_arm: FakeArm) -> None:
     world.net.polls = 1
     assert main(world.argv("attach", "--no-what-if")) == 0
     assert world.net.put_count() == 2  # zone 2 only: zone 1 was already attached
+
+
+def test_parameters_without_a_vnet_or_subnets() -> None:
+    with pytest.raises(InputError) as exc:
+        plan_links(SUBSCRIPTION, RG, TEMPLATE, {"namePrefix": "zcc"}, AttachOptions(parameters_label="p.json"))
+    assert str(exc.value) == "p.json: attach needs the parameter 'vnetName' (the existing VNet)"
+    with pytest.raises(InputError, match="found no subnet parameters"):
+        plan({"vnetName": "hub-vnet"})
