@@ -9,7 +9,9 @@ safe by the three things a template deployment cannot do (evidence in docs/attac
 1. **Optimistic concurrency.** The subnet is read with its ``etag`` right before the PUT, and
    the PUT carries ``If-Match: <etag>`` so a change made by someone else in between is refused
    with 412 instead of being overwritten; then armgen reads again and retries (bounded by
-   ``attempts``). A subnet without an etag is never written.
+   ``attempts``). A 412 on a PUT the retry policy resent after a lost answer finds the subnet as
+   asked, and it is proved (3.) rather than written again. A subnet without an etag is never
+   written.
 2. **One property.** The body PUT back is the subnet exactly as read, with only
    ``properties.natGateway`` (or ``properties.routeTable``) set to armgen's resource (detach:
    removed). The write goes through azure-mgmt-resource's generic
@@ -710,6 +712,7 @@ def _apply(target: AzureTarget, net: _Network, o: SubnetOutcome, doc: dict[str, 
     link = o.link
     want = None if opts.detach else link.resource_id
     label = subnet_label(link.subnet_id)
+    based_on: dict[str, Any] | None = None  # the body the last PUT was built from
     for attempt in range(max(opts.attempts, 1)):
         with azure_errors(target, READ_ACTION):
             fresh, fresh_etag = net.get(link.subnet_id)
@@ -722,11 +725,18 @@ def _apply(target: AzureTarget, net: _Network, o: SubnetOutcome, doc: dict[str, 
         doc, etag = fresh, fresh_etag
         props = doc.get("properties") or {}
         current = _ref(props, link.prop)
+        done = _same(current, link.resource_id) if not opts.detach else current is None
+        if done and based_on is not None:
+            # a 412 on a retried PUT whose first try went through but whose answer was lost (the
+            # retry policy resends it): the subnet is as asked; prove it against what was PUT
+            say(f"{label}: already as asked after a 412 (an earlier try went through, its answer was lost)")
+            _verified(o, based_on, doc, want, opts, say)
+            return
         if opts.detach and not _same(current, link.resource_id):
             o.state, o.previous = ("foreign" if current else "absent"), current
             say(f"{label}: changed meanwhile, now {'points at ' + current if current else 'has none'}; left alone")
             return
-        if not opts.detach and _same(current, link.resource_id):
+        if not opts.detach and done:
             o.state = "unchanged"
             say(f"{label}: attached meanwhile by someone else; nothing to write")
             return
@@ -739,6 +749,7 @@ def _apply(target: AzureTarget, net: _Network, o: SubnetOutcome, doc: dict[str, 
             raise AttachError(f"{label}: Resource Manager returned no etag, so the write could not be made conditional; "
                               "nothing written", EXIT_AZURE)
         body = _with_prop(doc, link.prop, want)
+        based_on = doc
         say(f"{label}: PUT with If-Match {etag}")
         o.state = "interrupted"  # until the operation is known to have ended
         modified = False
@@ -759,20 +770,26 @@ def _apply(target: AzureTarget, net: _Network, o: SubnetOutcome, doc: dict[str, 
             continue
         with azure_errors(target, READ_ACTION):
             after, _ = net.get(link.subnet_id)
-        differences, notes = verify(doc, after, link.prop, want)
-        o.notes.extend(notes)
-        for n in notes:
-            say(f"{label}: note: {n}")
-        if differences:
-            o.state = "failed"
-            o.differences.extend(differences)
-            for d in differences:
-                say(f"{label}: DIFFERS {d}")
-            return
-        o.state = "detached" if opts.detach else ("replaced" if o.previous else "attached")
-        ignored = ", ".join(IGNORED_PATHS)
-        say(f"{label}: verified: only properties.{link.prop} changed (ignored: {ignored})")
+        _verified(o, doc, after, want, opts, say)
         return
     o.state = "failed"
     raise AttachError(f"{label}: the subnet kept changing under armgen ({o.precondition_failures} x 412 Precondition "
                       "Failed); nothing was written to it, try again later", EXIT_AZURE)
+
+
+def _verified(o: SubnetOutcome, before: dict[str, Any], after: dict[str, Any] | None, want: str | None,
+              opts: AttachOptions, say: Report) -> None:
+    """Judge the subnet after a write against the body the write was built from (sets ``o.state``)."""
+    label = subnet_label(o.link.subnet_id)
+    differences, notes = verify(before, after, o.link.prop, want)
+    o.notes.extend(notes)
+    for n in notes:
+        say(f"{label}: note: {n}")
+    if differences:
+        o.state = "failed"
+        o.differences.extend(differences)
+        for d in differences:
+            say(f"{label}: DIFFERS {d}")
+        return
+    o.state = "detached" if opts.detach else ("replaced" if o.previous else "attached")
+    say(f"{label}: verified: only properties.{o.link.prop} changed (ignored: {', '.join(IGNORED_PATHS)})")

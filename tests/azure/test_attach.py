@@ -26,8 +26,8 @@ from tests.azure.attach_world import (
     build,
     comparable,
 )
-from tests.fakearm.network import WHATIF_PATH
-from tests.fakearm.server import FakeArm
+from tests.fakearm.network import SUBNET_PATH, WHATIF_PATH
+from tests.fakearm.server import FakeArm, Response
 
 
 @pytest.fixture
@@ -296,3 +296,25 @@ def test_change_made_during_the_what_if_is_read_before_the_put(world: World,
     assert put.status == 200 and put.body["properties"]["networkSecurityGroup"] == {"id": NSG}
     assert world.props(ZONE2)["networkSecurityGroup"] == {"id": NSG} and world.props(ZONE2)["natGateway"] == {"id": NAT2}
     assert "cc-zone2: changed since it was first read" in capsys.readouterr().out
+
+
+def test_put_whose_answer_was_lost(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """The first PUT goes through but its answer is a 500; the retry policy resends it, gets 412
+    (the etag moved on), and armgen finds the subnet as asked: verified, not written again."""
+    lost = []
+
+    def applied_then_500(req):
+        answer = world.net.put(req)
+        if not lost and req.params["name"] == "cc-zone1":
+            lost.append(answer.status)
+            world.net.finish_operations()
+            return Response(500, {"error": {"code": "InternalServerError", "message": "lost"}}, {})
+        return answer
+
+    world.arm.route("PUT", SUBNET_PATH)(applied_then_500)
+    assert main(world.argv("attach", "--no-what-if")) == 0
+    out = capsys.readouterr().out
+    assert lost == [200] and [p.status for p in world.net.puts if p.subnet_id == ZONE1] == [200, 412]
+    assert "cc-zone1: already as asked after a 412 (an earlier try went through, its answer was lost)" in out
+    assert "cc-zone1: verified: only properties.natGateway changed" in out
+    assert comparable(world.props(ZONE1), "natGateway") == comparable(RICH) and world.props(ZONE1)["natGateway"] == {"id": NAT1}
