@@ -87,8 +87,8 @@ def check(ctx: Context) -> None:
             config_name = str(av.path[-2]) if len(av.path) > 1 else ""
             the_output = next(((k, v) for k, v in outputs if ps.like(v, f"*{config_name}(*")), None)
         if the_output is None:
-            try:
-                referred = regex.search(r"\." + control, text, regex.I) if control else None
+            try:  # arm-ttk's `-notmatch "\.$($parent.Name)"`: with no name (config), just "\."
+                referred = regex.search(r"\." + control, text, regex.I)
             except regex.error:
                 referred = None
             if not referred:

@@ -7,7 +7,8 @@ import regex
 from armgen.lint import ps
 from armgen.lint.model import PARAMETERS, Context, Rule
 
-_VERSION = regex.compile(r"\d+\.\d+\.\d+\.\d+")
+# arm-ttk's -notmatch '^(\d+\.\d+\.\d+\.\d+)$': .NET's `$` also matches before a final newline
+_VERSION = regex.compile(r"^(\d+\.\d+\.\d+\.\d+)$")
 
 
 def check(ctx: Context) -> None:
@@ -22,7 +23,7 @@ def check(ctx: Context) -> None:
     if not isinstance(version, str):
         ctx.error("ContentVersion.Not.String", "contentVersion must be string", ("contentVersion",))
         return
-    if not _VERSION.fullmatch(version):
+    if not _VERSION.search(version):
         ctx.warn(
             f"Recommended that the 'contentVersion' be a version string like 1.0.0.0, found: {version}",
             ("contentVersion",),

@@ -12,7 +12,8 @@ def check(ctx: Context) -> None:
         return
     outputs = ps.dig(ctx.cuid, "parameters", "outputs")
     for name, info in params(ctx.template.data):
-        if ps.get(info, "defaultValue") is None and ps.get(outputs, name) is None:
+        # `-not $outputs.$name`: an output that is "", 0 or false does not count either
+        if ps.get(info, "defaultValue") is None and not ps.truthy(ps.get(outputs, name)):
             ctx.error(
                 "Parameter.Without.Default.Missing.From.CreateUIDefinition",
                 f"{name} does not have a default value, and is not defined in CreateUIDefinition.outputs",
