@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -275,8 +276,16 @@ def _matching_names(names: Iterable[str], key: str, mode: str) -> list[str]:
     return out
 
 
-# property name -> its lower case (names repeat across templates: one string each, made once)
-_LOWER: dict[str, str] = {}
+class _Lowered(dict[str, str]):
+    """Property name -> its lower case, made on first sight (``d[name]`` stays a C lookup after)."""
+
+    def __missing__(self, name: str) -> str:
+        low = self[name] = name.lower()
+        return low
+
+
+# names repeat across templates: one lower-case string each, made once per process
+_LOWER = _Lowered()
 # one indexed property: (sequence number, object, key, path of the object, ancestor objects)
 _Entry = tuple[int, dict[str, Any], str, Path, list[dict[str, Any]]]
 
@@ -288,8 +297,9 @@ class _Index:
     """
 
     def __init__(self, root: Any):
-        # lower-case key -> [(sequence, obj, key, path of obj, parents)]
-        self.by_key: dict[str, list[_Entry]] = {}
+        # lower-case key -> [(sequence, obj, key, path of obj, parents)]; a defaultdict so the walk
+        # appends with one lookup (readers use .get and known keys, which never add a key)
+        self.by_key: dict[str, list[_Entry]] = defaultdict(list)
         self.key_matches: dict[tuple[str, str], list[str]] = {}
         self.filtered: dict[tuple[str, str, str, str], list[_Entry]] = {}
         # (key, key mode) -> (hits with a string value by its lower case, hits with other values)
@@ -300,7 +310,8 @@ class _Index:
         stack: list[tuple[Any, Path, list[dict[str, Any]]]] = [(root, (), [])]
         by_key = self.by_key
         where = self.where
-        lowers = _LOWER if len(_LOWER) < 100_000 else {}
+        lowers = _LOWER if len(_LOWER) < 100_000 else _Lowered()
+        push = stack.append
         while stack:
             node, path, parents = stack.pop()
             where[id(node)] = (node, path, seq)
@@ -309,29 +320,22 @@ class _Index:
                     item = node[i]
                     t = type(item)
                     if (t is dict) or (t is list and item):
-                        stack.append((item, (*path, i), parents))
+                        push((item, (*path, i), parents))
                 continue
             if type(node) is not dict:
                 continue
             children = []
             for name, v in node.items():
                 seq += 1
-                entry = (seq, node, name, path, parents)
-                low = lowers.get(name)
-                if low is None:
-                    low = lowers[name] = name.lower()
-                bucket = by_key.get(low)
-                if bucket is None:
-                    by_key[low] = [entry]
-                else:
-                    bucket.append(entry)
+                low = lowers[name]
+                by_key[low].append((seq, node, name, path, parents))
                 t = type(v)
                 if ((t is dict) or (t is list and v)) and low[:6] != "parent":
                     children.append((v, (*path, name)))
             if children:
                 child_parents = [node, *parents]
                 for v, p in reversed(children):
-                    stack.append((v, p, child_parents))
+                    push((v, p, child_parents))
 
 
 _INDEXES: dict[int, tuple[Any, _Index]] = {}

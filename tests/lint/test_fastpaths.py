@@ -219,3 +219,13 @@ def test_mentions_through_compact_json_equals_the_walk() -> None:
         assert ps.mentions(obj, "managedidentityextension") == expected, obj
         hits += expected
     assert hits > 500
+
+
+def test_line_at_counts_the_newlines_before_the_offset() -> None:
+    """The line of an offset, found by a search over precomputed newline offsets."""
+    rnd = random.Random(11)
+    for _ in range(200):
+        text = "".join(rnd.choice("ab\n{}\r") for _ in range(rnd.randrange(0, 40)))
+        doc = Document(text, None, None, True)
+        for offset in range(len(text) + 1):
+            assert doc.line_at(offset) == text.count("\n", 0, offset) + 1
