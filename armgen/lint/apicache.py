@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from armgen.errors import InputError
-from armgen.jsonio import dumps, write_atomic
 from armgen.lint.reader import load_tolerant
 
 CACHE_NAME = "AllAzureResources.cache.json"
@@ -182,6 +181,8 @@ def refresh(subscription_id: str, *, endpoint: str | None = None, out: Path | No
     doc = cache_document(providers)
     if not doc:
         raise InputError("the subscription returned no resource providers; cache not written")
+    from armgen.jsonio import dumps, write_atomic  # only here: its tempfile import costs every lint run
+
     write_atomic(target, dumps(doc))
     return target
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -41,6 +40,9 @@ from armgen.lint.model import (
     render_path,
 )
 from armgen.lint.reader import Document, Path, decode_text
+
+if TYPE_CHECKING:
+    import zipfile
 
 MAIN_NAMES = ("azuredeploy.json", "maintemplate.json", "prereq.azuredeploy.json")
 _GROUP_SCHEMA = {
@@ -94,7 +96,17 @@ def _read_folder(root: FsPath, exclude: tuple[str, ...] = ()) -> list[SourceFile
     return out
 
 
+def _is_zip(path: FsPath) -> bool:
+    """``zipfile.is_zipfile``, importing zipfile (and its shutil, bz2, lzma) only for a path that
+    is not a folder: a folder run, the common case, never needs it."""
+    import zipfile
+
+    return zipfile.is_zipfile(path)
+
+
 def _read_zip(path: FsPath) -> list[SourceFile]:
+    import zipfile
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
     except (zipfile.BadZipFile, OSError) as exc:
@@ -124,6 +136,8 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: FsPath) -> byt
     (zlib.error), a truncated member (EOFError), encryption (RuntimeError) or an unsupported
     compression method (NotImplementedError).
     """
+    import zipfile
+
     try:
         return zf.read(info)
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as exc:
@@ -286,7 +300,7 @@ class Engine:
             prefix = str(path)
             tested = files
             self.report.kind = "folder"
-        elif zipfile.is_zipfile(path):
+        elif _is_zip(path):
             files = _read_zip(path)
             prefix = str(path) + "!"
             tested = files
@@ -307,7 +321,7 @@ class Engine:
             raise InputError("no .json or .jsonc file to lint", file=str(path))
         for sf in files:
             _parse(sf, self.display(prefix, sf))
-        if not path.is_dir() and not zipfile.is_zipfile(path) and tested[0].error:
+        if not path.is_dir() and not _is_zip(path) and tested[0].error:
             raise InputError(tested[0].error, file=str(path))
         top = [sf for sf in files if "/" not in sf.rel]
         main = None
@@ -316,7 +330,7 @@ class Engine:
             if main:
                 break
         cuid = next((sf for sf in top if sf.name.lower() == "createuidefinition.json" and sf.doc), None)
-        if path.is_file() and not zipfile.is_zipfile(path):
+        if path.is_file() and not _is_zip(path):
             target = tested[0]
             if target.doc and ps.like(ps.get(target.data, "$schema"), "*CreateUIDefinition*"):
                 cuid, main = target, None

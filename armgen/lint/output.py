@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from armgen.jsonio import dumps
 from armgen.lint.model import Finding, LintReport, Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -63,6 +62,8 @@ def render_text(reports: LintReport | Sequence[LintReport]) -> str:
 
 def render_json(reports: LintReport | Sequence[LintReport]) -> str:
     """One report's object; for several, ``{"packages": [{"path", findings, summary}], "summary"}``."""
+    from armgen.jsonio import dumps  # here, not at import: text runs need neither it nor its tempfile
+
     if isinstance(reports, LintReport):
         return dumps(reports.to_json())
     many = list(reports)

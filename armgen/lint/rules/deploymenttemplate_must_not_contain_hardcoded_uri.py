@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from armgen.lint.model import TEMPLATE, Context, Rule
@@ -25,7 +27,14 @@ HOSTS = (
     "region.asazure.windows.net",
     "batch.core.windows.net",
 )
-_HOST = regex.compile("|".join(h.replace(".", r"\.") for h in HOSTS), regex.I)
+
+
+@functools.cache
+def host_regex() -> regex.Pattern[str]:
+    """arm-ttk's host alternation; compiled on first need (non-ASCII text only), not at import."""
+    return regex.compile("|".join(h.replace(".", r"\.") for h in HOSTS), regex.I)
+
+
 _EXEMPT_BEFORE = (r"https://schema\.", r"https://devopsgallerystorage\.blob\.")
 
 
@@ -37,7 +46,7 @@ def _host_matches(body: str) -> list[tuple[int, str]]:
     """
     low = body.lower()
     if len(low) != len(body):
-        return [(m.start(), m.group()) for m in _HOST.finditer(body)]
+        return [(m.start(), m.group()) for m in host_regex().finditer(body)]
     hits: list[tuple[int, int, str]] = []  # (start, alternative order, host)
     for order, host in enumerate(HOSTS):
         i = low.find(host)
