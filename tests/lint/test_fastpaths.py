@@ -6,6 +6,7 @@ these tests compare both on generated inputs built from the characters that matt
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -233,3 +234,19 @@ def test_line_at_counts_the_newlines_before_the_offset() -> None:
         doc = Document(text, None, None, True)
         for offset in range(len(text) + 1):
             assert doc.line_at(offset) == text.count("\n", 0, offset) + 1
+
+
+def test_text_prefilter_never_hides_a_managed_identity_extension() -> None:
+    """ManagedIdentityExtension's text pre-check: whenever it says the template cannot mention the
+    word, the walk over the parsed resources agrees (escapes and non-ASCII text included)."""
+    from armgen.lint.rules.managedidentityextension_must_not_be_used import WORD, could_mention
+
+    rnd = random.Random(5)
+    parts = ["Managed", "Identity", "Extension", "E", "\u0130", "\u212a", "\u03a3", "x", '"', "\\", "\n"]
+    for _ in range(500):
+        words = ["".join(rnd.choice(parts) for _ in range(rnd.randrange(1, 6))) for _ in range(4)]
+        obj = {words[0]: [words[1], {"type": words[2]}], "name": words[3]}
+        body = json.dumps({"resources": obj}, ensure_ascii=rnd.random() < 0.5)
+        if not could_mention(body):
+            assert not ps.mentions(obj, WORD)
+    assert could_mention('{"resources": [{"type": "ManagedIdentity\\u0045xtensionForLinux"}]}')

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from armgen.lint import ps
 from armgen.lint.model import TEMPLATE, Context, Rule
-from armgen.lint.rules._common import template
+from armgen.lint.rules._common import template, text
+
+WORD = "managedidentityextension"
+
+
+def could_mention(body: str) -> bool:
+    """False when the template text proves no key or string of it spells the word: every one of
+    them stands in the text as written unless a ``\\u`` escape spells a letter, and lower-casing
+    a stretch of text is the same stretch of the lower-cased text. Most templates are settled here,
+    without writing their resources out as JSON."""
+    return "\\u" in body or "\\U" in body or WORD in body.lower()
 
 
 def check(ctx: Context) -> None:
     resources = ps.get(template(ctx), "resources")
-    if resources is not None and ps.mentions(resources, "managedidentityextension"):
+    if resources is None or not could_mention(text(ctx)):
+        return
+    if ps.mentions(resources, WORD):
         ctx.error(
             "ManagedIdentityExtension.Was.Used", "Managed Identity Extension must not be used", ("resources",)
         )
