@@ -344,6 +344,10 @@ _DECODER = json.JSONDecoder()
 _BIG_NUMBER_DECODER = json.JSONDecoder(parse_int=_number)
 _SCAN_ONCE = _DECODER.scan_once
 _WS = re.compile(r"[ \t\n\r]*")
+# after a value: the separator or closer, and the whitespace around it
+_SEPARATOR = re.compile(r"[ \t\n\r]*([,}\]])[ \t\n\r]*").match
+# a key with no escape and no control character (what the strict decoder takes as it is), its colon
+_PLAIN_KEY = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*').match
 
 
 class _NotStrict(Exception):
@@ -367,14 +371,16 @@ def _scan_next(text: str, node: Node) -> bool:
     closer = "}" if opener == "{" else "]"
     try:
         if node.children:
-            pos = ws(text, _value_end(text, node.children[-1])).end()
-            c = text[pos : pos + 1]
+            sep = _SEPARATOR(text, _value_end(text, node.children[-1]))
+            if sep is None:
+                raise _NotStrict
+            c = sep.group(1)
             if c == closer:
-                node.end, node.more = pos + 1, False
+                node.end, node.more = sep.start(1) + 1, False
                 return False
             if c != ",":
                 raise _NotStrict
-            pos = ws(text, pos + 1).end()
+            pos = sep.end()
         else:
             pos = ws(text, node.start + 1).end()
             if text[pos : pos + 1] == closer:
@@ -383,14 +389,18 @@ def _scan_next(text: str, node: Node) -> bool:
         key_start = -1
         key: str | int = len(node.children)
         if opener == "{":
-            if text[pos : pos + 1] != '"':
-                raise _NotStrict
             key_start = pos
-            key, pos = json.decoder.scanstring(text, pos + 1)
-            pos = ws(text, pos).end()
-            if text[pos : pos + 1] != ":":
-                raise _NotStrict
-            pos = ws(text, pos + 1).end()
+            plain = _PLAIN_KEY(text, pos)  # most keys: no escape, so no decoding needed
+            if plain is not None:
+                key, pos = plain.group(1), plain.end()
+            else:
+                if text[pos : pos + 1] != '"':
+                    raise _NotStrict
+                key, pos = json.decoder.scanstring(text, pos + 1)
+                pos = ws(text, pos).end()
+                if text[pos : pos + 1] != ":":
+                    raise _NotStrict
+                pos = ws(text, pos + 1).end()
         if text[pos : pos + 1] in ("{", "["):
             child = Node(pos, -1, key_start)
             child.more = True
