@@ -17,9 +17,7 @@ Two entry points:
 from __future__ import annotations
 
 import bisect
-import itertools
 import json
-import operator
 import re
 from typing import Any
 
@@ -444,7 +442,7 @@ class Document:
         self.file = file
         self.strict = strict  # the whole text is strict JSON (json.loads read it)
         self._root: Node | None = None
-        self._line_ends: list[int] | None = None
+        self._line_memo = (0, 1)  # (offset, its line) of the last line_at
 
     @classmethod
     def parse(cls, text_or_bytes: str | bytes, file: str | None = None) -> Document:
@@ -536,13 +534,15 @@ class Document:
         return n
 
     def line_at(self, offset: int) -> int:
-        if self._line_ends is None:
-            # where each newline sits: line i's length summed with those before it, plus the i
-            # newlines before it (all in C, like the search: no Python call per step)
-            ends = itertools.accumulate(map(len, self.text.split("\n")))
-            self._line_ends = list(map(operator.add, ends, itertools.count()))
-        # the newlines before offset, counted
-        return bisect.bisect_left(self._line_ends, offset) + 1
+        # the newlines between the offset asked last and this one, counted in C: findings come
+        # rule by rule in text order, so each count is short, and no line table is built
+        last, line = self._line_memo
+        if offset >= last:
+            line += self.text.count("\n", last, offset)
+        else:
+            line -= self.text.count("\n", offset, last)
+        self._line_memo = (offset, line)
+        return line
 
     def line_of(self, path: Path) -> int | None:
         """Line (1-based) where the value at ``path`` starts (or its key, for properties)."""

@@ -227,12 +227,13 @@ def test_mentions_through_compact_json_equals_the_walk() -> None:
 
 
 def test_line_at_counts_the_newlines_before_the_offset() -> None:
-    """The line of an offset, found by a search over precomputed newline offsets."""
+    """The line of an offset, counted from the offset asked before it (in any order)."""
     rnd = random.Random(11)
     for _ in range(200):
         text = "".join(rnd.choice("ab\n{}\r") for _ in range(rnd.randrange(0, 40)))
         doc = Document(text, None, None, True)
-        for offset in range(len(text) + 1):
+        offsets = [rnd.randrange(0, len(text) + 1) for _ in range(30)]
+        for offset in [*range(len(text) + 1), *offsets]:
             assert doc.line_at(offset) == text.count("\n", 0, offset) + 1
 
 
