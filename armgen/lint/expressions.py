@@ -54,6 +54,13 @@ def function(names: str = r"\w+") -> regex.Pattern[str]:
     )
 
 
+@functools.lru_cache(maxsize=32)
+def lowered(text: str) -> str:
+    """``text.lower()``, made once per template text: several rules search the same template
+    ignoring case (a string's hash is cached on it, so a repeated look-up costs no rescan)."""
+    return text.lower()
+
+
 def finditer_at_words(rx: regex.Pattern[str], text: str, words: tuple[str, ...]) -> list[regex.Match[str]]:
     """``list(rx.finditer(text))`` for a case-insensitive ``rx`` whose matches all start with one of
     ``words`` (lower case).
@@ -64,7 +71,7 @@ def finditer_at_words(rx: regex.Pattern[str], text: str, words: tuple[str, ...])
     """
     if not text.isascii():
         return list(rx.finditer(text))
-    low = text.lower()
+    low = lowered(text)
     starts = []
     for word in words:
         i = low.find(word)
@@ -203,7 +210,7 @@ def expand_variables(text: str, variables: Any) -> str:
     A string variable holding an expression is inlined without its brackets, another string is
     quoted, a non-string becomes ``json('...')`` (arm-ttk's rules, applied to template text).
     """
-    if not isinstance(variables, dict) or "variables" not in text.lower():
+    if not isinstance(variables, dict) or "variables" not in lowered(text):
         return text
 
     def repl(m: regex.Match[str]) -> str:

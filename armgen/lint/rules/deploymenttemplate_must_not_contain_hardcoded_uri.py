@@ -6,6 +6,7 @@ import functools
 
 import regex
 
+from armgen.lint import expressions as ex
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import search_back, text
 
@@ -44,7 +45,7 @@ def _host_matches(body: str) -> list[tuple[int, str]]:
     Found with ``str.find`` on the lower-cased text, which is far faster than a case-insensitive
     regex alternation over whole templates; falls back to the regex if lower-casing moves offsets.
     """
-    low = body.lower()
+    low = ex.lowered(body)
     if len(low) != len(body):
         return [(m.start(), m.group()) for m in host_regex().finditer(body)]
     hits: list[tuple[int, int, str]] = []  # (start, alternative order, host)

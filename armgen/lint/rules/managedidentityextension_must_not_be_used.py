@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from armgen.lint import expressions as ex
 from armgen.lint import ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import template, text
@@ -14,7 +15,7 @@ def could_mention(body: str) -> bool:
     them stands in the text as written unless a ``\\u`` escape spells a letter, and lower-casing
     a stretch of text is the same stretch of the lower-cased text. Most templates are settled here,
     without writing their resources out as JSON."""
-    return "\\u" in body or "\\U" in body or WORD in body.lower()
+    return "\\u" in body or "\\U" in body or WORD in ex.lowered(body)
 
 
 def check(ctx: Context) -> None:
