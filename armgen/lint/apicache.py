@@ -16,6 +16,7 @@ import gzip
 import json
 import os
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def default_cache_path() -> Path:
 
 def _sort_desc(versions: set[str]) -> list[str]:
     """Newest first, as PowerShell's ``Sort-Object -Descending`` orders these strings."""
-    return sorted(versions, key=lambda v: v.lower(), reverse=True)
+    return sorted(versions, key=str.lower, reverse=True)
 
 
 @functools.lru_cache(maxsize=8)
@@ -69,14 +70,25 @@ def _load(path: str, mtime: float) -> dict[str, list[str]]:
         raise InputError("apiVersions cache must be an object keyed by resource type", file=path)
     out: dict[str, list[str]] = {}
     for rtype, entries in doc.items():
-        versions: set[str] = set()
-        for entry in entries if isinstance(entries, list) else [entries]:
-            if isinstance(entry, dict):
-                for k, v in entry.items():
-                    if k.lower() == "apiversions" and isinstance(v, list):
-                        versions.update(x for x in v if isinstance(x, str))
+        lists: list[list[str]] = []
+        for entry in entries if type(entries) is list else [entries]:
+            if type(entry) is dict:
+                listed = entry.get("apiVersions")  # arm-ttk's spelling; any other case below
+                if listed is None:
+                    listed = next((v for k, v in entry.items() if k.lower() == "apiversions"), None)
+                if type(listed) is list:
+                    if all(map(isinstance, listed, repeat(str))):  # the usual case, checked in C
+                        lists.append(listed)
+                    else:
+                        lists.append([x for x in listed if isinstance(x, str)])
         low = rtype.lower()  # keys compare ignoring case: merge a type spelled two ways
-        out[low] = _sort_desc(versions | set(out.get(low, ())))
+        if len(lists) == 1 and low not in out:  # the usual case: one list, no set needed
+            out[low] = sorted(dict.fromkeys(lists[0]), key=str.lower, reverse=True)
+        else:
+            merged = set(out.get(low, ()))
+            for listed in lists:
+                merged.update(listed)
+            out[low] = _sort_desc(merged)
     return out
 
 
