@@ -13,7 +13,6 @@ CAN_BE_EMPTY = (
     "accessPolicies", "value", "promotionCode", "inputs", "notEquals", "clientId", "allowedCallerIpAddresses",
     "workerPools", "AzureMonitor", "requiredDataConnectors", "UserTokenPrepend",
 )  # fmt: skip
-_CAN_BE_EMPTY_KEY = regex.compile("(?>" + "|".join(CAN_BE_EMPTY) + ")", regex.I)
 _CAN_BE_EMPTY_LOWER = {n.lower() for n in CAN_BE_EMPTY}
 RESOURCE_BLANKS = {
     "microsoft.web/sites/config": ("properties",),
