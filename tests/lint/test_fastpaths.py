@@ -251,3 +251,18 @@ def test_text_prefilter_never_hides_a_managed_identity_extension() -> None:
         if not could_mention(body):
             assert not ps.mentions(obj, WORD)
     assert could_mention('{"resources": [{"type": "ManagedIdentity\\u0045xtensionForLinux"}]}')
+
+
+def test_reference_index_equals_the_case_insensitive_scan(shared: Path) -> None:
+    """parameters('x') / variables('x') found from word candidates, as the regex scan finds them."""
+    texts = [decode_text(p.read_bytes()) for p in sorted((shared / "corpus").rglob("*.json"))[::3]]
+    texts += ["[PARAMETERS ('a')] variables( 'b' ) Variables('c')parameters('d'"]
+    found = 0
+    for text in texts:
+        for kind, rx in (("parameters", ex._ANY_PARAMETER), ("variables", ex._ANY_VARIABLE)):
+            expected: dict[str, list[tuple[int, int]]] = {}
+            for m in rx.finditer(text):
+                expected.setdefault(m.group("Name").lower(), []).append((m.start(), m.end()))
+            assert ex._reference_index(text, kind) == expected
+            found += len(expected)
+    assert found > 100
