@@ -184,7 +184,7 @@ _SIMPLE_NAME = regex.compile(r"[\w-]+")
 def _reference_index(text: str, kind: str) -> dict[str, list[tuple[int, int]]]:
     rx = _ANY_PARAMETER if kind == "parameters" else _ANY_VARIABLE
     out: dict[str, list[tuple[int, int]]] = {}
-    for m in finditer_at_words(rx, text, (kind,)):  # every match starts with the word itself
+    for m in rx.finditer(text):
         out.setdefault(m.group("Name").lower(), []).append((m.start(), m.end()))
     return out
 
