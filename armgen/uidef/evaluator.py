@@ -104,11 +104,12 @@ class Environment:
         return env
 
     def answer(self, method: str, path: str) -> Any:
+        """The body Azure answers a request with (shared, not copied: evaluation never changes a value)."""
         want = _request_key(method, path)
         for key, body in self.arm.items():
             m, _, p = key.partition(" ")
             if _request_key(m, p) == want:
-                return copy.deepcopy(body)
+                return body
         return None
 
     def candidates(self, resource_type: str) -> list[dict[str, Any]]:
@@ -325,16 +326,19 @@ class _Run:
 
     def ev(self, el: _Element, value: Any, *prop: str | int) -> Any:
         """Evaluate a property of an element (expressions anywhere inside it)."""
-        where = json_path([*el.json_path, *prop])
-        return self._ev_tree(value, where)
+        return self._ev_tree(value, [*el.json_path, *prop])
 
-    def _ev_tree(self, value: Any, where: str) -> Any:
+    def _ev_tree(self, value: Any, where: list[str | int]) -> Any:
+        # The JSON path is only spelled out for an error: most values evaluate fine.
         if isinstance(value, str):
-            return evaluate(value, self.scope, where=where)
+            try:
+                return evaluate(value, self.scope)
+            except EvaluationError as exc:
+                raise type(exc)(f"{json_path(where)}: {exc}") from None
         if isinstance(value, list):
-            return [self._ev_tree(v, f"{where}[{i}]") for i, v in enumerate(value)]
+            return [self._ev_tree(v, [*where, i]) for i, v in enumerate(value)]
         if isinstance(value, Mapping):
-            return {k: self._ev_tree(v, f"{where}.{k}") for k, v in value.items()}
+            return {k: self._ev_tree(v, [*where, k]) for k, v in value.items()}
         return value
 
     def ev_bool(self, el: _Element, value: Any, *prop: str | int) -> bool:
@@ -528,12 +532,12 @@ class _Run:
             raise WizardInputError(f"{el.step}.{'.'.join(el.path)}: a ResourceSelector takes a resource id")
         for c in self._resource_candidates(el):
             if str(c.get("id", "")).lower() == rid.lower():
-                return copy.deepcopy(c)
+                return c
         return {"id": rid, "$notListed": True}
 
     def _value_ArmApiControl(self, el: _Element) -> Any:
         if el.path[-1] in self.api:
-            return copy.deepcopy(self.api[el.path[-1]])
+            return self.api[el.path[-1]]
         request = el.doc.get("request") or {}
         try:
             method = self.ev(el, request.get("method", "GET"), "request", "method")
@@ -551,7 +555,7 @@ class _Run:
         for rtype, tags in v.items():
             if not isinstance(tags, Mapping) or not all(isinstance(x, str) for x in tags.values()):
                 raise WizardInputError(f"{el.step}.{'.'.join(el.path)}: tags of {rtype} must be an object of strings")
-        return copy.deepcopy(v)
+        return v
 
     def _value_InfoBox(self, el: _Element) -> Any:
         return self.ev(el, (el.doc.get("options") or {}).get("text"), "options", "text")
@@ -696,7 +700,8 @@ class _Run:
             outputs = {}
             for name, expr in (self.w.params.get("outputs") or {}).items():
                 try:
-                    outputs[name] = plain(self._ev_tree(expr, json_path(["parameters", "outputs", name])))
+                    # A copy: values may be the environment's own objects (a listed resource).
+                    outputs[name] = copy.deepcopy(plain(self._ev_tree(expr, ["parameters", "outputs", name])))
                 except EvaluationError as exc:
                     self.errors.append(str(exc))
             if self.errors:

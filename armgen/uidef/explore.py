@@ -165,8 +165,9 @@ def states(explorer: Explorer) -> list[tuple[State, Outcome]]:
     out: list[tuple[State, Outcome]] = []
     seen: set[str] = set()
 
-    def add(state: State) -> tuple[State, Outcome] | None:
-        done, outcome = explorer.complete(state)
+    def add(state: State, ran: tuple[State, Outcome] | None = None) -> tuple[State, Outcome] | None:
+        done, outcome = ran if ran is not None else explorer.complete(state)
+        done = State(state.label, done.values, done.api)
         sig = _signature(done)
         if sig in seen:
             return None
@@ -254,14 +255,14 @@ def states(explorer: Explorer) -> list[tuple[State, Outcome]]:
                 if best is not None:
                     pick[k] = best
         changes = {pair_choices[k][0]: pair_choices[k][1][c] for k, c in pick.items()}
-        trial = explorer.complete(with_("", changes))[1]
+        trial = explorer.complete(with_("", changes))
         # Repair: a choice blocked outside the target pair goes back to its starting value, so
         # the state tests the pair rather than an unrelated conflict of the greedy's filling.
-        repaired = {(b.step, b.element) for b in trial.blocked} - {pair_choices[i][0], pair_choices[j][0]}
-        for key in repaired & set(changes):
+        repaired = ({(b.step, b.element) for b in trial[1].blocked} - {pair_choices[i][0], pair_choices[j][0]}) & set(changes)
+        for key in repaired:
             changes[key] = base.element(*key).value
         n += 1
-        added = add(with_(f"pairwise {n}", changes))
+        added = add(with_(f"pairwise {n}", changes), None if repaired else trial)
         if added is not None:
             cover(added[1])
 

@@ -538,13 +538,26 @@ def _eval(node: tuple, scope: Scope, env: dict[str, Any]) -> Any:
     if not _PURE.get(nid):
         return _eval_node(node, scope, env)
     free = _FREE[nid]
-    try:
-        vals = tuple(env[v] for v in free)
-    except KeyError:
+    if not free:
+        hit = memo.get(nid, _MISS)
+        if hit is _MISS:
+            hit = memo[nid] = _eval_node(node, scope, env)
+        return hit
+    if len(free) == 1 and free[0] in env:
+        val = env[free[0]]
+        key: Any = (nid, id(val))
+        hit = memo.get(key, _MISS)
+        # The entry keeps the value it was computed for alive, so its id cannot be reused.
+        if hit is not _MISS and hit[0] is val:
+            return hit[1]
+        result = _eval_node(node, scope, env)
+        memo[key] = (val, result)
+        return result
+    if any(v not in env for v in free):
         return _eval_node(node, scope, env)
-    key = (nid, *map(id, vals)) if vals else nid
+    vals = tuple(env[v] for v in free)
+    key = (nid, *map(id, vals))
     hit = memo.get(key, _MISS)
-    # The entry keeps the values it was computed for alive, so their ids cannot be reused.
     if hit is not _MISS and all(a is b for a, b in zip(hit[0], vals, strict=True)):
         return hit[1]
     result = _eval_node(node, scope, env)
