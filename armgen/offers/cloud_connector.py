@@ -221,11 +221,13 @@ def build(options: dict[str, Any]) -> Template:
     suffix = t.param(
         "nameSuffix", "string", default=E.take(E.unique_string(E.resource_group().id, E.deployment().prop("name")), 8),
         min_length=1, max_length=13,
-        description=("Ends every resource name. By default 8 characters derived from the resource group and the "
-                     "deployment's name, so deploying again under a new name (the portal names every run anew) adds "
-                     "appliances beside these instead of rewriting them; give this deployment's suffix (an output) "
-                     "to update these resources."),
-        ui={"control": "hidden"},
+        description=("Ends every resource name, so deploying again adds appliances beside these instead of "
+                     "rewriting them. The wizard makes a new one each run; without a value, 8 characters derived "
+                     "from the resource group and the deployment's name. Give this deployment's suffix (output "
+                     "resourceNameSuffix) to update these resources."),
+        # Computed by the portal rather than left to the default: the deployment's parameters then
+        # record it, and armgen attach (which must name the NAT gateways exactly) reads it there.
+        ui={"control": "computed", "expression": "[take(replace(guid(), '-', ''), 8)]"},
     )
     zones_param = None
     if zones:
@@ -660,10 +662,12 @@ def build(options: dict[str, Any]) -> Template:
                  description="Public IP of each zone slot's NAT gateway (allow-list these at Zscaler).")
         t.output(
             "natGatewayAttachCommand", "string",
-            E.format_("armgen attach -g {0} -p parameters.json", E.resource_group().prop("name")),
+            E.format_("armgen attach -g {0} -p parameters.json   # this deployment's parameters, nameSuffix {1}",
+                      E.resource_group().prop("name"), suffix),
             description=("Associates each zone slot's NAT gateway with its subnet, checking the subnet first and "
-                         "writing it with If-Match (parameters.json: this deployment's parameters). Until then the "
-                         "appliances have no outbound path through the NAT gateways."),
+                         "writing it with If-Match. parameters.json holds this deployment's parameters, including "
+                         "nameSuffix (the portal's download has it). Until then the appliances have no outbound "
+                         "path through the NAT gateways."),
         )
         t.output(
             "natGatewayAzCommands", "array",

@@ -128,6 +128,11 @@ def build_uidef(t: Template) -> dict[str, Any]:
                 continue
             if pl.control == "zones":
                 continue  # placed with the region's zones below
+            if pl.control == "computed":
+                # No element: the portal computes the value (e.g. a new name suffix per run) and the
+                # deployment's parameters record it, so later commands can read it there.
+                outputs[pl.name] = str(pl.hints["expression"])
+                continue
             if pl.control == "subnet":
                 if vnet_where is None:
                     # The VNet sits in a later step; the subnets still read it from there.

@@ -20,14 +20,14 @@ from armgen.template import ModelError, Parameter, Template
 BASICS = "basics"
 
 CONTROLS = ("text", "dropdown", "checkbox", "size", "sshKey", "username", "vnet", "subnet", "identity",
-            "resourceId", "tags", "zones", "hidden")
+            "resourceId", "tags", "zones", "computed", "hidden")
 
 #: Keys a parameter's ``ui`` may carry; anything else is a typo the offer should hear about.
 KNOWN_KEYS = {
     "step", "label", "toolTip", "order", "control", "regex", "validationMessage", "labels",
     "osPlatform", "imageReference", "count", "part", "slot", "minAddressPrefixSize",
     "minAddressCount", "resources", "placeholder", "visible", "descriptions", "resourceType",
-    "selectorLabel", "locationFilter", "shownWhen", "recommended",
+    "selectorLabel", "locationFilter", "shownWhen", "recommended", "expression",
 }
 
 
@@ -169,6 +169,11 @@ def plan(t: Template) -> list[Placed]:
             if not p.has_default:
                 raise ModelError(f"parameter {p.name}: a hidden parameter needs a default value")
             continue
+        if control == "computed":
+            expr = hints.get("expression")
+            if not (isinstance(expr, str) and expr.startswith("[") and expr.endswith("]")):
+                raise ModelError(f"parameter {p.name}: a computed parameter needs an 'expression' (\"[...]\") the "
+                                 "portal evaluates for its output")
         step = hints.get("step", BASICS)
         matches = [s for s in steps if s.lower() == str(step).lower()]
         if not matches:

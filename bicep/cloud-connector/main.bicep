@@ -8,7 +8,7 @@ param location string = resourceGroup().location
 @maxLength(12)
 param namePrefix string = 'zscc'
 
-@description('Ends every resource name. By default 8 characters derived from the resource group and the deployment\'s name, so deploying again under a new name (the portal names every run anew) adds appliances beside these instead of rewriting them; give this deployment\'s suffix (an output) to update these resources.')
+@description('Ends every resource name, so deploying again adds appliances beside these instead of rewriting them. The wizard makes a new one each run; without a value, 8 characters derived from the resource group and the deployment\'s name. Give this deployment\'s suffix (output resourceNameSuffix) to update these resources.')
 @minLength(1)
 @maxLength(13)
 param nameSuffix string = take(uniqueString(resourceGroup().id, deployment().name), 8)
@@ -612,8 +612,8 @@ output serviceIps array = [for i in range(0, 4): serviceNic[i].properties.ipConf
 @description('Public IP of each zone slot\'s NAT gateway (allow-list these at Zscaler).')
 output natPublicIps array = [for i in range(0, 2): natPublicIp[i].properties.ipAddress]
 
-@description('Associates each zone slot\'s NAT gateway with its subnet, checking the subnet first and writing it with If-Match (parameters.json: this deployment\'s parameters). Until then the appliances have no outbound path through the NAT gateways.')
-output natGatewayAttachCommand string = 'armgen attach -g ${resourceGroup().name} -p parameters.json'
+@description('Associates each zone slot\'s NAT gateway with its subnet, checking the subnet first and writing it with If-Match. parameters.json holds this deployment\'s parameters, including nameSuffix (the portal\'s download has it). Until then the appliances have no outbound path through the NAT gateways.')
+output natGatewayAttachCommand string = 'armgen attach -g ${resourceGroup().name} -p parameters.json   # this deployment\'s parameters, nameSuffix ${nameSuffix}'
 
 @description('The same association with the Azure CLI, one command per zone slot. WARNING: each replaces a NAT gateway the subnet already has, without asking; armgen attach does not.')
 output natGatewayAzCommands array = [

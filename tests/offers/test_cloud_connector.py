@@ -495,7 +495,7 @@ def test_every_parameter_is_described_and_has_ui_hints() -> None:
         assert p.description, name
         if name == "location":
             continue
-        if p.ui.get("control") == "hidden":
+        if p.ui.get("control") in ("hidden", "computed"):
             assert p.has_default, name
             continue
         assert p.ui.get("step") in steps, name
@@ -546,7 +546,8 @@ def test_nat_gateways_are_attached_with_armgen_attach() -> None:
     keep the az commands only with the warning that they replace an existing NAT gateway."""
     t, doc = build()
     e = env(t)
-    assert e.eval(t.outputs["natGatewayAttachCommand"].value) == "armgen attach -g deploy-rg -p parameters.json"
+    assert e.eval(t.outputs["natGatewayAttachCommand"].value) == (
+        f"armgen attach -g deploy-rg -p parameters.json   # this deployment's parameters, nameSuffix {suffix(e)}")
     cmds = e.eval(t.outputs["natGatewayAzCommands"].value)
     assert [c.split("   # ")[0] for c in cmds] == [
         f"az network vnet subnet update --resource-group net-rg --vnet-name hub-vnet --name cc-z{k} "

@@ -258,3 +258,20 @@ def test_a_second_deployment_adds_appliances_instead_of_rewriting_the_first() ->
     assert render(t)["parameters"]["nameSuffix"]["defaultValue"] == (
         "[take(uniqueString(resourceGroup().id, deployment().name), 8)]")
     assert E.to_json(t.outputs["resourceNameSuffix"].value) == "[parameters('nameSuffix')]"
+
+
+def test_the_wizard_makes_a_new_name_suffix_each_run_and_records_it() -> None:
+    """The portal computes the suffix (guid()), so the deployment's parameters hold it and
+    ``armgen attach -p parameters.json`` can name the NAT gateways exactly."""
+    from armgen.azure.attach import template_resource_ids
+
+    run = Run()
+    assert "nameSuffix" not in {el["name"] for s in run.doc["parameters"]["steps"] for el in s["elements"]}
+    env = environment()
+    env.guids = ["c7bc8bdc-7252-4a82-ba53-7c468679a511"]
+    first = Wizard(run.doc, env).run(run.start.values).outputs
+    env.guids = ["0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"]
+    second = Wizard(run.doc, env).run(run.start.values).outputs
+    assert (first["nameSuffix"], second["nameSuffix"]) == ("c7bc8bdc", "0f1e2d3c")
+    nats = template_resource_ids(render(run.template), first, "sub", "cc-rg", "Microsoft.Network/natGateways")
+    assert [n.rsplit("/", 1)[1] for n in nats] == ["zscc-ngw-1-c7bc8bdc", "zscc-ngw-2-c7bc8bdc"]
