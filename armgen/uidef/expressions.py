@@ -153,12 +153,8 @@ class Scope:
 
 
 def _dict_view(where: str, values: Mapping[str, Any]) -> View:
-    def lookup(name: str) -> Any:
-        v = values[name]
-        return _dict_view(f"{where}.{name}", v) if isinstance(v, dict) and v.get("$section") else v
-
-    names = [k for k in values if k != "$section"]
-    return View(where, names, lookup)
+    """A step given as plain values (outside a wizard): its element names are what it lists."""
+    return View(where, list(values), values.__getitem__)
 
 
 # --------------------------------------------------------------------------------------- lexer
