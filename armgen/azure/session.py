@@ -124,8 +124,8 @@ def check_endpoint(url: str) -> str:
 
 # Azure's naming rules; both values become URL path segments, so anything else ("a/../..") could
 # move a request to another scope.
-_SUBSCRIPTION_RX = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_RESOURCE_GROUP_RX = re.compile(r"^[-\w._()]{0,89}[-\w()]$")
+_SUBSCRIPTION_RX = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_RESOURCE_GROUP_RX = re.compile(r"^[-\w._()]{0,89}[-\w()]\Z")
 
 
 def check_subscription(sub: str) -> str:

@@ -8,12 +8,11 @@ Parameters come from a deploymentParameters file. The SDK is imported lazily (th
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from armgen import jsonio
+from armgen import jsonio, zipio
 from armgen.azure.session import AzureTarget, azure_errors
 from armgen.azure.whatif_gate import GateFinding, check_gate, declared_resources
 from armgen.errors import InputError
@@ -45,10 +44,8 @@ def load_template(source: str | None) -> tuple[dict[str, Any], str]:
         if not isinstance(doc, dict):
             raise InputError("a template is a JSON object", file=str(main), path="$")
         return doc, str(main)
-    if zipfile.is_zipfile(p):
-        from armgen.package import read_zip
-
-        entries = read_zip(p.read_bytes(), source)
+    if zipio.is_zip(p):
+        entries = zipio.read_zip(p, source, want=lambda n: n.rsplit("/", 1)[-1].lower() == "maintemplate.json")
         names = {n.rsplit("/", 1)[-1].lower(): n for n in entries}
         # Marketplace packages keep mainTemplate.json at the root; accept one folder level too
         root = [n for n in entries if n.lower() == "maintemplate.json"]
