@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 OUT     ?= build/cloud-connector
 
-.PHONY: build test bench lint golden ttk-parity clean venv
+.PHONY: build test bench lint golden ttk-parity clean venv fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,11 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check armgen tests bench
 	$(BIN)/pytest
+
+# every entry point with our own hostile-input generators (tests/fuzz/): a table per entry point
+FUZZ_CASES ?= 1000
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --cases $(FUZZ_CASES)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
