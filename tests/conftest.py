@@ -20,3 +20,25 @@ def shared() -> Path:
     if not (SHARED / "armttk").is_dir():
         pytest.skip(f"shared test data not found at {SHARED} (lay ../shared beside the project)")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def _browser_session():
+    """One headless Chromium for the whole run (starting one takes seconds)."""
+    from tests import browser as harness
+
+    why = harness.unavailable()
+    if why:
+        pytest.skip(f"browser tests need Chromium: {why}")
+    b = harness.Browser()
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture
+def browser(_browser_session):
+    """A headless Chromium (tests/browser.py): open a file:// page, click, read the DOM, take
+    screenshots, capture downloads. Skips with the reason where Chromium is not installed."""
+    return _browser_session
