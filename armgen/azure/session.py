@@ -124,8 +124,8 @@ def check_endpoint(url: str) -> str:
 
 # Azure's naming rules; both values become URL path segments, so anything else ("a/../..") could
 # move a request to another scope.
-_SUBSCRIPTION_RX = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_RESOURCE_GROUP_RX = re.compile(r"^[-\w._()]{0,89}[-\w()]$")
+_SUBSCRIPTION_RX = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_RESOURCE_GROUP_RX = re.compile(r"^[-\w._()]{0,89}[-\w()]\Z")
 
 
 def check_subscription(sub: str) -> str:
@@ -315,6 +315,8 @@ class AzureTarget:
     # ------------------------------------------------------------ clients
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments every SDK management client gets (endpoint, scope, auth, retry)."""
+        from armgen.azure import guard
+
         return {
             "base_url": self.endpoint,
             "credential_scopes": [self.cloud.scope],
@@ -323,6 +325,7 @@ class AzureTarget:
             "polling_interval": self.poll_interval,
             "connection_timeout": self.http_timeout,
             "read_timeout": self.http_timeout,
+            **guard.client_settings(self),  # hostile answers: one host, bounded bodies and polls
         }
 
     def deployments_client(self, api_version: str = DEPLOYMENTS_API_VERSION) -> Any:
@@ -391,6 +394,8 @@ def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group
         ServiceResponseError,
     )
 
+    from armgen.azure import guard
+
     if isinstance(exc, ClientAuthenticationError):
         status = getattr(exc, "status_code", None)
         if status is None:  # the credential itself failed (no az login, no managed identity...)
@@ -416,4 +421,4 @@ def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group
     if isinstance(exc, ServiceRequestError | ServiceResponseError):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return AzureFailure(f"cannot reach Resource Manager at {target.endpoint}: {first}", EXIT_USAGE)
-    return None
+    return guard.failure_of(exc)  # an answer the SDK could not read

@@ -8,12 +8,11 @@ Parameters come from a deploymentParameters file. The SDK is imported lazily (th
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from armgen import jsonio
+from armgen import jsonio, zipio
 from armgen.azure.session import AzureTarget, azure_errors
 from armgen.azure.whatif_gate import GateFinding, check_gate, declared_resources
 from armgen.errors import InputError
@@ -45,10 +44,8 @@ def load_template(source: str | None) -> tuple[dict[str, Any], str]:
         if not isinstance(doc, dict):
             raise InputError("a template is a JSON object", file=str(main), path="$")
         return doc, str(main)
-    if zipfile.is_zipfile(p):
-        from armgen.package import read_zip
-
-        entries = read_zip(p.read_bytes(), source)
+    if zipio.is_zip(p):
+        entries = zipio.read_zip(p, source, want=lambda n: n.rsplit("/", 1)[-1].lower() == "maintemplate.json")
         names = {n.rsplit("/", 1)[-1].lower(): n for n in entries}
         # Marketplace packages keep mainTemplate.json at the root; accept one folder level too
         root = [n for n in entries if n.lower() == "maintemplate.json"]
@@ -128,11 +125,14 @@ def run_what_if(target: AzureTarget, resource_group: str, template: dict[str, An
     with azure_errors(target, WHATIF_ACTION, resource_group):
         client = target.deployments_client()
         try:
-            poller = client.deployments.begin_what_if(resource_group, deployment_name, parameters=body)
-            result = poller.result()
+            # the answer's own JSON (the guard checked it is JSON), not the SDK's model of it: the
+            # model turns a wrong type into a string or drops it instead of saying so
+            poller = client.deployments.begin_what_if(resource_group, deployment_name, parameters=body,
+                                                      cls=lambda response, _model, _headers: response.http_response.json())
+            doc = poller.result()
         finally:
             client.close()
-    doc = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    _check_answer(doc)
     err = doc.get("error")
     if err or str(doc.get("status", "")).lower() == "failed":
         e = err or {}
@@ -140,6 +140,20 @@ def run_what_if(target: AzureTarget, resource_group: str, template: dict[str, An
         raise WhatIfFailed(str(e.get("code") or "WhatIfFailed"),
                            str(e.get("message") or "the what-if failed") + (f" ({details})" if details else ""))
     return doc
+
+
+def _check_answer(doc: Any) -> None:
+    """The what-if answer has the shape the gate and the renderer read (schemas/whatIfResult)."""
+    from armgen.azure.session import EXIT_AZURE, AzureFailure
+    from armgen.checks.schemas import validate_document
+
+    try:
+        problems = validate_document(doc, "whatIfResult", file="what-if answer")
+    except RecursionError:
+        raise AzureFailure("Resource Manager's what-if answer is not usable: nested too deeply", EXIT_AZURE) from None
+    if problems:
+        p = problems[0]
+        raise AzureFailure(f"Resource Manager's what-if answer is not usable: {p.path}: {p.message}", EXIT_AZURE)
 
 
 def what_if(target: AzureTarget, resource_group: str, template: dict[str, Any], parameters: dict[str, Any],

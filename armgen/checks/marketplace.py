@@ -29,15 +29,15 @@ ARTIFACTS_LOCATION = "_artifactsLocation"
 ARTIFACTS_SAS = "_artifactsLocationSasToken"
 ARTIFACTS_DEFAULTS = ("[deployment().properties.templateLink.uri]",)
 DEPLOYMENTS = "microsoft.resources/deployments"
-PID_NAME = re.compile(r"^pid-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(-partnercenter)?$")
-VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+PID_NAME = re.compile(r"^pid-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(-partnercenter)?\Z")
+VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 SAS_URI = re.compile(r"https?://[^\s\"'?]+\?[^\s\"']*\bsig=[^\s\"'&]+", re.IGNORECASE)
 SECRET_TEXT = (
     (re.compile(r"AccountKey=[A-Za-z0-9+/]{20,}={0,2}"), "a storage account key"),
     (re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"), "a private key"),
     (re.compile(r"SharedAccessKey=[A-Za-z0-9+/]{20,}={0,2}"), "a shared access key"),
 )
-SECRET_PROPERTY = re.compile(r"(password|passwd|secret|accountkey|accesskey|sharedkey|clientsecret|token)$", re.IGNORECASE)
+SECRET_PROPERTY = re.compile(r"(password|passwd|secret|accountkey|accesskey|sharedkey|clientsecret|token)\Z", re.IGNORECASE)
 GIB = 1024**3
 MIB = 1024**2
 

@@ -43,8 +43,6 @@ def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any
     Also returns where each value came from, so an error names the file or ``--set``; a
     ``--set`` overrides the file's value of the same name in any case (ARM names ignore case).
     """
-    import json
-
     if path is None and not sets:
         return None, "<values>", {}
     values: dict[str, Any] = {}
@@ -63,15 +61,18 @@ def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any
         else:
             values.update(doc)
     for item in sets:
+        jsonio.check_text(item, "--set")
         name, sep, text = item.partition("=")
         if not sep or not name:
             raise InputError(f"--set expects name=value, got {item!r}")
         for old in [k for k in values if k.lower() == name.lower()]:
             del values[old]
         try:
-            values[name] = json.loads(text)
-        except ValueError:  # not JSON (or NaN/huge numbers JSON does not have): the text itself
-            values[name] = text
+            values[name] = jsonio.parse_json(text, "--set")
+        except InputError as exc:
+            if exc.path:  # JSON, but with an unpaired surrogate escape: not a value to write
+                raise InputError(exc.message, file="--set", path=json_path([name]) + exc.path[1:]) from None
+            values[name] = text  # not JSON (or NaN/huge numbers JSON does not have): the text itself
         origins[name] = "--set"
     return values, source, origins
 
@@ -97,6 +98,10 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
               tracking_guid: str | None, values_file: str | None, sets: tuple[str, ...]) -> int:
     """Build an offer (default: cloud-connector) into OUT: template, UI definition and Bicep."""
     started = time.perf_counter()
+    for flag, value in (("OFFER", offer), ("--zones", zones), ("--name-prefix", name_prefix),
+                        ("--tracking-guid", tracking_guid)):
+        if value is not None:
+            jsonio.check_text(value, flag)
     flags = {
         "offer": offer,
         "variant": variant,
