@@ -76,7 +76,9 @@ def blame_option(exc: InputError, flags: dict[str, Any], options_file: str | Non
 
 # option key -> the command-line flag that sets it (for error messages)
 FLAG_NAMES = {"offer": "OFFER", "variant": "--variant", "zones": "--zones", "appliancesPerZone": "--appliances-per-zone",
-              "natGateway": "--nat/--no-nat", "namePrefix": "--name-prefix", "trackingGuid": "--tracking-guid"}
+              "natGateway": "--nat/--no-nat", "namePrefix": "--name-prefix", "trackingGuid": "--tracking-guid",
+              "network": "--network", "zpa": "--zpa", "byoNatGateway": "--byo-nat", "workloadSubnet": "--workload-subnet",
+              "bastion": "--bastion"}
 
 
 def _split_offer(options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
