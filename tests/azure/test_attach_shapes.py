@@ -17,7 +17,16 @@ import pytest
 
 from armgen.cli import main
 from armgen.golden import ROOT
-from tests.azure.attach_world import NET_RG_ID, NSG, RG, RG_ID, RICH, WORKLOAD, WORKLOAD_RT, ZONE1, ZONE2, World, build
+from tests.azure.attach_world import (
+    NSG,
+    RG_ID,
+    RICH,
+    WORKLOAD,
+    ZONE1,
+    ZONE2,
+    World,
+    build,
+)
 from tests.azure.attach_world import comparable as same_but
 from tests.fakearm.fixtures import SUBSCRIPTION
 from tests.fakearm.server import FakeArm
@@ -186,4 +195,3 @@ def test_default_template_still_attaches_what_it_created(world: World) -> None:
     """The bring-your-own code path stays out of a default deployment's way (no such parameter)."""
     assert main(world.argv("attach")) == 0
     assert world.props(ZONE1)["natGateway"]["id"].endswith("/natGateways/zcc-ngw-1")
-    assert WORKLOAD_RT and RG and NET_RG_ID  # the world's names, used by the other tests of this file
