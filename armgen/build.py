@@ -207,6 +207,10 @@ def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None =
         result.files["main.bicep"] = bicep.render(model)
     if values is not None:
         params = parameters_document(template, values, values_source, values_origins)
+        for path, message in offer.values_check(values) if offer.values_check else []:
+            top = re.match(r"^\$\.(\w+)", path)
+            origin = (values_origins or {}).get(top.group(1), values_source) if top else values_source
+            raise InputError(message, file=origin, path=path)
         result.files["parameters.json"] = jsonio.dumps(params)
         if with_bicep:
             result.files["parameters.bicepparam"] = bicep.render_params(

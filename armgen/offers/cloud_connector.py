@@ -222,6 +222,31 @@ def _check_options(o: dict[str, Any]) -> None:
                              path=f"$.{key}")
 
 
+def check_values(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the wizard checks and the template cannot (``armgen build --values``): every ZPA domain
+    fully qualified with its trailing dot, the greenfield address space a /16 to /24, the management
+    host's SSH source not the whole internet. Names are matched as ARM does, ignoring case."""
+    problems: list[tuple[str, str]] = []
+    lower = {k.lower(): (k, v) for k, v in values.items()}
+    if "zpadomains" in lower:
+        name, domains = lower["zpadomains"]
+        for i, d in enumerate(domains if isinstance(domains, list) else []):
+            if not isinstance(d, str) or not re.fullmatch(ZPA_DOMAIN_REGEX, d):
+                problems.append((f"$.{name}[{i}]", f"{d!r} is not a domain ending in a dot (e.g. corp.example.com.): "
+                                                   "a forwarding rule's domain must be fully qualified"))
+    if "vnetaddressspace" in lower:
+        name, space = lower["vnetaddressspace"]
+        if isinstance(space, str) and not re.fullmatch(ADDRESS_SPACE_REGEX, space):
+            problems.append((f"$.{name}", f"{space!r} is not an IPv4 CIDR from /16 to /24, such as "
+                                          f"{DEFAULT_ADDRESS_SPACE}"))
+    if "bastionsshsourceaddress" in lower:
+        name, source = lower["bastionsshsourceaddress"]
+        if isinstance(source, str) and (not re.fullmatch(SUPPORT_SERVER_REGEX, source) or source.startswith("0.0.0.0")):
+            problems.append((f"$.{name}", f"{source!r} is not the address or range you connect from (an IPv4 "
+                                          "address or CIDR, never 0.0.0.0/0)"))
+    return problems
+
+
 def _slot_label(k: int, slots: int, zoned: bool) -> str:
     if not zoned or slots == 1:
         return "the appliances"
@@ -1116,4 +1141,5 @@ OFFER = Offer(
     defaults=DEFAULTS,
     builder=build,
     variant_defaults=VARIANT_DEFAULTS,
+    values_check=check_values,
 )

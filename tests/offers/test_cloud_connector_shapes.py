@@ -380,3 +380,40 @@ def test_wizard_says_the_api_versions_are_not_verified_in_sovereign_clouds(locat
                 if el["name"] == "sovereignClouds")["options"]["text"]
     assert "az provider show" in text and "2025-05-01" in text
     assert set(cc.CLOUD_SUPPORT) == {"AzureCloud", "AzureUSGovernment", "AzureChinaCloud"}
+
+
+# --- values given on the command line get the wizard's checks ----------------------------------------------
+
+
+BASE_VALUES = {"sshPublicKey": "ssh-ed25519 " + "A" * 68, "ccUrl": "connector.zscaler.net/api", "keyVaultUrl": "cc-vault",
+               "identityName": "cc-identity"}
+
+
+@pytest.mark.parametrize(("options", "values", "path", "message"), [
+    ({"zpa": True, "network": "new"}, {"zpaDomains": ["corp.example.com.", "apps.example.net"]}, "$.zpaDomains[1]",
+     "'apps.example.net' is not a domain ending in a dot"),
+    ({"network": "new"}, {"vnetAddressSpace": "10.0.0.0/8"}, "$.vnetAddressSpace", "not an IPv4 CIDR from /16 to /24"),
+    ({"network": "new", "bastion": True}, {"bastionSshSourceAddress": "0.0.0.0/0"}, "$.bastionSshSourceAddress",
+     "never 0.0.0.0/0"),
+])
+def test_values_the_wizard_refuses_are_refused_on_the_command_line(tmp_path: Any, options: dict[str, Any],
+                                                                   values: dict[str, Any], path: str, message: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from armgen.cli import main
+
+    given = {**BASE_VALUES, "bastionSshSourceAddress": "203.0.113.7", "zpaDomains": ["corp.example.com."], **values}
+    t = get_offer("cloud-connector").build(options)
+    vfile = tmp_path / "values.json"
+    vfile.write_text(json.dumps({k: v for k, v in given.items() if k in t.parameters}))
+    flags = [f"--{k}" if v is True else f"--{k}={v}" for k, v in
+             {"network": options.get("network"), "zpa": options.get("zpa"), "bastion": options.get("bastion")}.items() if v]
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), *flags, "--values", str(vfile)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"armgen: {vfile}: {path}: " + err.split(f"{path}: ", 1)[1].strip() and message in err
+    assert not out.exists()
+    fixed = {**given, **{k: v for k, v in {"zpaDomains": ["corp.example.com."], "vnetAddressSpace": "10.8.0.0/16",
+                                           "bastionSshSourceAddress": "203.0.113.7"}.items() if k in values}}
+    vfile.write_text(json.dumps({k: v for k, v in fixed.items() if k in t.parameters}))
+    assert main(["build", "--out", str(out), *flags, "--values", str(vfile)]) == 0
+    assert (out / "parameters.json").is_file()
