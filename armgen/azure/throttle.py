@@ -359,6 +359,13 @@ def rollout_polling(throttle: Throttle, schedule: PollSchedule, deadline: float 
     from azure.mgmt.core.polling.arm_polling import ARMPolling
 
     class RolloutPolling(ARMPolling):  # type: ignore[misc]
+        def run(self) -> None:
+            # azure-core reads the status at once; the initial answer's Retry-After (or the
+            # schedule's first delay) comes first, as Resource Manager asks
+            if not self.finished():
+                self._delay()
+            super().run()
+
         def _extract_delay(self) -> float:
             return schedule.next(lro_retry_after(self._pipeline_response))
 
