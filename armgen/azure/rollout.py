@@ -763,7 +763,7 @@ class Rollout:
             sends += 1
             self._sent.setdefault(t.name, set()).add(cid)
             schedule = PollSchedule(self.poll_interval, base.max_retry_after)
-            polling = rollout_polling(self.throttle, schedule, deadline,
+            polling = rollout_polling(self.throttle, schedule, deadline, final_get=False,
                                       on_status=lambda s, n=t.name: self._lro_status(n, s))
             try:
                 poller = client.deployments.begin_create_or_update(
@@ -804,7 +804,7 @@ class Rollout:
             self.deployed.set()
             self.state.update(t.name, status="running")
             self.progress.event(t.name, "running", t.deployment_name)
-            return self._wait_lro(t, client, poller, deadline)
+            return self._wait_lro(t, client, poller, deadline, wave_failed)
 
     def _lro_status(self, name: str, status: str) -> None:
         if str(status).lower() not in TERMINAL:
@@ -854,7 +854,7 @@ class Rollout:
                 raise refused from None
             raise
 
-    def _wait_lro(self, t: Target, client: Any, poller: Any, deadline: float) -> Outcome:
+    def _wait_lro(self, t: Target, client: Any, poller: Any, deadline: float, wave_failed: threading.Event) -> Outcome:
         from azure.core.exceptions import AzureError
 
         try:
@@ -862,12 +862,20 @@ class Rollout:
         except DeadlineExceeded:
             return self._timed_out(t, self.state.get(t.name).get("provisioningState") or "running")
         except AzureError:
+            if str(poller.status()).lower() in TERMINAL:  # failed or canceled: the wave starts nothing more
+                wave_failed.set()
             # failed, canceled, or the polling itself gave up: Azure's record of the deployment decides
             dep = self._lookup(client, t, deadline)
             if dep is None:
                 self.state.update(t.name, status="failed", finishedAt=_now(),
                                   error={"code": "DeploymentNotFound", "message": "the deployment disappeared"})
                 return Outcome(t.name, "failed", "the deployment disappeared")
+            return self._follow(t, client, dep, deadline, t.inputs_hash)
+        if _dep_fields(dep)[0] == "Unknown" and str(poller.status()).lower() == "succeeded":
+            # the operation's status was the answer (no final GET): the deployment succeeded
+            cid = self.state.get(t.name).get("correlationId")
+            self.state.update(t.name, status="succeeded", provisioningState="Succeeded", finishedAt=_now(), error=None)
+            return Outcome(t.name, "succeeded", f"correlation {cid}" if cid else "")
         return self._follow(t, client, dep, deadline, t.inputs_hash)
 
     def _timed_out(self, t: Target, state: str) -> Outcome:

@@ -119,17 +119,25 @@ def _check_record(rec: Any, file: str, where: str) -> None:
                          path=f"{where}.steps.gate")
 
 
-def render(doc: dict[str, Any]) -> str:
+def render(doc: dict[str, Any], rows_cache: dict[str, str] | None = None) -> str:
     """The state as JSON text, one target per line.
 
     Readable and diff-friendly, and built with the C JSON encoder (``indent=`` would switch to the
     pure-Python one, whose cost on every write of a 200-target file competes with the workers).
+    ``rows_cache`` holds the encoded line of each unchanged target: a write re-encodes only the
+    targets that changed since the last one, not all 200.
     """
     def enc(v: Any) -> str:
         return json.dumps(v, ensure_ascii=False)
 
+    cache = rows_cache if rows_cache is not None else {}
     head = [f"  {enc(k)}: {enc(v)}," for k, v in doc.items() if k != "targets"]
-    rows = [f"    {enc(name)}: {enc(rec)}" for name, rec in doc.get("targets", {}).items()]
+    rows = []
+    for name, rec in doc.get("targets", {}).items():
+        row = cache.get(name)
+        if row is None:
+            row = cache[name] = f"    {enc(name)}: {enc(rec)}"
+        rows.append(row)
     body = ",\n".join(rows)
     return "{\n" + "\n".join(head) + "\n  \"targets\": {" + (f"\n{body}\n  " if rows else "") + "}\n}\n"
 
@@ -147,6 +155,7 @@ class StateFile:
         self._error: BaseException | None = None
         self._closing = False
         self._thread: threading.Thread | None = None
+        self._rows: dict[str, str] = {}  # encoded lines of the targets unchanged since the last write
 
     # ------------------------------------------------------------ loading
     @classmethod
@@ -184,6 +193,7 @@ class StateFile:
         with self._cond:
             if name not in self._doc["targets"]:
                 self._doc["targets"][name] = {"status": "pending", **fields}
+                self._rows.pop(name, None)
                 self._bump()
 
     def update(self, name: str, **fields: Any) -> int:
@@ -192,6 +202,7 @@ class StateFile:
         with self._cond:
             rec = self._doc["targets"].setdefault(name, {"status": "pending"})
             rec.update(fields)
+            self._rows.pop(name, None)
             return self._bump()
 
     def step(self, name: str, step: str, **fields: Any) -> int:
@@ -201,6 +212,7 @@ class StateFile:
             rec = self._doc["targets"].setdefault(name, {"status": "pending"})
             steps = rec.setdefault("steps", {})
             steps[step] = fields
+            self._rows.pop(name, None)
             return self._bump()
 
     def _bump(self) -> int:
@@ -260,7 +272,7 @@ class StateFile:
                     return
                 version = self._version
                 try:
-                    text = render(self._doc)
+                    text = render(self._doc, self._rows)
                 except BaseException as exc:
                     self._error = exc
                     self._cond.notify_all()

@@ -351,12 +351,22 @@ class PollSchedule:
 
 
 def rollout_polling(throttle: Throttle, schedule: PollSchedule, deadline: float | None,
-                    on_status: Callable[[str], None] | None = None, **operation_config: Any) -> Any:
+                    on_status: Callable[[str], None] | None = None, final_get: bool = True,
+                    **operation_config: Any) -> Any:
     """azure-mgmt-core's ``ARMPolling`` with the :class:`PollSchedule` delays, sleeps that wake on
-    Ctrl-C and stop at the target's deadline, and a callback on every status change."""
-    from azure.core.polling.base_polling import LROBasePolling
+    Ctrl-C and stop at the target's deadline, and a callback on every status change.
+
+    ``final_get=False``: when the ``Azure-AsyncOperation`` status says the operation ended, that
+    is the answer (no GET of the resource afterwards): a rollout needs only to know that the
+    deployment succeeded, and reads it by GET when it did not. One request fewer per target.
+    """
+    from azure.core.polling.base_polling import LocationPolling, LROBasePolling, StatusCheckPolling
     from azure.core.polling.base_polling import get_retry_after as lro_retry_after
-    from azure.mgmt.core.polling.arm_polling import ARMPolling
+    from azure.mgmt.core.polling.arm_polling import ARMPolling, AzureAsyncOperationPolling, BodyContentPolling
+
+    class StatusOnly(AzureAsyncOperationPolling):  # type: ignore[misc]
+        def get_final_get_url(self, pipeline_response: Any) -> None:
+            return None
 
     class RolloutPolling(ARMPolling):  # type: ignore[misc]
         def run(self) -> None:
@@ -378,4 +388,6 @@ def rollout_polling(throttle: Throttle, schedule: PollSchedule, deadline: float 
             if on_status is not None and self._status != before:
                 on_status(self._status)
 
-    return RolloutPolling(timeout=schedule.ceiling, armgen_deadline=deadline, **operation_config)
+    algorithms = None if final_get else [StatusOnly(), LocationPolling(), BodyContentPolling(), StatusCheckPolling()]
+    return RolloutPolling(timeout=schedule.ceiling, lro_algorithms=algorithms, armgen_deadline=deadline,
+                          **operation_config)

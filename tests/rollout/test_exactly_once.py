@@ -151,7 +151,7 @@ def test_second_apply_on_the_same_state_file_is_refused(fleet: Fleet, write_inve
 
 def test_polls_follow_the_operation_and_honour_retry_after(fleet: Fleet, write_inventory, monkeypatch) -> None:
     """The PUT's Azure-AsyncOperation is polled (not the deployment), and never sooner than the
-    Retry-After it announced; then one GET reads the result."""
+    Retry-After it announced; its Succeeded is the answer (no GET of the deployment)."""
     monkeypatch.setenv("ARMGEN_POLL_INTERVAL", "30")  # without a hint, the first poll would be at 1 s
     inv = write_inventory(1)
     fleet.deployments.default.polls = 1
@@ -161,7 +161,8 @@ def test_polls_follow_the_operation_and_honour_retry_after(fleet: Fleet, write_i
     put = fleet.arm.requests_matching("PUT", DEP)[0]
     polls = fleet.arm.requests_matching("GET", f"{DEP}cc-site-000/operationStatuses/")
     assert len(polls) == 2 and polls[0].time >= put.time + 1 - 0.01 and polls[1].time >= polls[0].time + 1 - 0.01
-    assert len(fleet.arm.requests_matching("GET", f"{DEP}cc-site-000$")) == 1
+    assert fleet.arm.requests_matching("GET", f"{DEP}cc-site-000$") == []
+    assert fleet.deployments.record("rg-site-000", "cc-site-000").state == "Succeeded"
 
 
 def _plan(inv: Path) -> dict:

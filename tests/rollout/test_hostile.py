@@ -46,7 +46,7 @@ def test_writer_thread_failure_reaches_flush_at_once(tmp_path: Path, monkeypatch
     """Whatever kills the writer thread (here: rendering raises) is handed to the waiting
     flush() as one InputError, instead of flush() waiting for ever."""
     st = StateFile.open(tmp_path / "s.json", inventory="inv.json")
-    monkeypatch.setattr(state_mod, "render", lambda doc: (_ for _ in ()).throw(UnicodeEncodeError(
+    monkeypatch.setattr(state_mod, "render", lambda *args: (_ for _ in ()).throw(UnicodeEncodeError(
         "utf-8", "\ud800", 0, 1, "surrogates not allowed")))
     v = st.update("a", status="submitting")
     box: list[BaseException] = []
