@@ -399,7 +399,7 @@ def _trusted(t: Target, entry: dict[str, Any]) -> TargetPlan:
 @dataclass
 class Outcome:
     target: str
-    # succeeded | failed | timedOut | blocked | skipped | notStarted | interrupted
+    # succeeded | failed | timedOut | blocked | unknown | skipped | notStarted | interrupted
     status: str
     detail: str = ""
 
@@ -667,6 +667,8 @@ class Rollout:
             o = self._deploy(t, d, wave_failed)
         except (Interrupted, KeyboardInterrupt):
             o = Outcome(t.name, "interrupted", "in flight; a rerun re-attaches")
+        except DeadlineExceeded:  # throttled past the target's deadline while watching it
+            o = self._timed_out(t, self.state.get(t.name).get("provisioningState") or "throttled")
         except _Refused as exc:
             with self._lock:
                 if self._refused is None:
@@ -677,17 +679,33 @@ class Rollout:
         except AzureFailure as exc:
             self._record_error(t, "AzureFailure", exc.message)
             o = Outcome(t.name, "failed", exc.message)
+        except Exception as exc:
+            from azure.core.exceptions import AzureError
+
+            if not isinstance(exc, AzureError):
+                return self._fatal_error(t, exc)
+            # an SDK error we could not settle (5xx after retries, connection lost): if the
+            # deployment may be in flight, it stays recorded so, and a rerun re-attaches
+            code, msg = arm_error_of(exc)
+            self._record_error(t, code, msg)
+            if self.state.get(t.name).get("status") in IN_FLIGHT:
+                o = Outcome(t.name, "unknown", f"{code}: {msg}; lost track of it, a rerun re-attaches")
+            else:
+                o = Outcome(t.name, "failed", f"{code}: {msg}")
         except BaseException as exc:  # the state writer failed, or a bug: stop everything, report it once
-            with self._lock:
-                if self._fatal is None:
-                    self._fatal = exc
-            self._halt()
-            return Outcome(t.name, "interrupted", "stopped")
-        if o.status in ("failed", "timedOut", "blocked"):
+            return self._fatal_error(t, exc)
+        if o.status in ("failed", "timedOut", "blocked", "unknown"):
             wave_failed.set()
         if o.status != "interrupted":
             self.progress.event(t.name, o.status, o.detail, final=True)
         return o
+
+    def _fatal_error(self, t: Target, exc: BaseException) -> Outcome:
+        with self._lock:
+            if self._fatal is None:
+                self._fatal = exc
+        self._halt()
+        return Outcome(t.name, "interrupted", "stopped")
 
     def _record_error(self, t: Target, code: str, message: str) -> None:
         """An error whose effect is unknown keeps an in-flight record in flight (a rerun GETs)."""

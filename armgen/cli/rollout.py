@@ -184,12 +184,12 @@ def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targ
     if result.declined:
         click.echo("armgen: apply cancelled; nothing was sent", err=True)
         return 1
-    counts = {s: result.count(s) for s in ("succeeded", "skipped", "failed", "blocked", "timedOut", "interrupted",
-                                           "notStarted")}
+    counts = {s: result.count(s) for s in ("succeeded", "skipped", "failed", "blocked", "timedOut", "unknown",
+                                           "interrupted", "notStarted")}
     tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     click.echo(f"Rollout: {plural(selected, 'target')}: {tally or 'nothing to do'}.")
     for o in result.outcomes.values():
-        if o.status in ("failed", "timedOut", "blocked"):
+        if o.status in ("failed", "timedOut", "blocked", "unknown"):
             click.echo(f"  {o.target}: {o.status}: {o.detail}")
     if result.interrupted:
         click.echo(f"armgen: interrupted; targets in flight are recorded in {state_path}; rerun to resume", err=True)

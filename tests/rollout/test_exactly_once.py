@@ -169,3 +169,27 @@ def _plan(inv: Path) -> dict:
     from armgen.azure.rollout import load_plan
 
     return load_plan(write_plan(inv, inv.parent / "trusted.plan"))
+
+
+def test_a_deployment_it_cannot_follow_is_never_recorded_failed(fleet: Fleet, write_inventory, tmp_path: Path,
+                                                                capsys, monkeypatch) -> None:
+    """Re-attached, but every read of the deployment answers 500 after the retries: the target
+    stops its wave as *unknown*, the state still says running (a rerun re-attaches), not failed."""
+    monkeypatch.setenv("ARMGEN_RETRY_TOTAL", "1")
+    inv = write_inventory(2, waves={"canary": None, "batchSize": 1})
+    release = threading.Event()
+    fleet.deployments.behave("site-000", polls=0, until=release.is_set)
+    stop = threading.Event()
+    first = threading.Thread(target=lambda: run_apply(inv, fleet.arm.base_url, stop=stop))
+    first.start()
+    while fleet.deployments.put_count() < 1:
+        threading.Event().wait(0.01)
+    stop.set()
+    first.join(20)
+    fleet.arm.inject("GET", f"rg-site-000{DEP}cc-site-000$", 500, times=None)
+    assert apply(fleet, inv) == 1
+    out = capsys.readouterr().out
+    assert "site-000: unknown: InternalServerError" in out and "a rerun re-attaches" in out
+    st = _state(tmp_path / "fleet.state.json")
+    assert st["site-000"]["status"] == "running" and st["site-001"]["status"] == "pending"
+    release.set()
