@@ -265,6 +265,9 @@ def plan_target(inv: Inventory, t: Target, base: RolloutTarget, allow_modify: li
                 tp.reasons.append(f"preflight {c.check} {c.subject}: {c.detail}" + (f" (fix: {c.fix})" if c.fix else ""))
     except AzureFailure as exc:
         error("preflight", exc)
+    except DeadlineExceeded:
+        tp.gate = "error"
+        tp.reasons.append(f"preflight: still throttled after {t.timeout:g} s")
     try:
         outcome = what_if(az, t.resource_group, inv.template, params, allow_modify, location=t.location)
         tp.what_if = outcome.to_json()
@@ -277,6 +280,9 @@ def plan_target(inv: Inventory, t: Target, base: RolloutTarget, allow_modify: li
     except WhatIfFailed as exc:
         tp.gate = "error"
         tp.reasons.append(f"what-if failed: {exc.code}: {exc.message}")
+    except DeadlineExceeded:
+        tp.gate = "error"
+        tp.reasons.append(f"what-if: still throttled after {t.timeout:g} s")
     return tp
 
 

@@ -307,8 +307,10 @@ def rollout_retry_policy(throttle: Throttle, total: int, backoff: float, max_ret
             return bool(super().is_retry(settings, response))
 
         def increment(self, settings: dict[str, Any], response: Any = None, error: Exception | None = None) -> bool:
-            if error is None and self._throttled(response):
-                return time.monotonic() < settings["armgen_deadline"]  # free of the error budget
+            if error is None and self._throttled(response):  # free of the error budget
+                if time.monotonic() >= settings["armgen_deadline"]:
+                    raise DeadlineExceeded("the target's deadline passed while Resource Manager throttled it")
+                return True
             if error is not None and settings["armgen_write_once"] and self._is_read_error(error):
                 return False  # the request went out; whether it arrived is for a GET to tell
             return bool(super().increment(settings, response=response, error=error))
