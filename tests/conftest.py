@@ -20,3 +20,9 @@ def shared() -> Path:
     if not (SHARED / "armttk").is_dir():
         pytest.skip(f"shared test data not found at {SHARED} (lay ../shared beside the project)")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _no_az_profile(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reads the az profile of whoever runs it: az's config folder is an empty one."""
+    monkeypatch.setenv("AZURE_CONFIG_DIR", str(tmp_path_factory.mktemp("azure-config")))
