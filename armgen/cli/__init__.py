@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "what-if": "armgen.cli.whatif:what_if",
     "preflight": "armgen.cli.whatif:preflight",
     "rollout": "armgen.cli.rollout:rollout",
+    "new": "armgen.cli.new:new",
 }
 
 

@@ -106,7 +106,8 @@ def emit(output: str, data: Any, table: Callable[[], str] | str) -> None:
         click.echo(text)
         return
     rendered = table() if callable(table) else table
-    click.echo(rendered, nl=not rendered.endswith("\n"))
+    if rendered:  # an empty result prints nothing, not an empty line
+        click.echo(rendered, nl=not rendered.endswith("\n"))
 
 
 def examples(*items: tuple[str, str]) -> Callable[[click.Command], click.Command]:

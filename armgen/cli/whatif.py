@@ -92,7 +92,7 @@ def load_inputs(source: str | None, template_file: str | None, parameters: tuple
 @examples(
     ("Preview the built-in offer with a parameters file", "armgen what-if -g appliance-rg -p @parameters.json"),
     ("A template file, a .bicepparam and one override",
-     "armgen what-if -g appliance-rg -f mainTemplate.json -p prod.bicepparam -p vmSize=Standard_D4s_v3"),
+     "armgen what-if -g appliance-rg -f mainTemplate.json -p prod.bicepparam -p vmSize=Standard_DS3_v2"),
     ("A package, in a subscription picked by name, as JSON",
      "armgen what-if -g appliance-rg --subscription Production -p @parameters.json -o json dist/zscc-1.0.0.zip"),
 )
