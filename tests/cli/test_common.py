@@ -69,20 +69,37 @@ def test_every_example_parses(path: str, cmd: click.Command, tmp_path: Path, mon
     monkeypatch.chdir(cwd)
     for what, line in cmd.examples:  # type: ignore[attr-defined]
         assert (what and line.startswith(f"armgen {path} ")) or line == f"armgen {path}", line
-        args = shlex.split(line)[1:]
-        _touch_paths(args, cwd)
-        ctx = click.Context(cli, info_name="armgen")
-        target: click.Command = cli
-        while isinstance(target, click.Group):
-            name, args = args[0], args[1:]
-            found = target.get_command(ctx, name)
-            assert found is not None, line
-            target = found
-            if isinstance(target, click.Group):
-                ctx = click.Context(target, info_name=name, parent=ctx)
-            else:
-                target.make_context(name, list(args), parent=ctx)  # raises on an unknown flag or bad value
-        assert target is cmd, line
+        assert parse(line, cwd) is cmd, line
+
+
+def parse(line: str, cwd: Path) -> click.Command:
+    """The command ``line`` runs, its flags and values parsed (an unknown flag or bad value raises)."""
+    args = shlex.split(line)[1:]
+    _touch_paths(args, cwd)
+    ctx = click.Context(cli, info_name="armgen")
+    target: click.Command = cli
+    while isinstance(target, click.Group):
+        name, args = args[0], args[1:]
+        found = target.get_command(ctx, name)
+        assert found is not None, line
+        target = found
+        if isinstance(target, click.Group):
+            ctx = click.Context(target, info_name=name, parent=ctx)
+        else:
+            target.make_context(name, list(args), parent=ctx)
+    return target
+
+
+def test_the_readme_tour_parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    tour = readme.split("## A tour of the commands", 1)[1].split("\n## ", 1)[0]
+    lines = [part.strip() for block in re.findall(r"```sh\n(.*?)```", tour, re.DOTALL)
+             for line in block.splitlines() for part in line.split("#", 1)[0].split("&&")
+             if part.strip().startswith("armgen ")]
+    assert len(lines) >= 6 and any(" -p " in x for x in lines) and any(" -o " in x for x in lines)
+    monkeypatch.chdir(tmp_path)
+    for line in lines:
+        parse(line.split(">", 1)[0], tmp_path)
 
 
 def test_output_option_resolves_alias_and_default(capsys: pytest.CaptureFixture[str]) -> None:
