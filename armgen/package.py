@@ -246,8 +246,11 @@ def _schema_checks(root: Path) -> list[Check]:
 def _lint_checks(root: Path) -> list[Check]:
     try:
         from armgen.lint import lint_path
+        from armgen.lint.apicache import HOW_TO_GET, resolve
     except ImportError as exc:  # the gate never passes without its linter
         raise InputError(f"armgen lint is not available, so the package cannot be checked: {exc}") from None
+    if resolve() is None:  # without one the apiVersions tests would silently not run
+        raise InputError(f"no apiVersions cache, so the package cannot be gated: {HOW_TO_GET}")
 
     try:
         report = lint_path(root, marketplace=True)

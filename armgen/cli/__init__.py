@@ -1,5 +1,5 @@
 """The ``armgen`` command line: every command lives in this package, one module per command
-family (``build``, ``validate``, ``lint``, ``package``, ``whatif``, ``rollout``), each a thin click
+family (``build``, ``validate``, ``lint``, ``package``, ``whatif``, ``rollout``, ``diagram``), each a thin click
 shell over the library layer it drives.
 
 A command's module is imported only when it is run or listed, so ``armgen --help`` and
@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "what-if": "armgen.cli.whatif:what_if",
     "preflight": "armgen.cli.whatif:preflight",
     "rollout": "armgen.cli.rollout:rollout",
+    "diagram": "armgen.cli.diagram:diagram",
     "new": "armgen.cli.new:new",
 }
 

@@ -78,11 +78,14 @@ def _is_json_name(name: str) -> bool:
     return low.endswith(".json") or low.endswith(".jsonc")
 
 
-def _read_folder(root: FsPath) -> list[SourceFile]:
+def _read_folder(root: FsPath, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d.lower() != "__macosx")
         rel_dir = FsPath(dirpath).relative_to(root).as_posix()  # once per folder, not per file
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(
+            d for d in dirnames if d.lower() != "__macosx" and (prefix + d) not in exclude
+        )
         for fn in sorted(filenames):
             if _is_json_name(fn):
                 with open(os.path.join(dirpath, fn), "rb") as fh:
@@ -264,7 +267,9 @@ class Engine:
         marketplace: bool,
         api_cache: dict[str, list[str]] | None,
         test_date: _dt.date,
+        exclude: tuple[str, ...] = (),
     ):
+        self.exclude = exclude
         self.rules = rules
         self.marketplace = marketplace
         self.api_cache = api_cache
@@ -277,13 +282,15 @@ class Engine:
         if not path.exists():
             raise InputError("no such file or folder", file=str(path))
         if path.is_dir():
-            files = _read_folder(path)
+            files = _read_folder(path, self.exclude)
             prefix = str(path)
             tested = files
+            self.report.kind = "folder"
         elif zipfile.is_zipfile(path):
             files = _read_zip(path)
             prefix = str(path) + "!"
             tested = files
+            self.report.kind = "zip"
         else:
             folder = path.parent
             siblings = [
@@ -295,6 +302,7 @@ class Engine:
             files = [target, *siblings]
             prefix = str(folder)
             tested = [target]
+            self.report.kind = "file"
         if not files:
             raise InputError("no .json or .jsonc file to lint", file=str(path))
         for sf in files:
@@ -334,6 +342,7 @@ class Engine:
             ps.clear_index_cache()
 
     def _run(self, path: FsPath) -> LintReport:
+        self.report.target = str(path)
         tested, main, cuid, prefix = self.load(path)
         self.report.files = [self.display(prefix, sf) for sf in tested]
         main_unit = None
@@ -358,7 +367,6 @@ class Engine:
             for group in groups_for(sf):
                 for rule in by_group.get(group, []):
                     self._run_rule(rule, group, sf, shown, main, main_unit, main_params, cuid, prefix)
-        self._finish()
         return self.report
 
     def _ctx(self, rule: Rule, shown: str, doc: Document | None) -> Context:
@@ -463,17 +471,6 @@ class Engine:
                 full = (unit.base if unit is not None else ()) + tuple(path)
                 line = doc.line_of(full) if full else None
         return Finding(rule.name, id_, sev, ctx.file, render_path(full), line, message)
-
-    def _finish(self) -> None:
-        seen = set()
-        out = []
-        for f in self.report.findings:
-            k = (f.test, f.id, f.severity, f.file, f.path, f.line, f.message)
-            if k not in seen:
-                seen.add(k)
-                out.append(f)
-        self.report.findings = out
-
 
 def select_rules(rules: list[Rule], tests: list[str] | None, skip: list[str] | None) -> list[Rule]:
     """``-Test``/``-Skip``: names compared ignoring case, with ``-``, ``_`` and spaces alike."""

@@ -61,4 +61,5 @@ def test_package_shows_the_warning_and_still_writes(args: list[str], rule: str, 
     assert main(["package", *args, "--version", "1.0.0", "--out", str(tmp_path), "-o", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["written"] is True and Path(doc["path"]).is_file()
-    assert [c["rule"] for c in doc["report"]["checks"] if c["severity"] == "warning"] == [rule]
+    assert [c["rule"] for c in doc["report"]["checks"]
+            if c["severity"] == "warning" and c["source"] == "marketplace"] == [rule]
