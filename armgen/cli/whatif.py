@@ -34,18 +34,32 @@ PARAMETERS_HELP = ("Parameter values, as az takes them (repeatable; later ones w
                    "(.json parameters file or .bicepparam of literal values), or NAME=VALUE.")
 
 
-def target_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """``-g``, ``--subscription``, ``--tenant``, ``--cloud``, ``--endpoint``: where a command works."""
+def target_options(f: Callable[..., Any], *, tenant: bool = True) -> Callable[..., Any]:
+    """``-g``, ``--subscription``, ``--tenant``, ``--cloud``, ``--endpoint``: where a command works.
+
+    The command receives ``tenant`` and passes it on: ``AzureTarget.from_options(cloud, endpoint,
+    subscription, tenant)``.
+    """
     f = click.option("--endpoint", metavar="URL", help="Resource Manager base URL (default: the cloud's).")(f)
     f = click.option("--cloud", type=click.Choice(CLOUD_CHOICES, case_sensitive=False), default="public",
                      show_default=True, help="Sovereign cloud: endpoints, token scope and login authority.")(f)
-    f = click.option("--tenant", metavar="ID|DOMAIN", help="Tenant to sign in to (default: the credential's).")(f)
+    if tenant:
+        f = click.option("--tenant", metavar="ID|DOMAIN", help="Tenant to sign in to (default: the credential's).")(f)
     f = click.option("--subscription", metavar="ID|NAME",
                      help="Subscription id or name (default: $AZURE_SUBSCRIPTION_ID, else az's default "
                           "subscription).")(f)
     f = click.option("-g", "--resource-group", "resource_group", metavar="RG", required=True,
                      help="Target resource group (must exist).")(f)
     return f
+
+
+def _target_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The options as they were before ``--tenant``, for commands not yet taking ``tenant``
+    (move to :func:`target_options`)."""
+    return target_options(f, tenant=False)
+
+
+_use_color = use_color  # the name other command modules imported before armgen.cli.common
 
 
 def source_options(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -84,3 +84,21 @@ def test_build_check_reports_stale_files_and_writes_nothing(tmp_path: Path, caps
     assert {(Path(s["file"]).name, s["problem"]) for s in doc["stale"]} == {
         ("main.bicep", "differs from a fresh build"), ("createUiDefinition.json", "missing")}
     assert (out / "main.bicep").read_text() == "// edited by hand\n" and not (out / "createUiDefinition.json").exists()
+
+
+def test_an_inventory_names_a_template_file(tmp_path: Path) -> None:
+    """`template` may be one file of any name (like what-if's -f), checked with the same checker."""
+    from armgen.build import build_files
+
+    (tmp_path / "azuredeploy.json").write_text(build_files(with_bicep=False)["mainTemplate.json"])
+    p = inventory(tmp_path, {"vmSize": "Standard_DS2_v2"})
+    doc = json.loads(p.read_text())
+    doc["template"] = "azuredeploy.json"
+    p.write_text(json.dumps(doc))
+    inv = load_inventory(p)
+    assert inv.template_source == "azuredeploy.json" and inv.targets[0].parameters["vmSize"] == "Standard_DS2_v2"
+    doc["targets"][0]["parameters"] = {"vmSize": "Standard_B1s"}
+    p.write_text(json.dumps(doc))
+    with pytest.raises(InputError) as err:
+        load_inventory(p)
+    assert err.value.path == "$.targets[0].parameters.vmSize"
