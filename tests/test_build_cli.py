@@ -78,7 +78,8 @@ def _required_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict
     for name, spec in tpl["parameters"].items():
         if "defaultValue" in spec:
             continue
-        values[name] = {"string": f"x{name}", "int": 1, "bool": True, "object": {}, "array": []}[spec["type"].lower()]
+        values[name] = {"string": f"x{name}".ljust(spec.get("minLength", 0), "x"), "int": 1, "bool": True,
+                        "object": {}, "array": []}[spec["type"].lower()]
         if "allowedValues" in spec:
             values[name] = spec["allowedValues"][0]
     return values

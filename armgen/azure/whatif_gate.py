@@ -16,6 +16,10 @@ deployment's parameters, not by a name heuristic:
 3. A what-if ``Modify`` (or ``Deploy``/``Unsupported``, where ARM cannot predict the effect) is
    allowed only when its resource id matches a declared id, or is named by ``--allow-modify``.
    ``Delete`` is never allowed. Potential changes are gated the same way.
+4. ``armgen attach``/``detach`` get a narrower gate (:func:`check_attach_gate`): it owns no
+   resource at all, so a change passes only when it is a ``Modify`` of exactly one of the
+   subnets it means to touch, whose only effective delta is exactly the one property (the NAT
+   gateway or route table reference) set to (or removed from) exactly armgen's resource.
 
 This fails closed: a name the evaluator cannot see (a linked template behind ``templateLink``)
 matches nothing, so its modifies are reported rather than waved through. A template that
@@ -33,8 +37,20 @@ from typing import Any
 # importable from here for the gate's callers.
 from armgen.armeval import UNKNOWN, WILD, Partial, Scope, build_id, evaluate
 
-__all__ = ["UNKNOWN", "WILD", "Declared", "GateFinding", "Partial", "Scope", "build_id", "check_gate",
-           "declared_resources", "evaluate"]
+__all__ = [
+    "UNKNOWN",
+    "WILD",
+    "AllowedChange",
+    "Declared",
+    "GateFinding",
+    "Partial",
+    "Scope",
+    "build_id",
+    "check_attach_gate",
+    "check_gate",
+    "declared_resources",
+    "evaluate",
+]
 
 
 # ------------------------------------------------------------------ declared resources
@@ -163,4 +179,105 @@ def check_gate(result: dict[str, Any], declared: list[Declared], allow_modify: l
             else:
                 findings.append(GateFinding(rid, kind, "blocked",
                                             f"{what}{label} but the template does not create it"))
+    return findings
+
+
+# ------------------------------------------------------------------ the attach gate
+
+_QUIET_CHANGES = {"NoChange", "Ignore"}
+_QUIET_DELTAS = {"NoEffect"}  # read-only properties what-if shows but a PUT cannot change
+
+
+@dataclass(frozen=True)
+class AllowedChange:
+    """One change ``armgen attach``/``detach`` means to make: ``properties.<prop>`` of one subnet
+    becomes ``{"id": resource_id}`` (attach, ``remove=False``) or goes away (detach)."""
+
+    subnet_id: str
+    prop: str  # "natGateway" | "routeTable"
+    resource_id: str
+    remove: bool = False
+
+
+def _leaf_deltas(deltas: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """What-if property changes flattened to leaves: ``children`` joined onto their parent's path
+    (arrays keep their index: ``properties.serviceEndpoints.0``)."""
+    out: list[dict[str, Any]] = []
+    for d in deltas or []:
+        if not isinstance(d, dict):
+            continue
+        path = f"{prefix}.{d.get('path')}" if prefix else str(d.get("path") or "")
+        if d.get("children"):
+            out.extend(_leaf_deltas(d["children"], path))
+        else:
+            out.append({**d, "path": path})
+    return out
+
+
+def _ref_id(value: Any) -> str | None:
+    """``{"id": X}`` or ``X`` -> lower-cased X; anything else None."""
+    if isinstance(value, dict) and set(value) == {"id"}:
+        value = value["id"]
+    return value.lower().rstrip("/") if isinstance(value, str) else None
+
+
+def _delta_matches(d: dict[str, Any], want: AllowedChange) -> bool:
+    kind = _val(d.get("propertyChangeType"))
+    path = str(d.get("path") or "")
+    base = f"properties.{want.prop}"
+    if path.lower() not in (base.lower(), f"{base}.id".lower()):
+        return False
+    target = want.resource_id.lower().rstrip("/")
+    if want.remove:
+        return kind == "Delete" and _ref_id(d.get("before")) == target
+    return kind in ("Create", "Modify") and _ref_id(d.get("after")) == target
+
+
+def check_attach_gate(result: dict[str, Any], allowed: list[AllowedChange]) -> list[GateFinding]:
+    """The brownfield gate of ``armgen attach``/``detach``: exactly these properties on exactly
+    these subnets, nothing else.
+
+    Every change in the what-if is a finding: ``accepted`` when it is a ``Modify`` of a subnet in
+    ``allowed`` whose effective deltas (``NoEffect`` ones are read-only noise that a PUT cannot
+    change) are exactly that subnet's one property going to (or from) armgen's resource; ``blocked``
+    otherwise, naming what else would change. ``NoChange``/``Ignore`` of other resources are
+    silent; a subnet in ``allowed`` whose change the what-if does not show is blocked too, since
+    then the body armgen would PUT is not the one the preview judged.
+    """
+    want = {a.subnet_id.lower().rstrip("/"): a for a in allowed}
+    seen: set[str] = set()
+    props = result.get("properties") or {}
+    findings: list[GateFinding] = []
+    for label, changes in (("", props.get("changes") or []), (" (potential change)", props.get("potentialChanges") or [])):
+        for ch in changes:
+            rid = str(ch.get("resourceId") or "")
+            key = rid.lower().rstrip("/")
+            kind = _val(ch.get("changeType"))
+            a = want.get(key)
+            if a is None:
+                if kind not in _QUIET_CHANGES:
+                    findings.append(GateFinding(rid, kind, "blocked", f"{kind.lower()} of a resource armgen attach "
+                                                f"does not touch{label}"))
+                continue
+            seen.add(key)
+            if kind != "Modify":
+                findings.append(GateFinding(rid, kind, "blocked", f"expected a modify of properties.{a.prop} only, "
+                                            f"what-if predicts {kind}{label}"))
+                continue
+            effective = [d for d in _leaf_deltas(ch.get("delta")) if _val(d.get("propertyChangeType")) not in _QUIET_DELTAS]
+            ours = [d for d in effective if _delta_matches(d, a)]
+            others = [d for d in effective if not _delta_matches(d, a)]
+            if others:
+                what = ", ".join(f"{d['path']} ({_val(d.get('propertyChangeType'))})" for d in others)
+                findings.append(GateFinding(rid, kind, "blocked", f"would also change {what}{label}"))
+            elif not ours:
+                findings.append(GateFinding(rid, kind, "blocked", f"what-if does not show properties.{a.prop} "
+                                            f"{'removed' if a.remove else 'set'}{label}"))
+            else:
+                verb = "removed" if a.remove else f"set to {a.resource_id.rstrip('/').rsplit('/', 1)[-1]}"
+                findings.append(GateFinding(rid, kind, "accepted", f"only properties.{a.prop} {verb}{label}"))
+    for key, a in want.items():
+        if key not in seen:
+            findings.append(GateFinding(a.subnet_id, "NoChange", "blocked",
+                                        f"what-if does not show properties.{a.prop} {'removed' if a.remove else 'set'}"))
     return findings

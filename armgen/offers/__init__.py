@@ -18,6 +18,7 @@ Writing your own offer: see ``docs/writing-an-offer.md`` and
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib
 import importlib.util
@@ -54,11 +55,18 @@ class Offer:
     description: str
     defaults: dict[str, Any]
     builder: Callable[[dict[str, Any]], Template]
+    #: Defaults that differ by variant (``{"standalone": {"appliancesPerZone": 1}}``): applied over
+    #: ``defaults`` for that variant, under the options the caller gives.
+    variant_defaults: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
     def resolve(self, options: dict[str, Any] | None) -> dict[str, Any]:
         """``options`` over the defaults; ``offer`` and an options file's ``$schema`` are not options of the offer."""
+        given = {k: v for k, v in (options or {}).items() if k not in _SELECTORS}
         merged = {k: (list(v) if isinstance(v, list) else v) for k, v in self.defaults.items()}
-        merged.update({k: v for k, v in (options or {}).items() if k not in _SELECTORS})
+        variant = given.get("variant", merged.get("variant"))
+        if isinstance(variant, str):
+            merged.update(copy.deepcopy(self.variant_defaults.get(variant, {})))
+        merged.update(given)
         unknown = sorted(set(merged) - set(self.defaults))
         if unknown:
             raise InputError(f"offer {self.name} does not take option(s) {', '.join(unknown)}",

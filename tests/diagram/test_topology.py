@@ -21,6 +21,7 @@ VARIANTS = [
     {"variant": v, "zones": z, "natGateway": nat, "appliancesPerZone": n}
     for v, z, nat, n in itertools.product(("ha", "standalone"), ([], ["1"], ["1", "2"], ["1", "2", "3"]),
                                           (True, False), (1, 2))
+    if v == "ha" or n == 1  # standalone: one appliance per zone slot (issue 13)
 ]
 
 
@@ -55,9 +56,9 @@ def test_cloud_connector_variants(options: dict) -> None:
         assert topo.out(vm.key, "key-vault")
     lbs = topo.of_type("Microsoft.Network/loadBalancers")
     rt = topo.of_type("Microsoft.Network/routeTables")
-    assert len(rt) == 1
-    hops = topo.out(rt[0].key, "next-hop")
-    assert len(hops) == 1
+    assert len(rt) == (1 if options["variant"] == "ha" else slots)  # standalone: one per slot's appliance
+    hops = [e for r in rt for e in topo.out(r.key, "next-hop")]
+    assert len(hops) == len(rt)
     if options["variant"] == "ha":
         assert len(lbs) == 1 and "internal" in lbs[0].details
         assert hops[0].dst == lbs[0].key  # the workload route points at the LB frontend
@@ -66,7 +67,8 @@ def test_cloud_connector_variants(options: dict) -> None:
         assert {e.dst for k in service_nics for e in topo.out(k, "lb-backend")} == {lbs[0].key}
     else:
         assert not lbs
-        assert topo.nodes[hops[0].dst].lower_type == NIC  # the first appliance's service NIC
+        # each slot's table sends to that slot's appliance's service NIC: none is left idle
+        assert all(topo.nodes[h.dst].lower_type == NIC for h in hops) and len({h.dst for h in hops}) == slots
     nats = topo.of_type("Microsoft.Network/natGateways")
     assert len(nats) == (slots if options["natGateway"] else 0)
     for nat in nats:

@@ -15,7 +15,7 @@ from armgen.cli import main
 from armgen.errors import InputError
 
 SUB = "00000000-0000-0000-0000-000000000001"
-REQUIRED = {"sshPublicKey": "ssh-rsa AAAA", "ccUrl": "https://cc.example", "keyVaultUrl": "https://kv.example",
+REQUIRED = {"sshPublicKey": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7testkeytestkeytestkeytestkeytestkeytestkeytestkey user@host", "ccUrl": "https://cc.example", "keyVaultUrl": "https://kv.example",
             "identityName": "uami"}
 
 

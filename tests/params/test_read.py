@@ -155,7 +155,7 @@ def test_bicepparam_written_by_armgen_build_reads_back_as_its_parameters_json(tm
     from armgen.build import build
 
     kv_ref = {"reference": {"keyVault": {"id": KV}, "secretName": "cc-url"}}
-    vals = {"vnetName": "hub", "zone1SubnetName": "a", "zone2SubnetName": "b", "sshPublicKey": "ssh-rsa AAAA",
+    vals = {"vnetName": "hub", "zone1SubnetName": "a", "zone2SubnetName": "b", "sshPublicKey": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7testkeytestkeytestkeytestkeytestkeytestkeytestkey user@host",
             "ccUrl": kv_ref, "keyVaultUrl": "https://kv.vault.azure.net", "identityName": "uami",
             "tagsByResource": {"Microsoft.Compute/virtualMachines": {"env": "it's ${x}"}}, "httpProbePort": 50001,
             "fipsEnabled": True}
