@@ -220,11 +220,14 @@ class StaticTokenCredential:
 class _RecordingCredential:
     """Wraps a credential to remember the last token, so errors can say which identity was used."""
 
-    def __init__(self, inner: Any):
+    def __init__(self, inner: Any, tenant: str | None = None):
         self.inner = inner
+        self.tenant = tenant  # --tenant: every token is asked for in it
         self.last_token: str | None = None
 
     def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        if self.tenant and not kwargs.get("tenant_id"):
+            kwargs["tenant_id"] = self.tenant
         tok = self.inner.get_token(*scopes, **kwargs)
         self.last_token = tok.token
         return tok
@@ -270,25 +273,28 @@ class AzureTarget:
     retry_backoff: float = 0.8
     max_retry_after: float = 60.0
     http_timeout: float = 120.0  # seconds to connect, and to wait for each answer, per request
+    tenant: str | None = None  # --tenant (or the profile's tenant of a subscription picked by name)
     _credential: Any = field(default=None, repr=False)
 
     @classmethod
     def from_options(cls, cloud: str | None = None, endpoint: str | None = None,
-                     subscription: str | None = None) -> AzureTarget:
-        """Build from CLI options plus the environment knobs in the module docstring."""
+                     subscription: str | None = None, tenant: str | None = None) -> AzureTarget:
+        """Build from CLI options plus the environment knobs in the module docstring; the
+        subscription (id, name, or az's default) is resolved by :mod:`armgen.azure.subscription`."""
+        from armgen.azure import subscription as subscriptions
+
         c = resolve_cloud(cloud)
         url = check_endpoint(endpoint or c.resource_manager)
-        sub = subscription or os.environ.get("AZURE_SUBSCRIPTION_ID") or ""
-        if not sub:
-            raise AzureFailure("no subscription: pass --subscription ID or set AZURE_SUBSCRIPTION_ID", EXIT_USAGE)
-        check_subscription(sub)
         env_token()  # a malformed token is a usage error now, not an HTTP error quoting it later
-        return cls(c, url, sub,
-                   poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
-                   retry_total=_env_int("ARMGEN_RETRY_TOTAL", 5),
-                   retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
-                   max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0),
-                   http_timeout=_http_timeout())
+        target = cls(c, url, "", tenant=subscriptions.check_tenant(tenant),
+                     poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
+                     retry_total=_env_int("ARMGEN_RETRY_TOTAL", 5),
+                     retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
+                     max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0),
+                     http_timeout=_http_timeout())
+        sub, implied = subscriptions.resolve(subscription, target)
+        target.subscription, target.tenant = check_subscription(sub), target.tenant or implied
+        return target
 
     # ------------------------------------------------------------ identity
     @property
@@ -300,8 +306,10 @@ class AzureTarget:
             else:
                 from azure.identity import DefaultAzureCredential
 
-                inner = DefaultAzureCredential(authority=self.cloud.authority)
-            self._credential = _RecordingCredential(inner)
+                from armgen.azure.subscription import credential_options
+
+                inner = DefaultAzureCredential(authority=self.cloud.authority, **credential_options(self.tenant))
+            self._credential = _RecordingCredential(inner, self.tenant)
         return self._credential
 
     def identity(self) -> str:

@@ -37,15 +37,21 @@ def network(arm: FakeArm, prefix: str = "10.0.1.0/28", used: int = 2, location: 
 
 
 def params(tmp_path: Path, **extra: object) -> str:
+    """A parameters file, and beside it (template.json) the test template declaring the extra
+    parameters a case uses: -p values are checked against the template they are for."""
     values = {"vnetName": "hub-vnet", "vnetResourceGroup": "network-rg", "subnetName": "appliance-snet", **extra}
     p = tmp_path / "p.json"
     p.write_text(json.dumps({"parameters": {k: {"value": v} for k, v in values.items()}}))
+    template = json.loads((Path(TEMPLATE_DIR) / "mainTemplate.json").read_text())
+    types = {str: "string", int: "int", list: "array", dict: "object"}
+    template["parameters"].update({k: {"type": types[type(v)]} for k, v in extra.items()})
+    (tmp_path / "template.json").write_text(json.dumps(template))
     return str(p)
 
 
 def run(arm: FakeArm, pfile: str, *extra: str) -> int:
     return main(["preflight", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", arm.base_url, "-p", pfile,
-                 "--format", "json", *extra, TEMPLATE_DIR])
+                 "--format", "json", *extra, str(Path(pfile).with_name("template.json"))])
 
 
 def checks(capsys: pytest.CaptureFixture[str]) -> dict[tuple[str, str], dict]:
