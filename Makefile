@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 OUT     ?= build/cloud-connector
 
-.PHONY: build test bench lint golden ttk-parity clean venv
+.PHONY: build test bench lint golden ttk-parity clean venv browser screenshots fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,8 +19,23 @@ build: $(STAMP)
 	$(BIN)/armgen build --out $(OUT)
 
 test: $(STAMP)
+	@sh tests/browser_setup.sh install
 	$(BIN)/ruff check armgen tests bench
 	$(BIN)/pytest
+	@sh tests/browser_setup.sh hint
+
+# Debian's chromium + chromium-driver for the browser tests (make test does this too)
+browser:
+	@sh tests/browser_setup.sh install
+
+# screenshots of the default offer's diagram under docs/ (needs Chromium)
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.diagram.screenshots
+
+# every entry point with our own hostile-input generators (tests/fuzz/): a table per entry point
+FUZZ_CASES ?= 1000
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --cases $(FUZZ_CASES)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

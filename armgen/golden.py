@@ -1,7 +1,8 @@
 """The checked-in artifacts of the built-in offers, and how to regenerate them.
 
 ``createUiDefinition/<offer>/`` holds each built-in offer's mainTemplate.json and
-createUiDefinition.json, ``bicep/<offer>/`` its main.bicep, all built with default options.
+createUiDefinition.json, ``bicep/<offer>/`` its main.bicep, all built with default options;
+``docs/<default offer>.svg`` and ``.mmd`` the default offer's topology diagram (``armgen diagram``).
 Reviewers see every change to what armgen emits as a diff of these files, and a test fails when
 a fresh build differs from them. ``make golden`` (``python -m armgen.golden``) rewrites them.
 """
@@ -31,7 +32,21 @@ def golden_files(root: Path = ROOT) -> dict[Path, str]:
         for fname, text in build_files(name).items():
             if fname in LAYOUT:
                 out[root / LAYOUT[fname] / name / fname] = text
+    out.update(diagram_files(root))
     return out
+
+
+def diagram_files(root: Path = ROOT) -> dict[Path, str]:
+    """The default offer's diagram, as SVG and as Mermaid, under docs/."""
+    from armgen.build import DEFAULT_OFFER
+    from armgen.diagram import mermaid, svg
+    from armgen.diagram.source import from_offer
+    from armgen.diagram.topology import topology
+
+    src = from_offer(DEFAULT_OFFER, {})
+    topo = topology(src.template, title=src.title, subtitle=src.subtitle)
+    return {root / "docs" / f"{DEFAULT_OFFER}.svg": svg.render(topo),
+            root / "docs" / f"{DEFAULT_OFFER}.mmd": mermaid.render(topo)}
 
 
 def main() -> int:

@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from armgen import params
 from armgen.checks.schemas import schema_dir
 from armgen.errors import InputError, json_path
 from armgen.jsonio import decode_text, load_json, parse_json
@@ -328,19 +329,10 @@ def load_inventory(path: str | Path) -> Inventory:
                 raise InputError(f"cannot tell which template parameter takes the {slot} subnet; "
                                  f"set $.bindings.subnets.{slot}", file=file, path=f"{where}.subnets.{slot}")
             values[pname] = subnet
-        for k in values:
-            if k not in tparams:
-                raise InputError(f"the template has no parameter {k!r}", file=file, path=origin.get(k, where))
-            ptype = str((tparams[k] or {}).get("type", "")).lower()
-            if ptype in ("securestring", "secureobject") and not _is_reference(values[k]):
-                raise InputError(f"{k!r} is a secure parameter: give a Key Vault reference "
-                                 "({\"reference\": {\"keyVault\": {\"id\": ...}, \"secretName\": ...}}), not a value",
-                                 file=file, path=origin.get(k, where))
-        missing = [k for k, spec in tparams.items() if "defaultValue" not in (spec or {}) and k not in values]
-        if missing:
-            raise InputError(f"no value for required template parameter(s) {', '.join(sorted(missing))}",
-                             file=file, path=f"{where}.parameters")
-        ordered = {k: values[k] for k in tparams if k in values}
+        given = params.ParameterValues()  # armgen.params: the one checker of every parameter value
+        for k, v in values.items():
+            given.add(params.Given(k, v, params.Origin(file, origin.get(k, where))))
+        ordered = params.check(template, given, missing=params.Origin(file, f"{where}.parameters"))
         dname = deployment_name(rollout, name)
         targets.append(Target(
             index=i, name=name, subscription=merged["subscription"], resource_group=merged["resourceGroup"],

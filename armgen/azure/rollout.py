@@ -682,9 +682,12 @@ class Rollout:
             if not self.deployed.is_set():
                 self._halt()
             o = Outcome(t.name, "failed", exc.failure.message)
-        except AzureFailure as exc:
+        except AzureFailure as exc:  # e.g. an answer the guard refused
             self._record_error(t, "AzureFailure", exc.message)
-            o = Outcome(t.name, "failed", exc.message)
+            if self.state.get(t.name).get("status") in IN_FLIGHT:
+                o = Outcome(t.name, "unknown", f"{exc.message}; a rerun re-attaches")
+            else:
+                o = Outcome(t.name, "failed", exc.message)
         except Exception as exc:
             from azure.core.exceptions import AzureError
 

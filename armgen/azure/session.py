@@ -129,8 +129,8 @@ def check_endpoint(url: str) -> str:
 
 # Azure's naming rules; both values become URL path segments, so anything else ("a/../..") could
 # move a request to another scope.
-_SUBSCRIPTION_RX = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_RESOURCE_GROUP_RX = re.compile(r"^[-\w._()]{0,89}[-\w()]$")
+_SUBSCRIPTION_RX = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_RESOURCE_GROUP_RX = re.compile(r"^[-\w._()]{0,89}[-\w()]\Z")
 
 
 def check_subscription(sub: str) -> str:
@@ -225,11 +225,14 @@ class StaticTokenCredential:
 class _RecordingCredential:
     """Wraps a credential to remember the last token, so errors can say which identity was used."""
 
-    def __init__(self, inner: Any):
+    def __init__(self, inner: Any, tenant: str | None = None):
         self.inner = inner
+        self.tenant = tenant  # --tenant: every token is asked for in it
         self.last_token: str | None = None
 
     def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        if self.tenant and not kwargs.get("tenant_id"):
+            kwargs["tenant_id"] = self.tenant
         tok = self.inner.get_token(*scopes, **kwargs)
         self.last_token = tok.token
         return tok
@@ -275,25 +278,28 @@ class AzureTarget:
     retry_backoff: float = 0.8
     max_retry_after: float = 60.0
     http_timeout: float = 120.0  # seconds to connect, and to wait for each answer, per request
+    tenant: str | None = None  # --tenant (or the profile's tenant of a subscription picked by name)
     _credential: Any = field(default=None, repr=False)
 
     @classmethod
     def from_options(cls, cloud: str | None = None, endpoint: str | None = None,
-                     subscription: str | None = None) -> AzureTarget:
-        """Build from CLI options plus the environment knobs in the module docstring."""
+                     subscription: str | None = None, tenant: str | None = None) -> AzureTarget:
+        """Build from CLI options plus the environment knobs in the module docstring; the
+        subscription (id, name, or az's default) is resolved by :mod:`armgen.azure.subscription`."""
+        from armgen.azure import subscription as subscriptions
+
         c = resolve_cloud(cloud)
         url = check_endpoint(endpoint or c.resource_manager)
-        sub = subscription or os.environ.get("AZURE_SUBSCRIPTION_ID") or ""
-        if not sub:
-            raise AzureFailure("no subscription: pass --subscription ID or set AZURE_SUBSCRIPTION_ID", EXIT_USAGE)
-        check_subscription(sub)
         env_token()  # a malformed token is a usage error now, not an HTTP error quoting it later
-        return cls(c, url, sub,
-                   poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
-                   retry_total=_env_int("ARMGEN_RETRY_TOTAL", 5),
-                   retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
-                   max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0),
-                   http_timeout=_http_timeout())
+        target = cls(c, url, "", tenant=subscriptions.check_tenant(tenant),
+                     poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
+                     retry_total=_env_int("ARMGEN_RETRY_TOTAL", 5),
+                     retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
+                     max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0),
+                     http_timeout=_http_timeout())
+        sub, implied = subscriptions.resolve(subscription, target)
+        target.subscription, target.tenant = check_subscription(sub), target.tenant or implied
+        return target
 
     # ------------------------------------------------------------ identity
     @property
@@ -305,8 +311,10 @@ class AzureTarget:
             else:
                 from azure.identity import DefaultAzureCredential
 
-                inner = DefaultAzureCredential(authority=self.cloud.authority)
-            self._credential = _RecordingCredential(inner)
+                from armgen.azure.subscription import credential_options
+
+                inner = DefaultAzureCredential(authority=self.cloud.authority, **credential_options(self.tenant))
+            self._credential = _RecordingCredential(inner, self.tenant)
         return self._credential
 
     def identity(self) -> str:
@@ -324,6 +332,8 @@ class AzureTarget:
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments every SDK management client gets (endpoint, scope, auth, retry)."""
+        from armgen.azure import guard
+
         return {
             "base_url": self.endpoint,
             "credential_scopes": [self.cloud.scope],
@@ -332,6 +342,7 @@ class AzureTarget:
             "polling_interval": self.poll_interval,
             "connection_timeout": self.http_timeout,
             "read_timeout": self.http_timeout,
+            **guard.client_settings(self),  # hostile answers: one host, bounded bodies and polls
         }
 
     def deployments_client(self, api_version: str = DEPLOYMENTS_API_VERSION) -> Any:
@@ -423,6 +434,8 @@ def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group
         ServiceResponseError,
     )
 
+    from armgen.azure import guard
+
     if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
         # the credential itself failed (no az login, no managed identity...)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -445,4 +458,4 @@ def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group
     if isinstance(exc, ServiceRequestError | ServiceResponseError):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return AzureFailure(f"cannot reach Resource Manager at {target.endpoint}: {first}", EXIT_USAGE)
-    return None
+    return guard.failure_of(exc)  # an answer the SDK could not read

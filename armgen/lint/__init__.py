@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from armgen.errors import InputError
 from armgen.lint.model import Finding, LintReport
+from armgen.lint.packages import Target, lint_targets
 
-__all__ = ["Finding", "LintReport", "lint_many", "lint_path"]
+__all__ = ["Finding", "LintReport", "Target", "lint_many", "lint_path", "lint_targets"]
 
 
 def lint_path(
-    path: str | Path,
+    path: str | Path | Target,
     *,
     marketplace: bool = False,
     tests: list[str] | None = None,
@@ -32,38 +31,40 @@ def lint_path(
 
     ``marketplace`` applies Test-AzMarketplacePackage severities (15 tests only warn). ``tests`` and
     ``skip`` select arm-ttk tests by name. The apiVersions tests read ``api_versions`` (arm-ttk's
-    cache format) or, without it, the cache written by ``--refresh-api-versions``; with neither they
-    do not apply. ``test_date`` (default today) is the date apiVersions are judged against.
+    cache format), else the user cache written by ``--refresh-api-versions``, else the cache
+    shipped with armgen. ``test_date`` is the date apiVersions are judged against: by default the
+    day the cache was true (today for an explicit file, whose date is unknown).
+    A :class:`Target` lints a package found by a search, leaving out its nested packages.
     """
-    from armgen.lint.apicache import default_cache_path, load_cache
+    from armgen.lint.apicache import HOW_TO_GET, resolve
     from armgen.lint.engine import Engine, select_rules
     from armgen.lint.rules import all_rules
 
+    target = path if isinstance(path, Target) else Target(Path(path))
     rules = select_rules(list(all_rules()), tests, skip)
-    cache = None
-    note = None
+    cache = resolve(api_versions) if any(r.needs_api_cache for r in rules) else None
+    when = test_date or (cache.date if cache is not None else None) or _dt.date.today()
+    engine = Engine(
+        rules,
+        marketplace=marketplace,
+        api_cache=cache.versions if cache is not None else None,
+        test_date=when,
+        exclude=target.exclude,
+    )
+    report = engine.run(target.path)
     if any(r.needs_api_cache for r in rules):
-        if api_versions is not None:
-            cache = load_cache(Path(api_versions))
-        elif default_cache_path().is_file():
-            cache = load_cache(default_cache_path())
+        if cache is None:
+            report.notes.append(f"apiVersions tests not applicable: no apiVersions cache ({HOW_TO_GET})")
+            for r in rules:
+                if r.needs_api_cache:
+                    report.ran.pop(r.name, None)
         else:
-            note = (
-                "apiVersions tests not applicable: no apiVersions cache "
-                "(give --api-versions FILE or run armgen lint --refresh-api-versions)"
-            )
-    engine = Engine(rules, marketplace=marketplace, api_cache=cache, test_date=test_date or _dt.date.today())
-    report = engine.run(Path(path))
-    if note:
-        report.notes.append(note)
-        for r in rules:
-            if r.needs_api_cache:
-                report.ran.pop(r.name, None)
+            report.api_cache = f"{cache.source} cache, judged as of {when.isoformat()}"
     return report
 
 
 def _lint_in_worker(
-    path: str | Path, options: dict[str, Any]
+    path: str | Path | Target, options: dict[str, Any]
 ) -> LintReport | tuple[str, str | None, str | None]:
     """``lint_path`` in a worker process; an InputError comes back as data (its fields survive)."""
     try:
@@ -72,7 +73,7 @@ def _lint_in_worker(
         return (exc.message, exc.file, exc.path)
 
 
-def lint_many(paths: Sequence[str | Path], *, jobs: int = 1, **options: Any) -> list[LintReport]:
+def lint_many(paths: Sequence[str | Path | Target], *, jobs: int = 1, **options: Any) -> list[LintReport]:
     """:func:`lint_path` on each input (same options), reports in input order.
 
     With ``jobs`` > 1 the inputs are shared among that many worker processes; every report is the
@@ -81,6 +82,9 @@ def lint_many(paths: Sequence[str | Path], *, jobs: int = 1, **options: Any) -> 
     """
     if jobs <= 1 or len(paths) < 2:
         return [lint_path(p, **options) for p in paths]
+    import multiprocessing  # only here: a single-process run does not pay for importing them
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     work = functools.partial(_lint_in_worker, options=options)

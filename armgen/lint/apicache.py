@@ -10,8 +10,12 @@ The Azure SDK is imported only inside :func:`refresh`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
+import gzip
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,25 @@ from armgen.lint.reader import load_tolerant
 
 CACHE_NAME = "AllAzureResources.cache.json"
 TOKEN_ENV = "ARMGEN_ACCESS_TOKEN"
+DATA = Path(__file__).parent / "data"
+BUNDLED = DATA / (CACHE_NAME + ".gz")
+PROVENANCE = DATA / "apicache.provenance.json"
+HOW_TO_GET = (
+    "give --api-versions FILE (arm-ttk's AllAzureResources.cache.json) or run "
+    "'armgen lint --refresh-api-versions --subscription ID'"
+)
+
+
+@dataclass(frozen=True)
+class ApiCache:
+    """The apiVersions a lint run judges against, where they came from, and the day they were
+    true (the default date to judge them on: "newest" and "older than 730 days" mean what they
+    meant that day)."""
+
+    versions: dict[str, list[str]]
+    source: str  # "file", "user" or "bundled"
+    date: _dt.date | None  # None: unknown (an explicit file), judged as of today
+    path: str
 
 
 def default_cache_path() -> Path:
@@ -38,7 +61,9 @@ def _sort_desc(versions: set[str]) -> list[str]:
 def _load(path: str, mtime: float) -> dict[str, list[str]]:
     try:
         raw = Path(path).read_bytes()
-    except OSError as exc:
+        if raw[:2] == b"\x1f\x8b":  # the bundled cache is gzip-compressed
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise InputError(f"cannot read apiVersions cache: {exc}", file=path) from None
     doc = load_tolerant(raw, file=path)
     if not isinstance(doc, dict):
@@ -51,7 +76,8 @@ def _load(path: str, mtime: float) -> dict[str, list[str]]:
                 for k, v in entry.items():
                     if k.lower() == "apiversions" and isinstance(v, list):
                         versions.update(x for x in v if isinstance(x, str))
-        out[rtype.lower()] = _sort_desc(versions)
+        low = rtype.lower()  # keys compare ignoring case: merge a type spelled two ways
+        out[low] = _sort_desc(versions | set(out.get(low, ())))
     return out
 
 
@@ -62,6 +88,35 @@ def load_cache(path: Path) -> dict[str, list[str]]:
     except OSError:
         raise InputError("no such apiVersions cache file", file=str(path)) from None
     return _load(str(path), mtime)
+
+
+def bundled_date() -> _dt.date | None:
+    """The date the bundled cache was true (from its provenance record); None if not installed."""
+    return _recorded_date(str(PROVENANCE))
+
+
+@functools.lru_cache(maxsize=4)
+def _recorded_date(provenance: str) -> _dt.date | None:
+    try:
+        meta = json.loads(Path(provenance).read_text(encoding="utf-8"))
+        return _dt.date.fromisoformat(meta["date"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def resolve(api_versions: Path | None = None) -> ApiCache | None:
+    """The cache a run uses: ``--api-versions FILE``, else the user cache written by
+    ``--refresh-api-versions`` (dated the day it was written), else the one shipped with armgen;
+    None when there is none at all (a broken install)."""
+    if api_versions is not None:
+        return ApiCache(load_cache(Path(api_versions)), "file", None, str(api_versions))
+    user = default_cache_path()
+    if user.is_file():
+        day = _dt.date.fromtimestamp(user.stat().st_mtime)
+        return ApiCache(load_cache(user), "user", day, str(user))
+    if BUNDLED.is_file():
+        return ApiCache(load_cache(BUNDLED), "bundled", bundled_date(), str(BUNDLED))
+    return None
 
 
 def versions_for(cache: dict[str, list[str]], rtype: str) -> list[str]:

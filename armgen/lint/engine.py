@@ -15,10 +15,7 @@ This mirrors arm-ttk's ``Test-AzTemplate``/``Expand-AzTemplate``:
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -41,6 +38,7 @@ from armgen.lint.model import (
     render_path,
 )
 from armgen.lint.reader import Document, Path, decode_text
+from armgen.zipio import is_zip
 
 MAIN_NAMES = ("azuredeploy.json", "maintemplate.json", "prereq.azuredeploy.json")
 _GROUP_SCHEMA = {
@@ -78,11 +76,14 @@ def _is_json_name(name: str) -> bool:
     return low.endswith(".json") or low.endswith(".jsonc")
 
 
-def _read_folder(root: FsPath) -> list[SourceFile]:
+def _read_folder(root: FsPath, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d.lower() != "__macosx")
         rel_dir = FsPath(dirpath).relative_to(root).as_posix()  # once per folder, not per file
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(
+            d for d in dirnames if d.lower() != "__macosx" and (prefix + d) not in exclude
+        )
         for fn in sorted(filenames):
             if _is_json_name(fn):
                 with open(os.path.join(dirpath, fn), "rb") as fh:
@@ -92,40 +93,23 @@ def _read_folder(root: FsPath) -> list[SourceFile]:
 
 
 def _read_zip(path: FsPath) -> list[SourceFile]:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"not a readable zip: {exc}", file=str(path)) from None
-    entries = [i for i in zf.infolist() if not i.is_dir() and _is_json_name(i.filename)]
-    entries = [i for i in entries if "__macosx" not in i.filename.lower().split("/")]
-    # the package root is the shallowest folder holding a main template (usually the zip root)
-    roots = sorted(
-        (i.filename.rsplit("/", 1)[0] if "/" in i.filename else "")
-        for i in entries
-        if i.filename.rsplit("/", 1)[-1].lower() in MAIN_NAMES
-    )
-    root = min(roots, key=lambda r: (r.count("/") + (1 if r else 0), r)) if roots else ""
-    prefix = root + "/" if root else ""
-    out = []
-    for info in sorted(entries, key=lambda i: i.filename):
-        if info.filename.startswith(prefix):
-            out.append(SourceFile(info.filename[len(prefix) :], _read_entry(zf, info, path)))
-    return out
+    """The JSON entries of a zip, read in memory through :mod:`armgen.zipio` (nothing is
+    extracted; bombs, unsafe or duplicate names and damage are one InputError naming the zip)."""
+    from armgen import zipio
 
-
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: FsPath) -> bytes:
-    """An entry's bytes, read in memory (nothing is extracted, so names like ``../x`` or
-    duplicates cannot write anywhere); a damaged entry is an InputError naming zip and entry.
-
-    ``zipfile`` reports damage in several ways: bad CRC (BadZipFile), bad deflate data
-    (zlib.error), a truncated member (EOFError), encryption (RuntimeError) or an unsupported
-    compression method (NotImplementedError).
-    """
-    try:
-        return zf.read(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as exc:
-        reason = str(exc) or type(exc).__name__
-        raise InputError(f"cannot read zip entry {info.filename!r}: {reason}", file=str(path)) from None
+    with zipio.open_zip(path, str(path)) as z:
+        entries = [e for e in z.entries if _is_json_name(e.name)]
+        entries = [e for e in entries if "__macosx" not in e.name.lower().split("/")]
+        # the package root is the shallowest folder holding a main template (usually the zip root)
+        roots = sorted(
+            (e.name.rsplit("/", 1)[0] if "/" in e.name else "")
+            for e in entries
+            if e.name.rsplit("/", 1)[-1].lower() in MAIN_NAMES
+        )
+        root = min(roots, key=lambda r: (r.count("/") + (1 if r else 0), r)) if roots else ""
+        prefix = root + "/" if root else ""
+        return [SourceFile(e.name[len(prefix) :], z.read(e))
+                for e in sorted(entries, key=lambda e: e.name) if e.name.startswith(prefix)]
 
 
 def _parse(sf: SourceFile, display: str) -> None:
@@ -264,7 +248,9 @@ class Engine:
         marketplace: bool,
         api_cache: dict[str, list[str]] | None,
         test_date: _dt.date,
+        exclude: tuple[str, ...] = (),
     ):
+        self.exclude = exclude
         self.rules = rules
         self.marketplace = marketplace
         self.api_cache = api_cache
@@ -277,13 +263,15 @@ class Engine:
         if not path.exists():
             raise InputError("no such file or folder", file=str(path))
         if path.is_dir():
-            files = _read_folder(path)
+            files = _read_folder(path, self.exclude)
             prefix = str(path)
             tested = files
-        elif zipfile.is_zipfile(path):
+            self.report.kind = "folder"
+        elif is_zip(path):
             files = _read_zip(path)
             prefix = str(path) + "!"
             tested = files
+            self.report.kind = "zip"
         else:
             folder = path.parent
             siblings = [
@@ -295,11 +283,12 @@ class Engine:
             files = [target, *siblings]
             prefix = str(folder)
             tested = [target]
+            self.report.kind = "file"
         if not files:
             raise InputError("no .json or .jsonc file to lint", file=str(path))
         for sf in files:
             _parse(sf, self.display(prefix, sf))
-        if not path.is_dir() and not zipfile.is_zipfile(path) and tested[0].error:
+        if not path.is_dir() and not is_zip(path) and tested[0].error:
             raise InputError(tested[0].error, file=str(path))
         top = [sf for sf in files if "/" not in sf.rel]
         main = None
@@ -308,7 +297,7 @@ class Engine:
             if main:
                 break
         cuid = next((sf for sf in top if sf.name.lower() == "createuidefinition.json" and sf.doc), None)
-        if path.is_file() and not zipfile.is_zipfile(path):
+        if path.is_file() and not is_zip(path):
             target = tested[0]
             if target.doc and ps.like(ps.get(target.data, "$schema"), "*CreateUIDefinition*"):
                 cuid, main = target, None
@@ -334,6 +323,7 @@ class Engine:
             ps.clear_index_cache()
 
     def _run(self, path: FsPath) -> LintReport:
+        self.report.target = str(path)
         tested, main, cuid, prefix = self.load(path)
         self.report.files = [self.display(prefix, sf) for sf in tested]
         main_unit = None
@@ -358,7 +348,6 @@ class Engine:
             for group in groups_for(sf):
                 for rule in by_group.get(group, []):
                     self._run_rule(rule, group, sf, shown, main, main_unit, main_params, cuid, prefix)
-        self._finish()
         return self.report
 
     def _ctx(self, rule: Rule, shown: str, doc: Document | None) -> Context:
@@ -463,17 +452,6 @@ class Engine:
                 full = (unit.base if unit is not None else ()) + tuple(path)
                 line = doc.line_of(full) if full else None
         return Finding(rule.name, id_, sev, ctx.file, render_path(full), line, message)
-
-    def _finish(self) -> None:
-        seen = set()
-        out = []
-        for f in self.report.findings:
-            k = (f.test, f.id, f.severity, f.file, f.path, f.line, f.message)
-            if k not in seen:
-                seen.add(k)
-                out.append(f)
-        self.report.findings = out
-
 
 def select_rules(rules: list[Rule], tests: list[str] | None, skip: list[str] | None) -> list[Rule]:
     """``-Test``/``-Skip``: names compared ignoring case, with ``-``, ``_`` and spaces alike."""

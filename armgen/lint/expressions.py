@@ -218,13 +218,3 @@ def expand_variables(text: str, variables: Any) -> str:
         return "'" + value.replace("'", "\\'") + "'"
 
     return _ANY_VARIABLE_REF.sub(repl, text)
-
-
-_INNER_TEMPLATE = regex.compile(r'"template"\s*:\s*(?<B>\{(?:[^{}]++|(?&B))*\})')
-
-
-def template_ranges(text: str) -> list[tuple[int, int]]:
-    """``?<ARM_InnerTemplate>``: (start, end) of every ``"template": {...}`` in ``text``."""
-    if '"template"' not in text:
-        return []
-    return [(m.start(), m.end()) for m in _INNER_TEMPLATE.finditer(text)]

@@ -146,6 +146,9 @@ class LintReport:
     ran: dict[str, int] = field(default_factory=dict)  # arm-ttk test name -> runs (results)
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    target: str = ""  # the path linted (folder, zip or file), as given
+    kind: str = ""  # "folder", "zip" or "file": how finding files map back to disk
+    api_cache: str = ""  # which apiVersions cache judged this run, and as of which day
 
     @property
     def errors(self) -> list[Finding]:

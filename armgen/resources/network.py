@@ -102,7 +102,7 @@ def security_rule(
     *,
     priority: int,
     direction: str,
-    access: str = "Allow",
+    access: Any = "Allow",
     protocol: str = "*",
     source: Any = "*",
     destination: Any = "*",
@@ -262,9 +262,15 @@ def route(name: str, *, address_prefix: str, next_hop_type: str = "VirtualApplia
 
 
 def route_table(*, symbol: str, name: Any, location: Any, routes: Sequence[dict[str, Any]] = (),
-                disable_bgp_route_propagation: bool = True, tags: Any = None,
-                condition: Any = None) -> Resource:
-    """A route table; associating it with subnets is left to whoever owns them."""
+                disable_bgp_route_propagation: Any = False, tags: Any = None,
+                condition: Any = None, copy: Copy | None = None) -> Resource:
+    """A route table; associating it with subnets is left to whoever owns them.
+
+    Gateway (BGP) routes propagate by default: a workload subnet in a brownfield network often
+    reaches on-premises over ExpressRoute or VPN through them, and a route table that drops them
+    cuts it off the moment it is attached. A UDR still wins over a BGP route for the same prefix.
+    """
     return Resource(ROUTE_TABLE, api_versions.NETWORK, name, symbol, location=location, tags=tags,
-                    condition=condition, properties={"disableBgpRoutePropagation": disable_bgp_route_propagation,
-                                                     "routes": list(routes)})
+                    condition=condition, copy=copy,
+                    properties={"disableBgpRoutePropagation": disable_bgp_route_propagation,
+                                "routes": list(routes)})

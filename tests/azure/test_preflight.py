@@ -38,15 +38,21 @@ def network(arm: FakeArm, prefix: str = "10.0.1.0/28", used: int = 2, location: 
 
 
 def params(tmp_path: Path, **extra: object) -> str:
+    """A parameters file, and beside it (template.json) the test template declaring the extra
+    parameters a case uses: -p values are checked against the template they are for."""
     values = {"vnetName": "hub-vnet", "vnetResourceGroup": "network-rg", "subnetName": "appliance-snet", **extra}
     p = tmp_path / "p.json"
     p.write_text(json.dumps({"parameters": {k: {"value": v} for k, v in values.items()}}))
+    template = json.loads((Path(TEMPLATE_DIR) / "mainTemplate.json").read_text())
+    types = {str: "string", int: "int", list: "array", dict: "object"}
+    template["parameters"].update({k: {"type": types[type(v)]} for k, v in extra.items()})
+    (tmp_path / "template.json").write_text(json.dumps(template))
     return str(p)
 
 
 def run(arm: FakeArm, pfile: str, *extra: str) -> int:
     return main(["preflight", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", arm.base_url, "-p", pfile,
-                 "--format", "json", *extra, TEMPLATE_DIR])
+                 "--format", "json", *extra, str(Path(pfile).with_name("template.json"))])
 
 
 def checks(capsys: pytest.CaptureFixture[str]) -> dict[tuple[str, str], dict]:
@@ -183,7 +189,7 @@ def compute(fake_arm: FakeArm):
 
     svc = install_compute(fake_arm)
     svc.add_size("Standard_D2s_v3", "standardDSv3Family", 2)
-    svc.add_size("Standard_D4s_v3", "standardDSv3Family", 4)
+    svc.add_size("Standard_DS3_v2", "standardDSv2Family", 4)
     return svc
 
 
@@ -198,8 +204,8 @@ def offer_network(arm: FakeArm) -> None:
 
 def offer_run(arm: FakeArm, tmp_path: Path, **extra: object) -> int:
     values = {"vnetName": "hub-vnet", "vnetResourceGroup": "network-rg", "zone1SubnetName": "snet-z1",
-              "zone2SubnetName": "snet-z2", "sshPublicKey": "ssh-ed25519 AAAA test", "ccUrl": "x.example/api",
-              "keyVaultUrl": "https://kv.vault.azure.net/", "identityName": "id", "identityResourceGroup": "rg-id",
+              "zone2SubnetName": "snet-z2", "sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI" + "A" * 60 + " test@example.com", "ccUrl": "x.example/api",
+              "keyVaultUrl": "https://kv.vault.azure.net/", "identityName": "id-cc", "identityResourceGroup": "rg-id",
               **extra}
     p = tmp_path / "offer.json"
     p.write_text(json.dumps({"parameters": {k: {"value": v} for k, v in values.items()}}))
@@ -250,10 +256,10 @@ def test_vm_size_restricted_for_the_subscription(fake_arm: FakeArm, compute, tmp
     row = rows(capsys, "vm size")[("vm size", "Standard_D2s_v3")]
     assert row["status"] == "fail" and "NotAvailableForSubscription" in row["detail"]
     # another size the subscription may use passes
-    assert offer_run(fake_arm, tmp_path, vmSize="Standard_D4s_v3") == 0
+    assert offer_run(fake_arm, tmp_path, vmSize="Standard_DS3_v2") == 0
     got = rows(capsys, "vm size", "vcpu quota")
-    assert got[("vm size", "Standard_D4s_v3")]["status"] == "pass"
-    assert got[("vcpu quota", "standardDSv3Family")]["detail"].startswith("needs 16 vCPUs")
+    assert got[("vm size", "Standard_DS3_v2")]["status"] == "pass"
+    assert got[("vcpu quota", "standardDSv2Family")]["detail"].startswith("needs 16 vCPUs")
 
 
 def test_vm_size_restricted_in_one_zone(fake_arm: FakeArm, compute, tmp_path: Path,
@@ -341,7 +347,7 @@ def test_table_shows_the_fix(fake_arm: FakeArm, compute, tmp_path: Path, capsys:
 def test_sku_list_pages_are_followed_but_never_to_another_host(fake_arm: FakeArm, compute, tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     offer_network(fake_arm)
-    compute.page_size = 1  # disks, D2s_v3, D4s_v3: three pages
+    compute.page_size = 1  # disks, D2s_v3, DS3_v2: three pages
     assert offer_run(fake_arm, tmp_path) == 0
     assert compute.reads["skus"] == 3
     capsys.readouterr()

@@ -37,13 +37,13 @@ def package(tmp_path: Path, location: str = "[parameters('location')]") -> Path:
     return pkg
 
 
-def test_clean_package_exits_0_and_says_api_versions_did_not_apply(
+def test_clean_package_exits_0_and_names_the_cache_it_judged_against(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["lint", str(package(tmp_path))]) == 0
+    assert main(["lint", str(package(tmp_path)), "--skip", "apiVersions-Should-Be-Recent"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("0 errors, 0 warnings in 1 file")
-    assert "apiVersions tests not applicable" in out
+    assert "apiVersions: bundled cache, judged as of " in out
 
 
 def test_errors_exit_1_with_file_line_test_and_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,4 +119,4 @@ def test_unreadable_json_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_folder_without_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "empty").mkdir()
     assert main(["lint", str(tmp_path / "empty")]) == 2
-    assert "no .json or .jsonc file" in capsys.readouterr().err
+    assert "no package here" in capsys.readouterr().err

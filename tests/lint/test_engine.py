@@ -236,8 +236,12 @@ def test_api_versions_tests_use_the_cache_and_the_test_date(tmp_path: Path) -> N
 def test_without_a_cache_the_api_versions_tests_do_not_apply(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Only a broken install has no cache at all: neither a user cache nor the bundled one."""
+    from armgen.lint import apicache
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    monkeypatch.setattr(apicache, "BUNDLED", tmp_path / "not-installed.json.gz")
     write(tmp_path / "pkg" / "mainTemplate.json", template())
     report = lint_path(tmp_path / "pkg")
     assert "apiVersions-Should-Be-Recent" not in report.ran
-    assert any("apiVersions" in n for n in report.notes)
+    assert any("--refresh-api-versions" in n for n in report.notes)

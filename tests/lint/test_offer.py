@@ -1,4 +1,6 @@
-"""The armgen-built default offer passes arm-ttk's tests: no error, no warning, either mode."""
+"""The armgen-built default offer passes arm-ttk's tests: no error and no warning in either mode,
+except that the bundled apiVersions cache (a subset, see armgen/lint/data/README.md) may not list
+an apiVersion newer than its SDK sources, which only warns."""
 
 from __future__ import annotations
 
@@ -26,5 +28,7 @@ def offer_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize("marketplace", [False, True])
 def test_default_offer_is_clean(offer_dir: Path, marketplace: bool) -> None:
     report = lint_path(offer_dir, marketplace=marketplace)
-    assert [(f.test, f.id, f.path) for f in report.findings] == []
-    assert len(report.ran) >= 45  # the template and createUiDefinition tests really ran
+    unlisted = [f for f in report.warnings if "was not found for the resource type" in f.message]
+    assert [(f.test, f.id, f.path) for f in report.findings if f not in unlisted] == []
+    assert "apiVersions-Should-Be-Recent" in report.ran
+    assert len(report.ran) >= 47  # the template, createUiDefinition and apiVersions tests really ran

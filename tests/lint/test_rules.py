@@ -35,21 +35,6 @@ def deployment(template: dict, passed: dict | None = None, scope: str | None = "
     }
 
 
-def test_ids_in_logic_apps_are_judged_unless_written_as_expressions(tmp_path: Path) -> None:
-    app = {
-        "type": "Microsoft.Logic/workflows",
-        "name": "a",
-        "properties": {"definition": {"x": {"fooId": "@guid()"}}},
-    }
-    assert (
-        run(tmp_path, {"$schema": SCHEMA, "resources": [app]}, "IDs-Should-Be-Derived-From-ResourceIDs") == []
-    )
-    app["properties"]["definition"]["x"]["barId"] = "literal"
-    assert run(
-        tmp_path, {"$schema": SCHEMA, "resources": [app]}, "IDs-Should-Be-Derived-From-ResourceIDs"
-    ) == ["ResourceId.Should.Contain.Proper.Expression"]
-
-
 @pytest.mark.parametrize(
     ("value", "ids"),
     [
@@ -61,23 +46,6 @@ def test_ids_in_logic_apps_are_judged_unless_written_as_expressions(tmp_path: Pa
 def test_ids_that_are_not_expressions(tmp_path: Path, value: object, ids: list[str]) -> None:
     doc = {"$schema": SCHEMA, "resources": [{"type": "a/b", "name": "n", "properties": {"subnetId": value}}]}
     assert run(tmp_path, doc, "IDs-Should-Be-Derived-From-ResourceIDs") == ids
-
-
-def test_references_inside_nested_templates_do_not_count(tmp_path: Path) -> None:
-    nested = {
-        "$schema": SCHEMA,
-        "contentVersion": "1.0.0.0",
-        "variables": {"v": "[parameters('p')]"},
-        "resources": [],
-    }
-    doc = {
-        "$schema": SCHEMA,
-        "parameters": {"p": {"type": "string"}},
-        "resources": [deployment(nested, scope=None)],
-    }
-    assert run(tmp_path, doc, "Parameters-Must-Be-Referenced") == ["Parameters.Must.Be.Referenced"]
-    doc["outputs"] = {"o": {"type": "string", "value": "[parameters('p')]"}}
-    assert run(tmp_path, doc, "Parameters-Must-Be-Referenced") == []
 
 
 def test_inner_template_location_default_needs_the_parent_to_pass_location(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ decodes to this INI) instead of comparing expression strings.
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ class Env:
     region_zones: list[str] = field(default_factory=lambda: ["1", "2", "3"])
     copy_index: int | None = None
     client_id: str = "00000000-1111-2222-3333-444444444444"
+    deployment_name: str = "deploy-1"
+    resource_group: str = "deploy-rg"
 
     def param(self, name: str) -> Any:
         if name in self.params:
@@ -70,6 +73,18 @@ class Env:
         match name:
             case "not":
                 return not a[0]
+            case "take":
+                return a[0][: a[1]]
+            case "toLower":
+                return a[0].lower()
+            case "startsWith":
+                return a[0].lower().startswith(a[1].lower())
+            case "uniqueString":
+                # A stand-in with uniqueString's shape: 13 lower-case characters, a function of its inputs.
+                digest = hashlib.sha256("|".join(a).encode()).digest()
+                return "".join("abcdefghijklmnopqrstuvwxyz234567"[b % 32] for b in digest[:13])
+            case "deployment":
+                return {"name": self.deployment_name}
             case "empty":
                 return len(a[0]) == 0
             case "equals":
@@ -100,13 +115,14 @@ class Env:
             case "null":
                 return None
             case "resourceGroup":
-                return {"name": "deploy-rg", "location": "westeurope"}
+                return {"name": self.resource_group, "location": "westeurope",
+                        "id": f"/subscriptions/deploy-sub/resourceGroups/{self.resource_group}"}
             case "subscription":
                 return {"subscriptionId": "deploy-sub", "id": "/subscriptions/deploy-sub"}
             case "resourceId":
                 # [rg,] type, names...: a readable stand-in with the scope kept
                 i = next(k for k, v in enumerate(a) if isinstance(v, str) and "/" in v and "." in v.split("/")[0])
-                scope = a[i - 1] if i >= 1 else "deploy-rg"
+                scope = a[i - 1] if i >= 1 else self.resource_group
                 sub = f"/sub/{a[i - 2]}" if i >= 2 else ""
                 return f"{sub}/rg/{scope}/{a[i]}/" + "/".join(str(n) for n in a[i + 1:])
         raise NotImplementedError(f"function {name}")

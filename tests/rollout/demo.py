@@ -68,7 +68,7 @@ def main() -> int:
     whatif.changes = _predict
     compute = install_compute(arm)
     compute.add_size("Standard_D2s_v3", "standardDSv3Family", 2)
-    compute.add_size("Standard_D4s_v3", "standardDSv3Family", 4)
+    compute.add_size("Standard_DS3_v2", "standardDSv2Family", 4)
     for site, si, loc in SITES:
         _network(arm, subs[si], site, loc)
     deployments.behave("rg-cc-us-02", fail=("SkuNotAvailable", "The requested VM size Standard_D2s_v3 is "
@@ -80,7 +80,7 @@ def main() -> int:
         "waves": {"canary": "eu-01", "batchSize": 3},
         "defaults": {
             "subnets": {"zone1": "snet-cc-z1", "zone2": "snet-cc-z2"},
-            "parameters": {"sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly ops@example.com",
+            "parameters": {"sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnlyExampleKeyOnlyExampleKeyOnly ops@example.com",
                            "ccUrl": "connector.zscaler.example/api", "keyVaultUrl": "https://kv-zscc.vault.azure.net/",
                            "identityName": "id-zscc", "identityResourceGroup": "rg-identity"},
         },
@@ -88,7 +88,7 @@ def main() -> int:
                      "vnet": {"name": f"vnet-{site}", "resourceGroup": f"rg-net-{site}"}}
                     for site, si, loc in SITES],
     }
-    inventory["targets"][3]["parameters"] = {"vmSize": "Standard_D4s_v3"}
+    inventory["targets"][3]["parameters"] = {"vmSize": "Standard_DS3_v2"}
     with arm, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "fleet.json").write_text(json.dumps(inventory, indent=2) + "\n")

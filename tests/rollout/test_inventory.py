@@ -84,7 +84,7 @@ def test_cli_reports_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     ([{"name": "a", "vnet": {"name": "v"}}], "$.targets[0]", "no resourceGroup"),
     ([{"name": "a", "resourceGroup": "r"}], "$.targets[0]", "no vnet.name"),
     ([{"name": "a", "resourceGroup": "r", "vnet": {"name": "v"}, "parameters": {"vmSzie": "x"}}],
-     "$.targets[0].parameters.vmSzie", "no parameter 'vmSzie'"),
+     "$.targets[0].parameters.vmSzie", "unknown parameter 'vmSzie' (did you mean 'vmSize'?)"),
     ([{"name": "a", "resourceGroup": "r", "vnet": {"name": "v"}, "parameters": {"adminPassword": "hunter2"}}],
      "$.targets[0].parameters.adminPassword", "secure parameter"),
     ([{"name": "a", "resourceGroup": "r", "vnet": {"name": "v"}, "subnets": {"zone3": "c"}}],

@@ -6,6 +6,7 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from armgen.lint import ps
+from armgen.lint.apicache import versions_for
 
 NUMBER_OF_DAYS = 730
 
@@ -18,23 +19,45 @@ class Verdict:
     stop: bool = False
 
 
-# id(list of versions) -> (that list, {lower case: first index}, index of the first non-preview)
-_FACTS: dict[int, tuple[list[str], dict[str, int], int]] = {}
+# id(list of versions) -> (that list, {lower case: first index}, first without a -suffix, latest stable)
+_FACTS: dict[int, tuple[list[str], dict[str, int], int, str | None]] = {}
 
 
-def _facts(valid: list[str]) -> tuple[dict[str, int], int]:
+def _facts(valid: list[str]) -> tuple[dict[str, int], int, str | None]:
     """Per provider list (they come from the long-lived cache): where each version sits (ignoring
-    case) and where the newest non-preview is (-1 if none); computed once, not per resource."""
+    case), where the newest version without a ``-suffix`` is (-1 if none), and arm-ttk's "latest
+    stable" (the newest not matching ``preview``); computed once, not per resource."""
     hit = _FACTS.get(id(valid))
     if hit is None or hit[0] is not valid:
         where: dict[str, int] = {}
         for i, v in enumerate(valid):
             where.setdefault(v.lower(), i)
-        stable = next((i for i, v in enumerate(valid) if not ps.like(v, "*-*-*-*")), -1)
+        plain = next((i for i, v in enumerate(valid) if not ps.like(v, "*-*-*-*")), -1)
+        latest_stable = next((v for v in valid if "preview" not in v.lower()), None)
         if len(_FACTS) > 4096:
             _FACTS.clear()
-        hit = _FACTS[id(valid)] = (valid, where, stable)
-    return hit[1], hit[2]
+        hit = _FACTS[id(valid)] = (valid, where, plain, latest_stable)
+    return hit[1], hit[2], hit[3]
+
+
+def lookup(cache: dict[str, list[str]], full_type: str) -> list[str]:
+    """arm-ttk's apiVersions of a type: the type's own, else its nearest ancestor's found by
+    dropping trailing segments (``Microsoft.Network/virtualNetworks/subnets`` falls back to
+    ``Microsoft.Network/virtualNetworks``); [] when no ancestor is known either."""
+    parts = full_type.split("/")
+    for i in range(len(parts), 0, -1):
+        valid = versions_for(cache, "/".join(parts[:i]))
+        if valid:
+            return valid
+    return []
+
+
+def not_found(api: str, valid: list[str], rtype: str) -> str | None:
+    """arm-ttk's closing warning when ``valid.Contains(api)`` is false (an exact, case-sensitive
+    comparison): the version, or the whole type, is unknown to the cache."""
+    if api in valid:
+        return None
+    return f"The apiVersion {api} was not found for the resource type: {rtype}"
 
 
 def judge(
@@ -43,7 +66,6 @@ def judge(
     valid: list[str],
     test_date: _dt.date,
     what: str,
-    unknown: str = "warning",
 ) -> Verdict:
     """arm-ttk's checks of one apiVersion against the cached list ``valid`` (newest first).
 
@@ -51,15 +73,10 @@ def judge(
     """
     out: list[tuple[str, str, str]] = []
     low = api.lower()
-    where, stable = _facts(valid)
-    idx = where.get(low, -1)  # case-insensitive (0.27)
-    if idx == -1 and valid:
-        hint = " (newer than the apiVersions cache: refresh it)" if api[:10] > valid[0][:10] else ""
-        out.append(
-            (unknown, "Not.Valid", f"{what}: apiVersion {api} is not among the known apiVersions{hint}")
-        )
+    where, plain, latest_stable = _facts(valid)
+    idx = where.get(low, -1)  # arm-ttk compares with -like / -eq: ignoring case
     if ps.like(api, "*-*-*-*"):
-        if idx > 0 and 0 <= stable <= idx:  # a non-preview among the versions up to this one
+        if idx > 0 and 0 <= plain <= idx:  # a non-preview among the versions up to this one
             out.append(
                 (
                     "error",
@@ -79,7 +96,6 @@ def judge(
     if age > NUMBER_OF_DAYS and idx > 0:
         non_preview_in_use = idx == 1 and valid[0][: valid[0].rfind("-")].lower() == low
         if not non_preview_in_use:
-            latest_stable = valid[stable] if stable >= 0 else None
             if latest_stable is not None and low == latest_stable.lower():
                 # arm-ttk `break`s here: the rest of the file is not checked
                 return Verdict(out, stop=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import regex
 
 from armgen.lint import ps
-from armgen.lint.apicache import versions_for
 from armgen.lint.model import TEMPLATE, Context, Rule
-from armgen.lint.rules._apiversions import judge, to_date
+from armgen.lint.rules._apiversions import judge, lookup, not_found, to_date
 from armgen.lint.rules._common import is_bicep, template
 
 _DATE = regex.compile(r"(?<Year>\d{4})-(?<Month>\d{2})-(?<Day>\d{2})")
@@ -48,19 +47,15 @@ def check(ctx: Context) -> None:
                 "ApiVersion.Not.Date", f"Api versions must be a fixed date. {full_type} is not.", f.path
             )
             continue
-        valid: list[str] = []
-        for i in range(len(types) - 1, -1, -1):
-            valid = versions_for(cache, "/".join(types[: i + 1]))
-            if valid:
-                break
+        valid = lookup(cache, full_type)
         verdict = judge(api, api_date, valid, ctx.test_date, full_type)
-        for sev, suffix, msg in verdict.items:
-            if sev == "error":
-                ctx.error(f"ApiVersion.{suffix}", msg, f.path)
-            else:
-                ctx.warn(msg, f.path, id=f"ApiVersion.{suffix}")
+        for _sev, suffix, msg in verdict.items:
+            ctx.error(f"ApiVersion.{suffix}", msg, f.path)
         if verdict.stop:
             break
+        missing = not_found(api, valid, full_type)  # also when the type itself is unknown
+        if missing:
+            ctx.warn(missing, f.path)
 
 
 RULE = Rule(

@@ -8,7 +8,7 @@ from armgen.lint import expressions as ex
 from armgen.lint import ps
 from armgen.lint.apicache import versions_for
 from armgen.lint.model import TEMPLATE, Context, Rule
-from armgen.lint.rules._apiversions import judge, to_date
+from armgen.lint.rules._apiversions import judge, lookup, not_found, to_date
 from armgen.lint.rules._common import is_bicep, template, text
 
 _SPLIT = regex.compile(r"[(),]")
@@ -63,23 +63,17 @@ def check(ctx: Context) -> None:
         api_date = to_date(*av.group("Year", "Month", "Day"))
         if api_date is None:
             continue
-        valid = versions_for(cache, rtype)
+        valid = lookup(cache, rtype) if "/" in rtype else versions_for(cache, rtype)
         if not valid:
-            parts = rtype.split("/")
-            for i in range(len(parts) - 1, 0, -1):
-                valid = versions_for(cache, "/".join(parts[: i + 1]))
-                if valid:
-                    break
-            if not valid:
-                continue
+            continue  # an unknown type is skipped here (unlike resource apiVersions)
         verdict = judge(api, api_date, valid, ctx.test_date, value)
-        for sev, suffix, msg in verdict.items:
-            if sev == "error":
-                ctx.error(f"ApiReference.Version.{suffix}", msg, offset=ref.start())
-            else:
-                ctx.warn(msg, offset=ref.start(), id=f"ApiReference.Version.{suffix}")
+        for _sev, suffix, msg in verdict.items:
+            ctx.error(f"ApiReference.Version.{suffix}", msg, offset=ref.start())
         if verdict.stop:
             break
+        missing = not_found(api, valid, rtype)
+        if missing:
+            ctx.warn(missing, offset=ref.start())
 
 
 RULE = Rule(

@@ -15,23 +15,21 @@ _CONCAT = regex.compile(r"^\s*\[\s*concat\s*\(", regex.I)
 
 
 def check(ctx: Context) -> None:
+    # one verdict per dependsOn (per resource), as arm-ttk tests the whole array at once: an
+    # array -match/-like is true when any entry matches, and one copyIndex() anywhere exempts it
     for base, res in resources_items(template(ctx)):
         for f in ps.find(res, "dependsOn", value_mode="like", value="*", base=base):
             entries = [ps.to_str(e) for e in ps.as_list(f.value)]
             if not any(_EXPR.match(e) for e in entries):
                 continue
-            for i, e in enumerate(entries):
-                where = (*f.path, i) if isinstance(f.value, list) else f.path
-                if _IF.match(e):
-                    ctx.error(
-                        "Resource.DependsOn.Conditional", "Resource Dependencies must not use if()", where
-                    )
-                if _CONCAT.match(e) and not ex.function("copyIndex").search(e):
-                    ctx.error(
-                        "Resource.DependsOn.StartsWithConcat",
-                        "Depends On Must not start with [concat(",
-                        where,
-                    )
+            if any(_IF.match(e) for e in entries):
+                ctx.error("Resource.DependsOn.Conditional", "Resource Dependencies must not use if()", f.path)
+            if any(_CONCAT.match(e) for e in entries) and not any(
+                ex.function("copyIndex").search(e) for e in entries
+            ):
+                ctx.error(
+                    "Resource.DependsOn.StartsWithConcat", "Depends On Must not start with [concat(", f.path
+                )
 
 
 RULE = Rule(

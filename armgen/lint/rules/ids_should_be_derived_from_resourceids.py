@@ -24,6 +24,8 @@ EXCEPTIONS = (
     "dataCollectionEndpointId", "dataCollectionRuleImmutableId",
     # arm-ttk 0.27 (2024): Microsoft.Web/serverfarms/firstPartyApps/settings names an app, not a resource
     "firstPartyId",
+    # arm-ttk 0.27: API Center definitions and environments, and workflow step names
+    "definitionId", "environmentId", "stepId",
 )  # fmt: skip
 _EXCEPTION = regex.compile("(?>" + "|".join(e.replace(".", r"\.") for e in EXCEPTIONS) + ")$", regex.I)
 _EXCEPTION_LOWER = tuple(e.lower() for e in EXCEPTIONS)
@@ -45,8 +47,8 @@ ALLOWED = (
 )  # fmt: skip
 _ALLOWED = regex.compile(r"\s*\[\s*(" + "|".join(ALLOWED) + r")\s*\(\s*", regex.I)
 _SKIP_TYPES = (
+    r"^microsoft\.logic/workflows$",  # anything inside a Logic App
     r"^microsoft\.ApiManagement/service/backends$",
-    r"^Microsoft\.ApiCenter/",  # API Center ids (definitionId, environmentId) are workspace paths
     r"^Microsoft\.Portal\/dashboards$",
     r"^Microsoft\.DocumentDb/databaseAccounts/\w{0,}/collections$",
 )
@@ -81,14 +83,6 @@ def check(ctx: Context) -> None:
             if ps.match(types, r"^Microsoft\.sites/config") or ps.match(types, "config"):
                 continue
             value = f.value
-            # arm-ttk 0.27: inside a Logic App, ids written as expressions (workflow @... or template
-            # [...]) are not judged; literal ones are
-            if (
-                isinstance(value, str)
-                and value.lstrip().startswith(("@", "["))
-                and ps.match(types, r"^microsoft\.logic/workflows$")
-            ):
-                continue
             if not isinstance(value, (str, int, float)) or value is None:
                 inner = ps.get(value, "value")
                 if not ps.truthy(inner) or not isinstance(inner, str):

@@ -79,7 +79,7 @@ def check(ctx: Context) -> None:
             (*where, "defaultValue"),
         )
     ranges = None
-    for m in _LOCATION.finditer(body):
+    for m in ex.finditer_at_words(_LOCATION, body, ("resourcegroup", "deployment")):
         if ranges is None:
             ranges = _ranges(ctx)
         if any(a <= m.start() <= b for a, b in ranges):

@@ -9,14 +9,12 @@ from armgen.lint.rules._common import char_before, params, template, text
 
 def check(ctx: Context) -> None:
     body = text(ctx)
-    nested = ex.template_ranges(body)
     for name, _p in params(template(ctx)):
         if name.startswith("__"):
             continue
-        # references inside a nested "template": {...} do not count (arm-ttk 0.27, ARM_InnerTemplate)
-        refs = [
-            r for r in ex.references(body, "parameters", name) if not any(a < r[0] < b for a, b in nested)
-        ]
+        # anywhere in the template's text, outer-scope nested templates included (inner-scope ones
+        # are already cut out of the text and tested on their own)
+        refs = ex.references(body, "parameters", name)
         if not refs:
             ctx.error(
                 "Parameters.Must.Be.Referenced", f"Unreferenced parameter: {name}", ("parameters", name)

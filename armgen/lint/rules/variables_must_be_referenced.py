@@ -8,11 +8,9 @@ from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import char_before, template, text
 
 
-def _check_refs(
-    ctx: Context, body: str, name: str, where: tuple[str | int, ...], nested: list[tuple[int, int]]
-) -> bool:
-    # references inside a nested "template": {...} do not count (arm-ttk 0.27, ARM_InnerTemplate)
-    refs = [r for r in ex.references(body, "variables", name) if not any(a < r[0] < b for a, b in nested)]
+def _check_refs(ctx: Context, body: str, name: str) -> bool:
+    # anywhere in the template's text, outer-scope nested templates included
+    refs = ex.references(body, "variables", name)
     for start, _end in refs:
         if char_before(body, start) == '"':
             ctx.error(
@@ -28,18 +26,17 @@ def check(ctx: Context) -> None:
     variables = ps.get(template(ctx), "variables")
     if not isinstance(variables, dict):
         return
-    nested = ex.template_ranges(body)
     for name, value in variables.items():
         where = ("variables", name)
         copy = ps.get(value, "copy")
         if name.lower() != "copy" and copy is None:
-            if not _check_refs(ctx, body, name, where, nested):
+            if not _check_refs(ctx, body, name):
                 ctx.error("Variables.Must.Be.Referenced", f"Unreferenced variable: {name}", where)
             continue
         items = value if name.lower() == "copy" else copy
         for i, item in enumerate(ps.as_list(items)):
             item_name = ps.to_str(ps.get(item, "name"))
-            if _check_refs(ctx, body, item_name, (*where, i), nested):
+            if _check_refs(ctx, body, item_name):
                 continue
             mains = ex.references(body, "variables", name)
             end = mains[0][1] if mains else -1

@@ -26,7 +26,7 @@ def check(ctx: Context) -> None:
             ps.like(image, "*preview")
             or ps.like(ps.get(image, "version"), "*preview")
             or ps.like(ps.get(image, "sku"), "*preview")
-            or ps.like(ps.get(image, "offer"), "*preview*")
+            or ps.like(ps.get(image, "offer"), "*preview")
         ):
             name = ps.to_str(ps.get(f.parents[0], "name")) if f.parents else ""
             ctx.error(

@@ -1,0 +1,74 @@
+"""``armgen diagram``: the deployment's topology as an SVG picture or a Mermaid flowchart.
+
+A thin click shell over :mod:`armgen.diagram`. SOURCE is a built-in offer's name (default: the
+default offer, built from its model with the same options ``armgen build`` takes), or a folder,
+a Marketplace zip or a template file of anyone's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from armgen import jsonio
+from armgen.errors import InputError
+
+
+@click.command("diagram")
+@click.argument("source", required=False)
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
+              help="File to write (.svg or .mmd).")
+@click.option("--format", "fmt", type=click.Choice(["svg", "mermaid"]), default=None,
+              help="Output format (default: from --out's extension, else svg).")
+@click.option("--values", "values_file", type=click.Path(dir_okay=False),
+              help="Parameter values (JSON object or parameters file); others are drawn as ‹name›.")
+@click.option("--options", "options_file", type=click.Path(dir_okay=False),
+              help="Build options file, for a built-in offer (schemas/options.schema.json).")
+@click.option("--variant", type=click.Choice(["ha", "standalone"]), help="Built-in offer: with or without the LB.")
+@click.option("--zones", help="Built-in offer: comma-separated zones, e.g. 1,2 ('none' for an availability set).")
+@click.option("--appliances-per-zone", type=int, help="Built-in offer: appliances in each zone.")
+@click.option("--nat/--no-nat", "nat", default=None, help="Built-in offer: a NAT gateway per zone.")
+@click.option("--name-prefix", help="Built-in offer: prefix of every resource name.")
+def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str | None, options_file: str | None,
+            variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
+            name_prefix: str | None) -> int:
+    """Draw the topology of SOURCE (a built-in offer, default cloud-connector; or a folder, zip or
+    template file): the existing VNet and subnets, the appliances per zone with their NICs, the load
+    balancer, NAT gateways, route tables, and the identity and Key Vault they read."""
+    from armgen import params
+    from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
+    from armgen.cli.build import _load_options_file, _parse_zones
+    from armgen.diagram import mermaid, svg
+    from armgen.diagram.source import from_offer, from_path
+    from armgen.diagram.topology import topology
+    from armgen.offers import OFFERS
+
+    flags: dict[str, Any] = {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
+                             "natGateway": nat, "namePrefix": name_prefix}
+    is_offer = source is None or (source in OFFERS and not Path(source).exists())
+    if is_offer:
+        name = source or DEFAULT_OFFER
+        options = resolve_options(name, _load_options_file(options_file), {"offer": source, **flags},
+                                  source=options_file or "<options>")
+        try:
+            src = from_offer(options.get("offer", name), options)
+        except InputError as exc:
+            raise blame_option(exc, flags, options_file) from None
+    else:
+        given = [FLAG_NAMES[k] for k, v in flags.items() if v is not None] + (["--options"] if options_file else [])
+        if given:
+            raise InputError(f"{', '.join(given)} only apply to a built-in offer, not to a template", file=source)
+        src = from_path(str(source))
+    values = None  # checked by the one parameter checker (armgen.params), as for build --values
+    if values_file is not None:
+        checked = params.check(src.template, params.read_file(values_file), secrets="allow", require=False)
+        values = params.plain_values(checked)
+    topo = topology(src.template, values, title=src.title, subtitle=src.subtitle)
+    kind = fmt or ("mermaid" if Path(out_file).suffix.lower() in (".mmd", ".mermaid", ".md") else "svg")
+    text = mermaid.render(topo) if kind == "mermaid" else svg.render(topo)
+    jsonio.write_atomic(out_file, text)
+    click.echo(f"armgen diagram: {src.label}: {len(topo.nodes)} resources, {len(topo.edges)} relations "
+               f"-> {out_file} ({kind})")
+    return 0
