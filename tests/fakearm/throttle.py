@@ -9,7 +9,9 @@ the tokens left.
 
 ``capacity`` and ``rate`` (tokens per second) shape the bucket, one per subscription (the URL's
 ``/subscriptions/{id}``), shared by reads and writes unless ``split=True``; ``headers=False``
-leaves out the remaining-requests headers (a client then learns of the bucket only from 429s). ``retry_after`` is the
+leaves out the remaining-requests headers (a client then learns of the bucket only from 429s);
+``initial`` is what a bucket holds at first (default: full; 0: the first request is refused,
+however slowly the client sends). ``retry_after`` is the
 shortest wait announced: with a whole number the header is whole seconds (rounded up), as ARM
 sends it; a fraction lets fast tests use short pauses.
 
@@ -38,6 +40,7 @@ class TokenBucket:
     retry_after: float = 1.0
     split: bool = False
     headers: bool = True
+    initial: float | None = None
     tokens: dict[str, float] = field(default_factory=dict)
     updated: dict[str, float] = field(default_factory=dict)
     blocked_until: dict[str, float] = field(default_factory=dict)
@@ -58,7 +61,8 @@ class TokenBucket:
         now = time.monotonic()
         with self.lock:
             last = self.updated.get(key, now)
-            have = min(self.capacity, self.tokens.get(key, self.capacity) + (now - last) * self.rate)
+            start = self.capacity if self.initial is None else self.initial
+            have = min(self.capacity, self.tokens.get(key, start) + (now - last) * self.rate)
             self.updated[key] = now
             self.tokens[key] = have
             until = self.blocked_until.get(key, 0.0)
@@ -82,7 +86,7 @@ class TokenBucket:
 
 
 def install_token_bucket(arm: FakeArm, capacity: float, rate: float, retry_after: float = 1.0,
-                         split: bool = False, headers: bool = True) -> TokenBucket:
-    bucket = TokenBucket(capacity, rate, retry_after, split, headers)
+                         split: bool = False, headers: bool = True, initial: float | None = None) -> TokenBucket:
+    bucket = TokenBucket(capacity, rate, retry_after, split, headers, initial)
     arm.use(bucket)
     return bucket

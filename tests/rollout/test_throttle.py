@@ -234,12 +234,12 @@ def test_throttling_never_uses_up_the_retry_budget(fleet: Fleet, write_inventory
 
 def test_two_hundred_targets_behind_a_token_bucket_all_succeed(fleet: Fleet, write_inventory, tmp_path: Path) -> None:
     """200 targets, 20 at a time, two subscriptions each behind a token bucket that answers 429
-    + Retry-After while empty and stays empty until then (and says nothing of what is left, so
-    it does get emptied): every target succeeds, exactly once, and the rollout slowed down
-    (paused, lowered its concurrency) instead of failing."""
+    + Retry-After while empty and stays empty until then (it starts empty and says nothing of
+    what is left, so it is met empty whatever the machine's speed): every target succeeds,
+    exactly once, and the rollout slowed down (paused, lowered its concurrency) instead of failing."""
     inv = write_inventory(200, subs=(SUB, SUB2), concurrency=20, waves={"canary": None})
     fleet.deployments.default.polls = 0
-    bucket = install_token_bucket(fleet.arm, capacity=20, rate=100, retry_after=0.05, headers=False)
+    bucket = install_token_bucket(fleet.arm, capacity=20, rate=100, retry_after=0.05, headers=False, initial=0)
     throttle = Throttle()
     result, _ = run_apply(inv, fleet.arm.base_url, throttle=throttle, plan_entries=_trust(inv, tmp_path))
     assert [o.status for o in result.outcomes.values()] == ["succeeded"] * 200
@@ -250,11 +250,13 @@ def test_two_hundred_targets_behind_a_token_bucket_all_succeed(fleet: Fleet, wri
 
 def test_remaining_headers_slow_the_rollout_down_before_the_bucket_is_empty(fleet: Fleet, write_inventory,
                                                                            tmp_path: Path) -> None:
-    """The same bucket, saying what is left: requests are spaced as it empties, and all succeed."""
-    inv = write_inventory(40, concurrency=20, waves={"canary": None})
+    """A bucket that says what is left: the first round of 20 PUTs drains it (it refills at
+    10/s), so the answers' remaining-requests headers show it running low and the next requests
+    are spaced; all succeed."""
+    inv = write_inventory(20, concurrency=20, waves={"canary": None})
     fleet.deployments.default.polls = 0
-    install_token_bucket(fleet.arm, capacity=20, rate=100, retry_after=0.05)
+    install_token_bucket(fleet.arm, capacity=20, rate=10, retry_after=0.05)
     throttle = Throttle()
     result, _ = run_apply(inv, fleet.arm.base_url, throttle=throttle, plan_entries=_trust(inv, tmp_path))
-    assert [o.status for o in result.outcomes.values()] == ["succeeded"] * 40
+    assert [o.status for o in result.outcomes.values()] == ["succeeded"] * 20
     assert throttle.stats["paced"] > 0
