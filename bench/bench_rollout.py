@@ -131,7 +131,7 @@ def run() -> None:
         r = _one(f"token bucket {BUCKET[0]}/{BUCKET[1]:g}/s", BUCKET)
         floor = r["accepted"] / BUCKET[1]
         print(f"  {r['label']:<24} {r['succeeded']}/{TARGETS} succeeded, {r['failed']} failed, {r['accepted']} requests "
-              f"accepted + {r['throttled']} answered 429 ({r['pauses']} pauses, {r['paced']} paced waits), "
+              f"accepted + {r['throttled']} answered 429 ({r['pauses']} pauses, {r['paced']} requests spaced), "
               f"wall {r['wall']:.2f} s, accepted/10 per s {floor:.2f} s, ratio {r['wall'] / floor:.2f}x (goal <= 1.5x)")
         r = _one("gate checked by apply", None, trust_plan=False)
         print(f"  {r['label']:<24} {r['succeeded']}/{TARGETS} succeeded, {r['requests'] / TARGETS:.2f} requests/target, "

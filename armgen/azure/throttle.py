@@ -34,6 +34,7 @@ the pipeline context like the SDK's own ``retry_total``.
 from __future__ import annotations
 
 import email.utils
+import functools
 import math
 import random
 import re
@@ -136,7 +137,7 @@ class SubscriptionThrottle:
         Returns when the request goes out (for :meth:`release`)."""
         stats = self.throttle.stats
         resume_at: tuple[int, float] | None = None  # (epoch, when) this waiter picked for a pause
-        waited = False
+        waited = paced = False
         with self.cond:
             while True:
                 if self.throttle.stop.is_set():
@@ -153,7 +154,9 @@ class SubscriptionThrottle:
                     wake = None  # a release notifies
                 elif self.pace[kind] and now < self.next_send[kind]:
                     wake = self.next_send[kind]
-                    stats["paced"] += 1
+                    if not paced:
+                        stats["paced"] += 1  # requests that waited for their slot
+                        paced = True
                 else:
                     self.in_flight += 1
                     if self.pace[kind]:
@@ -352,6 +355,46 @@ class PollSchedule:
         return delay
 
 
+@functools.cache
+def _polling_classes() -> tuple[type, type]:
+    """(RolloutPolling, StatusOnly), built once: azure is imported only when a rollout polls."""
+    from azure.core.polling.base_polling import LROBasePolling
+    from azure.core.polling.base_polling import get_retry_after as lro_retry_after
+    from azure.mgmt.core.polling.arm_polling import ARMPolling, AzureAsyncOperationPolling
+
+    class StatusOnly(AzureAsyncOperationPolling):  # type: ignore[misc]
+        def get_final_get_url(self, pipeline_response: Any) -> None:
+            return None
+
+    class RolloutPolling(ARMPolling):  # type: ignore[misc]
+        def __init__(self, throttle: Throttle, schedule: PollSchedule, deadline: float | None,
+                     on_status: Callable[[str], None] | None, **kwargs: Any):
+            super().__init__(**kwargs)
+            self._armgen = (throttle, schedule, deadline, on_status)
+
+        def run(self) -> None:
+            # azure-core reads the status at once; the initial answer's Retry-After (or the
+            # schedule's first delay) comes first, as Resource Manager asks
+            if not self.finished():
+                self._delay()
+            super().run()
+
+        def _extract_delay(self) -> float:
+            return self._armgen[1].next(lro_retry_after(self._pipeline_response))
+
+        def _sleep(self, delay: float) -> None:
+            self._armgen[0].wait(delay, self._armgen[2])
+
+        def update_status(self) -> None:
+            before = self._status
+            LROBasePolling.update_status(self)
+            on_status = self._armgen[3]
+            if on_status is not None and self._status != before:
+                on_status(self._status)
+
+    return RolloutPolling, StatusOnly
+
+
 def rollout_polling(throttle: Throttle, schedule: PollSchedule, deadline: float | None,
                     on_status: Callable[[str], None] | None = None, final_get: bool = True,
                     **operation_config: Any) -> Any:
@@ -362,34 +405,10 @@ def rollout_polling(throttle: Throttle, schedule: PollSchedule, deadline: float 
     is the answer (no GET of the resource afterwards): a rollout needs only to know that the
     deployment succeeded, and reads it by GET when it did not. One request fewer per target.
     """
-    from azure.core.polling.base_polling import LocationPolling, LROBasePolling, StatusCheckPolling
-    from azure.core.polling.base_polling import get_retry_after as lro_retry_after
-    from azure.mgmt.core.polling.arm_polling import ARMPolling, AzureAsyncOperationPolling, BodyContentPolling
+    from azure.core.polling.base_polling import LocationPolling, StatusCheckPolling
+    from azure.mgmt.core.polling.arm_polling import BodyContentPolling
 
-    class StatusOnly(AzureAsyncOperationPolling):  # type: ignore[misc]
-        def get_final_get_url(self, pipeline_response: Any) -> None:
-            return None
-
-    class RolloutPolling(ARMPolling):  # type: ignore[misc]
-        def run(self) -> None:
-            # azure-core reads the status at once; the initial answer's Retry-After (or the
-            # schedule's first delay) comes first, as Resource Manager asks
-            if not self.finished():
-                self._delay()
-            super().run()
-
-        def _extract_delay(self) -> float:
-            return schedule.next(lro_retry_after(self._pipeline_response))
-
-        def _sleep(self, delay: float) -> None:
-            throttle.wait(delay, deadline)
-
-        def update_status(self) -> None:
-            before = self._status
-            LROBasePolling.update_status(self)
-            if on_status is not None and self._status != before:
-                on_status(self._status)
-
-    algorithms = None if final_get else [StatusOnly(), LocationPolling(), BodyContentPolling(), StatusCheckPolling()]
-    return RolloutPolling(timeout=schedule.ceiling, lro_algorithms=algorithms, armgen_deadline=deadline,
-                          **operation_config)
+    polling, status_only = _polling_classes()
+    algorithms = None if final_get else [status_only(), LocationPolling(), BodyContentPolling(), StatusCheckPolling()]
+    return polling(throttle, schedule, deadline, on_status, timeout=schedule.ceiling, lro_algorithms=algorithms,
+                   armgen_deadline=deadline, **operation_config)
