@@ -9,7 +9,10 @@ What it knows: ``parameters`` (given values, else defaults), ``variables`` (incl
 copy loops), ``copyIndex`` inside a copy loop it is told about, property copy loops, string,
 array, object, logical, comparison and numeric functions, the CIDR functions (``parseCidr``,
 ``cidrSubnet``, ``cidrHost``, with :mod:`ipaddress`), ``resourceGroup()``, ``subscription()``,
-``resourceId`` / ``subscriptionResourceId`` / ``tenantResourceId`` and property access.
+``resourceId`` / ``subscriptionResourceId`` / ``tenantResourceId``, property access, and
+``environment()`` where the region is known (its name says the cloud: ``china*`` regions are
+Azure China's, ``usgov*``/``usdod*`` Azure Government's, every other one public Azure's; the
+cloud's name and Key Vault suffix are known, the rest is not).
 
 What it cannot know becomes :data:`UNKNOWN`; inside a string (``concat('lb-', uniqueString(..))``)
 an unknown piece is a wildcard of a :class:`Partial`, so names keep what is known. Two opt-in
@@ -301,6 +304,26 @@ def _num(*vals: Any) -> bool:
     return all(isinstance(v, int) and not isinstance(v, bool) for v in vals)
 
 
+#: What ``environment()`` is known to answer per cloud (Microsoft's template-functions-deployment).
+_CLOUDS = {
+    "AzureCloud": {"name": "AzureCloud", "suffixes": {"keyvaultDns": ".vault.azure.net"}},
+    "AzureUSGovernment": {"name": "AzureUSGovernment", "suffixes": {"keyvaultDns": ".vault.usgovcloudapi.net"}},
+    "AzureChinaCloud": {"name": "AzureChinaCloud", "suffixes": {"keyvaultDns": ".vault.azure.cn"}},
+}
+
+
+def cloud_of_region(location: Any) -> str | None:
+    """The cloud a region belongs to, by its name (None when the region is not known)."""
+    if not isinstance(location, str) or not known(location) or not location.strip():
+        return None
+    low = location.replace(" ", "").lower()
+    if low.startswith("china"):
+        return "AzureChinaCloud"
+    if low.startswith(("usgov", "usdod")):
+        return "AzureUSGovernment"
+    return "AzureCloud"
+
+
 def _cidr(fn: str, a: list[Any]) -> Any:
     """parseCidr, cidrSubnet and cidrHost as Microsoft documents them (template-functions-cidr):
     ``cidrHost(net, 0)`` is the first address after the network's, ``parseCidr`` reports the
@@ -587,6 +610,9 @@ def _call(fn: str, a: list[Any], s: Scope) -> Any:
         return _pick_zones(a, s)
     if fn in ("parsecidr", "cidrsubnet", "cidrhost"):
         return _cidr(fn, a)
+    if fn == "environment":
+        cloud = cloud_of_region(s.location)
+        return json.loads(json.dumps(_CLOUDS[cloud])) if cloud else UNKNOWN
     if fn == "resourcegroup":
         return {"name": s.resource_group, "id": rg_id, "location": s.location or UNKNOWN}
     if fn == "subscription":

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "diagram": "armgen.cli.diagram:diagram",
     "attach": "armgen.cli.attach:attach",
     "detach": "armgen.cli.attach:detach",
+    "new": "armgen.cli.new:new",
 }
 
 

@@ -104,3 +104,13 @@ def test_cidr_functions_as_microsoft_documents_them() -> None:
     for expr in ("[cidrSubnet('10.0.0.0/24', 20, 0)]", "[cidrSubnet('10.0.0.0/24', 26, 4)]",
                  "[cidrHost('10.0.0.0/30', 5)]", "[parseCidr('not-a-cidr')]", "[cidrSubnet(parameters('open'), 24, 0)]"):
         assert evaluate(expr, s) is UNKNOWN, expr
+
+
+def test_environment_is_known_where_the_region_says_the_cloud() -> None:
+    for location, cloud, vault in (("westeurope", "AzureCloud", ".vault.azure.net"),
+                                   ("usgovvirginia", "AzureUSGovernment", ".vault.usgovcloudapi.net"),
+                                   ("China North 3", "AzureChinaCloud", ".vault.azure.cn")):
+        s = Scope({}, {}, "sub", "rg", location)
+        assert evaluate("[environment().name]", s) == cloud
+        assert evaluate("[environment().suffixes.keyvaultDns]", s) == vault
+    assert evaluate("[environment().name]", Scope({}, {}, "sub", "rg")) is UNKNOWN  # no region, no cloud
