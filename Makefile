@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 OUT     ?= build/cloud-connector
 
-.PHONY: build test bench lint golden ttk-parity clean venv browser screenshots
+.PHONY: build test bench lint golden ttk-parity clean venv browser screenshots fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,11 @@ browser:
 # screenshots of the default offer's diagram under docs/ (needs Chromium)
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.diagram.screenshots
+
+# every entry point with our own hostile-input generators (tests/fuzz/): a table per entry point
+FUZZ_CASES ?= 1000
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --cases $(FUZZ_CASES)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -1,19 +1,30 @@
-"""Deterministic JSON text and atomic file writes.
+"""The one reading and writing layer for files and JSON: one-line errors, atomic writes.
 
-Outputs must be byte-identical for the same input and never half-written: every file armgen
-writes goes through :func:`write_atomic` (temp file in the same folder, fsync, rename).
+Reading: every file armgen reads comes in through :func:`read_bytes` (an OSError becomes an
+:class:`InputError` naming the file), every text through :func:`decode_text` (bytes that are not
+UTF-8 name their offset) and every JSON document through :func:`parse_json` / :func:`load_json`,
+which also refuse what Python's ``json`` reads but no later step can use: ``NaN``, numbers too
+long to convert, nesting deeper than the stack, and strings holding an unpaired UTF-16 surrogate
+(the valid JSON escape ``"\ud800"``), which cannot be encoded as UTF-8 and so would crash the first
+print or write long after the read. Each refusal names the file and the JSON path. Zips come in
+through :mod:`armgen.zipio`, which hands its entries to these same functions.
+
+Writing: outputs must be byte-identical for the same input and never half-written: every file
+armgen writes goes through :func:`write_atomic` / :func:`write_all_atomic` (temp files in the
+same folder, fsync, rename; folders created for the write are removed again when it fails).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from armgen.errors import InputError
+from armgen.errors import InputError, json_path
 
 
 def dumps(doc: Any) -> str:
@@ -26,10 +37,24 @@ def _write_error(target: Path, exc: OSError) -> InputError:
     return InputError(f"cannot write: {exc.strerror or exc}", file=str(target))
 
 
-def _stage(target: Path, raw: bytes) -> str:
+def _make_parents(folder: Path, created: list[Path]) -> None:
+    """``mkdir -p folder``, remembering each folder it created (so a failed write removes them)."""
+    missing: list[Path] = []
+    p = folder
+    while not p.exists():
+        missing.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    for d in reversed(missing):
+        d.mkdir()
+        created.append(d)
+
+
+def _stage(target: Path, raw: bytes, created: list[Path] | None = None) -> str:
     """Write ``raw`` to a synced temp file beside ``target``; returns the temp file's name."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_parents(target.parent, created if created is not None else [])
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise _write_error(target, exc) from None
@@ -54,6 +79,19 @@ def _unlink(tmp: str) -> None:
         pass
 
 
+def _encode(target: Path, data: str | bytes) -> bytes:
+    """UTF-8 bytes of ``data``. Text that cannot be encoded (an unpaired surrogate that slipped
+    past the readers) is refused before anything is written, naming the file it was meant for."""
+    if isinstance(data, bytes):
+        return data
+    try:
+        return data.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = data[exc.start]
+        raise InputError(f"cannot write: the text holds an unpaired surrogate U+{ord(bad):04X}",
+                         file=str(target)) from None
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
 
@@ -64,30 +102,66 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
 
 
 def write_all_atomic(files: Mapping[str | os.PathLike[str], str | bytes]) -> None:
-    """Write several files so that a failure leaves every one of them as it was.
+    """Write several files so that a failure leaves every one of them, and their folder, as it was.
 
-    Every payload is first written to a synced temp file beside its target; only when all of
-    them are staged are they renamed into place. So a path that cannot be written (or a full
-    disk) fails before any target changes, and a build never leaves a folder that mixes new and
-    old files.
+    Every payload is first written to a synced temp file beside its target (the staging area:
+    the same file system, so the final move is a rename); only when all of them are staged are
+    they renamed into place. So a path that cannot be written (or a full disk) fails before any
+    target changes, folders created for the write are removed again, and a build never leaves a
+    folder that mixes new and old files.
     """
     staged: list[tuple[str, Path]] = []
+    created: list[Path] = []
+    done = False
     try:
-        for path, data in files.items():
-            target = Path(path)
+        payloads = [(Path(path), _encode(Path(path), data)) for path, data in files.items()]
+        for target, raw in payloads:
             if target.is_dir():
                 raise InputError("cannot write: a folder is in the way", file=str(target))
-            raw = data.encode("utf-8") if isinstance(data, str) else data
-            staged.append((_stage(target, raw), target))
+            staged.append((_stage(target, raw, created), target))
         for tmp, target in staged:
             try:
                 os.replace(tmp, target)
             except OSError as exc:
                 raise _write_error(target, exc) from None
+        done = True
     finally:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 _unlink(tmp)
+        if not done:
+            for d in reversed(created):
+                try:
+                    d.rmdir()
+                except OSError:
+                    pass
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading
+
+
+# the largest file armgen reads: every input is a JSON document (Resource Manager takes 4 MB
+# templates) or a package (Partner Center: 1 GB, but read entry by entry through armgen.zipio)
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def read_bytes(path: str | os.PathLike[str], *, label: str | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file; a file that is missing, a folder, unreadable or over ``limit`` bytes
+    (read no further than that: ``/dev/zero`` ends too) is one InputError naming ``label``."""
+    shown = label or str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", file=shown) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=shown) from None
+    if len(raw) > limit:
+        raise InputError(f"more than the {limit} bytes armgen reads from one file", file=shown)
+    return raw
 
 
 def _reject_constant(name: str) -> Any:
@@ -101,15 +175,74 @@ def _finite_float(text: str) -> float:
     return value
 
 
+# a JSON escape of a surrogate code unit, or a surrogate already in the text: only then can a
+# parsed string hold an unpaired one, so only then is the document walked
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def has_surrogate(text: str) -> bool:
+    """True when ``text`` holds an unpaired UTF-16 surrogate (it cannot be written as UTF-8)."""
+    return _SURROGATE.search(text) is not None
+
+
+def find_surrogate(doc: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """``(path, bad string)`` of the first string (key or value) in ``doc`` holding an unpaired
+    surrogate, in document order; None when there is none. Iterative: any depth json reads."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), doc)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return path, value
+        elif isinstance(value, dict):
+            items = list(value.items())
+            for key, _ in items:
+                if _SURROGATE.search(key):
+                    return (*path, key), key
+            stack.extend(((*path, k), v) for k, v in reversed(items))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+    return None
+
+
+def surrogate_message(text: str) -> str:
+    """What to tell a user about a string holding an unpaired surrogate (printable as is)."""
+    m = _SURROGATE.search(text)
+    code = f"U+{ord(m.group()):04X}" if m else "a surrogate"
+    return f"an unpaired UTF-16 surrogate ({code}) in a string: not text that can be written as UTF-8"
+
+
+def refuse_surrogates(doc: Any, file: str | None, prefix: tuple[str | int, ...] = ()) -> None:
+    """An InputError naming ``file`` and the JSON path of the first string in ``doc`` that holds
+    an unpaired surrogate; nothing when there is none."""
+    found = find_surrogate(doc)
+    if found is not None:
+        path, bad = found
+        raise InputError(surrogate_message(bad), file=file, path=json_path((*prefix, *path)))
+
+
+def check_text(value: str, file: str | None, path: str | None = None) -> str:
+    """``value`` when it is text that can be written; else an InputError naming where it came
+    from. Command-line arguments that were not UTF-8 bytes reach Python as unpaired surrogates."""
+    m = _SURROGATE.search(value)
+    if m:
+        raise InputError(f"not valid UTF-8 text (U+{ord(m.group()):04X} is an unpaired surrogate)", file=file,
+                         path=path)
+    return value
+
+
 def parse_json(text: str, file: str) -> Any:
     """Parse strict JSON text; every way it can fail is one :class:`InputError` naming ``file``.
 
-    Python's ``json`` accepts ``NaN``/``Infinity`` (not JSON, and no ARM document may hold them)
-    and raises other errors than ``JSONDecodeError`` for input nested too deeply (RecursionError)
-    or numbers too long to convert (ValueError): all of them reach the user as one line.
+    Python's ``json`` accepts ``NaN``/``Infinity`` (not JSON, and no ARM document may hold them),
+    lone surrogate escapes (valid JSON, but not text any later write or print can encode) and
+    raises other errors than ``JSONDecodeError`` for input nested too deeply (RecursionError)
+    or numbers too long to convert (ValueError): all of them reach the user as one line, the
+    surrogate naming its JSON path.
     """
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        doc = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
     except RecursionError:
@@ -119,6 +252,9 @@ def parse_json(text: str, file: str) -> Any:
         if "integer string conversion" in msg:
             msg = "a number has too many digits"
         raise InputError(f"not usable JSON: {msg}", file=file) from None
+    if _MAYBE_SURROGATE.search(text):
+        refuse_surrogates(doc, file)
+    return doc
 
 
 def decode_text(raw: bytes, file: str) -> str:
@@ -131,16 +267,13 @@ def decode_text(raw: bytes, file: str) -> str:
 
 def load_json(path: str | os.PathLike[str]) -> Any:
     """Read a strict JSON file (UTF-8, BOM tolerated), with a one-line error naming the file."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(p)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=str(p)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(p)) from None
-    return parse_json(decode_text(raw, str(p)), str(p))
+    shown = str(path)
+    return parse_json(decode_text(read_bytes(path), shown), shown)
+
+
+def load_json_bytes(raw: bytes, file: str) -> Any:
+    """:func:`load_json` for bytes already read (a zip entry, a download): same checks, same errors."""
+    return parse_json(decode_text(raw, file), file)
 
 
 def json_type(value: Any) -> str:

@@ -16,20 +16,22 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tempfile
 import time
 import zipfile
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from armgen import zipio
 from armgen.checks import marketplace as mp
 from armgen.errors import InputError
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 ZIP_MIN_EPOCH = DEFAULT_EPOCH
+ZIP_MAX_EPOCH = 4354819198  # 2107-12-31T23:59:58Z, the last time a zip entry (DOS date) can carry
 FILE_MODE = 0o100644
 COMPRESS_LEVEL = 9
 # files a build or a source folder may hold that do not belong in the upload
@@ -84,21 +86,32 @@ def read_folder(folder: str | os.PathLike[str]) -> dict[str, bytes]:
 
 
 def source_epoch(env: Mapping[str, str] | None = None) -> int:
-    """SOURCE_DATE_EPOCH (reproducible-builds.org) if set, else 1980-01-01; clamped to the zip range."""
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) if set, else 1980-01-01.
+
+    The spec asks a build to fail on a malformed value rather than guess: anything but a whole
+    number of seconds (a sign, a fraction, ``1_000``, other scripts' digits) is an InputError, and
+    so is a time after 2107-12-31, the last one a zip entry can carry (larger values used to
+    overflow ``time.gmtime``). Times before 1980, which a zip cannot carry either, are raised to
+    1980-01-01 (``0`` is a common way to say "no particular time").
+    """
     raw = (env if env is not None else os.environ).get("SOURCE_DATE_EPOCH")
     if raw is None or raw.strip() == "":
         return DEFAULT_EPOCH
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise InputError(f"SOURCE_DATE_EPOCH must be an integer number of seconds, got {raw!r}") from None
+    text = raw.strip()
+    if not re.fullmatch(r"[0-9]{1,20}", text):
+        raise InputError(f"must be a whole number of seconds since 1970-01-01, got {raw!r}",
+                         file="SOURCE_DATE_EPOCH")
+    value = int(text)
+    if value > ZIP_MAX_EPOCH:
+        raise InputError(f"{value} is after 2107-12-31, the last time a zip entry can carry",
+                         file="SOURCE_DATE_EPOCH")
     return max(value, ZIP_MIN_EPOCH)
 
 
 def zip_bytes(files: Mapping[str, bytes], epoch: int | None = None) -> bytes:
     """A byte-stable zip of ``files``: sorted names, one timestamp, mode 0644, deflate level 9."""
-    stamp = time.gmtime(source_epoch() if epoch is None else max(epoch, ZIP_MIN_EPOCH))[:6]
-    stamp = (min(stamp[0], 2107), *stamp[1:])
+    when = source_epoch() if epoch is None else min(max(epoch, ZIP_MIN_EPOCH), ZIP_MAX_EPOCH)
+    stamp = time.gmtime(when)[:6]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for name in sorted(files):
@@ -110,46 +123,12 @@ def zip_bytes(files: Mapping[str, bytes], epoch: int | None = None) -> bytes:
     return buf.getvalue()
 
 
-def read_zip(data: bytes, source: str, max_entry_bytes: int = mp.GIB,
-             allow_duplicates: bool = False) -> dict[str, bytes]:
-    """Entries of a zip (folders left out); entries over ``max_entry_bytes`` are read as empty.
+def read_zip(data: bytes | str | os.PathLike[str], source: str) -> dict[str, bytes]:
+    """Every file entry of a zip (folders left out), read through :mod:`armgen.zipio`'s limits.
 
-    Two entries of the same name make the zip ambiguous (which one a reader takes depends on the
-    reader), so they are an InputError unless ``allow_duplicates`` (inspect reports them instead).
+    Unsafe or duplicate names, bombs, damage: each is one InputError naming ``source``.
     """
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputError("not a zip file", file=source) from None
-    out: dict[str, bytes] = {}
-    with zf:
-        if not allow_duplicates:
-            for name, n in duplicate_names(zf.namelist()).items():
-                raise InputError(f"entry {name} appears {n} times in the zip", file=source)
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            if info.file_size > max_entry_bytes:
-                out[info.filename] = b""  # the size rule reports it from the listing
-                continue
-            out[info.filename] = _read_entry(zf, info, source)
-    return out
-
-
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> bytes:
-    """An entry's bytes; a damaged entry (bad CRC, broken deflate data, encryption) is an InputError."""
-    try:
-        return zf.read(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise InputError(f"cannot read entry {info.filename}: {exc}", file=source) from None
-
-
-def duplicate_names(names: Iterable[str]) -> dict[str, int]:
-    """Names that occur more than once, with their counts, in first-seen order."""
-    counts: dict[str, int] = {}
-    for n in names:
-        counts[n] = counts.get(n, 0) + 1
-    return {n: c for n, c in counts.items() if c > 1}
+    return zipio.read_zip(data, source)
 
 
 @dataclass(frozen=True)
@@ -160,20 +139,8 @@ class Entry:
     sha256: str
 
 
-def listing(data: bytes, source: str) -> list[Entry]:
-    """Name, size, compressed size and sha256 of every file entry, in the zip's order."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputError("not a zip file", file=source) from None
-    out = []
-    with zf:
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            digest = hashlib.sha256(_read_entry(zf, info, source)).hexdigest() if info.file_size <= mp.GIB else "-"
-            out.append(Entry(info.filename, info.file_size, info.compress_size, digest))
-    return out
+def _is_json_entry(name: str) -> bool:
+    return name.lower().endswith((".json", ".jsonc"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -335,9 +302,11 @@ def offer_files(offer: str | None, options: dict[str, Any] | None = None) -> tup
     from armgen.build import DEFAULT_OFFER, build_files
 
     # as for 'armgen build': an OFFER argument wins, else the options file's "offer", else the default
-    name = offer or (options or {}).get("offer") or DEFAULT_OFFER
-    built = build_files(name, options or {}, with_bicep=False)
-    return name, {k: v.encode("utf-8") for k, v in built.items()}
+    spec = offer or (options or {}).get("offer") or DEFAULT_OFFER
+    built = build_files(spec, options or {}, with_bicep=False)
+    from armgen.offers import get_offer  # a file or module:NAME spec: the zip is named after the offer
+
+    return get_offer(spec).name, {k: v.encode("utf-8") for k, v in built.items()}
 
 
 def package_name(offer: str, version: str) -> str:
@@ -356,8 +325,8 @@ def build_package(
     epoch: int | None = None,
 ) -> PackageResult:
     """Zip ``files``, check the zip's own contents, and write it only when no check found an error."""
-    if not mp.VERSION.match(version):
-        raise InputError(f"version {version!r} must be integer.integer.integer, e.g. 1.0.2", path="--version")
+    if not mp.VERSION.fullmatch(version):
+        raise InputError(f"version {version!r} must be integer.integer.integer, e.g. 1.0.2", file="--version")
     entries, skipped = select_files(files)
     data = zip_bytes(entries, epoch)
     # check what is in the zip, not what we meant to put there
@@ -383,26 +352,32 @@ def inspect_zip(
     official_dir: str | os.PathLike[str] | None = None,
     limits: mp.Limits | None = None,
 ) -> tuple[list[Entry], Report]:
-    """List a zip and run the package checks on it; works on packages armgen did not build."""
+    """List a zip and run the package checks on it; works on packages armgen did not build.
+
+    The zip is read through :mod:`armgen.zipio` (bombs, 20,000 entries, unsafe or duplicate names
+    are refused before anything is inflated). An entry over Partner Center's file limit, or a
+    non-JSON entry too big to read into memory, is hashed as a stream and judged by its size.
+    """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc}", file=str(path)) from None
-    entries = listing(data, str(path))
+    lim = limits or mp.Limits()
+    files: dict[str, bytes] = {}
+    sizes: dict[str, int] = {}
+    entries: list[Entry] = []
+    with zipio.open_zip(p, str(path)) as z:
+        for e in z.entries:
+            too_big = e.size > lim.file_bytes or (e.size > z.limits.entry_bytes and not _is_json_entry(e.name))
+            if too_big:
+                digest = z.sha256(e)
+                files[e.name], sizes[e.name] = b"", e.size  # the size rule judges it by its declared size
+            else:
+                files[e.name] = z.read(e)
+                digest = hashlib.sha256(files[e.name]).hexdigest()
+            entries.append(Entry(e.name, e.size, e.compressed, digest))
+        zip_size = z.size
     if version is None:
         version = _version_from_name(p.name)
-    lim = limits or mp.Limits()
-    files = read_zip(data, str(path), lim.file_bytes, allow_duplicates=True)
-    # an entry too big to read is still judged by the size the zip declares for it
-    sizes = {e.name: e.size for e in entries if e.size > lim.file_bytes}
-    report = run_checks(files, version=version, zip_size=len(data), managed_app=managed_app, official_dir=official_dir,
+    report = run_checks(files, version=version, zip_size=zip_size, managed_app=managed_app, official_dir=official_dir,
                         limits=lim, sizes=sizes)
-    report.checks += [Check("marketplace", "error", name, "$", f"appears {n} times in the zip; which copy a reader "
-                            "takes depends on the reader", "MP-entries")
-                      for name, n in duplicate_names(e.name for e in entries).items()]
     return entries, report
 
 
@@ -410,7 +385,7 @@ def _version_from_name(name: str) -> str | None:
     """``offer-1.2.3.zip`` -> ``1.2.3``; None when the name carries no version."""
     stem = name[:-4] if name.lower().endswith(".zip") else name
     tail = stem.rsplit("-", 1)[-1]
-    return tail if mp.VERSION.match(tail) else None
+    return tail if mp.VERSION.fullmatch(tail) else None
 
 
 def iter_lines(entries: Iterable[Entry]) -> list[str]:

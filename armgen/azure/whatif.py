@@ -1,19 +1,18 @@
 """Run a resource-group what-if and decide whether it is safe for a brownfield network.
 
 The template comes from a Marketplace zip (``mainTemplate.json`` inside), a folder holding
-``mainTemplate.json``, or — when nothing is given — the built-in default offer built in memory.
-Parameters come from a deploymentParameters file. The SDK is imported lazily (through
+``mainTemplate.json``, one template file, or — when nothing is given — the built-in default offer
+built in memory. Parameters are read and checked by :mod:`armgen.params`. The SDK is imported lazily (through
 :mod:`armgen.azure.session`).
 """
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from armgen import jsonio
+from armgen import jsonio, zipio
 from armgen.azure.session import AzureTarget, azure_errors
 from armgen.azure.whatif_gate import GateFinding, check_gate, declared_resources
 from armgen.errors import InputError
@@ -22,7 +21,7 @@ WHATIF_ACTION = "Microsoft.Resources/deployments/whatIf/action"
 
 
 def load_template(source: str | None) -> tuple[dict[str, Any], str]:
-    """``(mainTemplate, label)`` from a zip, a folder, or the default offer (``source=None``)."""
+    """``(template, label)`` from a zip, a folder, a template file, or the default offer (``source=None``)."""
     if source is None:
         from armgen.build import build_files
 
@@ -45,10 +44,8 @@ def load_template(source: str | None) -> tuple[dict[str, Any], str]:
         if not isinstance(doc, dict):
             raise InputError("a template is a JSON object", file=str(main), path="$")
         return doc, str(main)
-    if zipfile.is_zipfile(p):
-        from armgen.package import read_zip
-
-        entries = read_zip(p.read_bytes(), source)
+    if zipio.is_zip(p):
+        entries = zipio.read_zip(p, source, want=lambda n: n.rsplit("/", 1)[-1].lower() == "maintemplate.json")
         names = {n.rsplit("/", 1)[-1].lower(): n for n in entries}
         # Marketplace packages keep mainTemplate.json at the root; accept one folder level too
         root = [n for n in entries if n.lower() == "maintemplate.json"]
@@ -57,7 +54,19 @@ def load_template(source: str | None) -> tuple[dict[str, Any], str]:
             raise InputError("no mainTemplate.json in this package", file=source)
         label = f"{source}!{name}"
         return _parse(jsonio.decode_text(entries[name], label), label), label
-    raise InputError("expected a package .zip or a folder with mainTemplate.json", file=source)
+    if p.is_file():  # one template file: mainTemplate.json, azuredeploy.json, anything.json
+        doc = jsonio.load_json(p)
+        if not isinstance(doc, dict):
+            raise InputError("a template is a JSON object", file=source, path="$")
+        schema = str(doc.get("$schema", "")).lower()
+        if "deploymentparameters" in schema:
+            raise InputError("this is a parameters file, not a template: pass it with -p", file=source)
+        if "resources" not in doc:
+            raise InputError("not a template: no resources (expected a package .zip, a folder with "
+                             "mainTemplate.json, or a template .json file)", file=source)
+        return doc, source
+    raise InputError("no such file or folder (expected a package .zip, a folder with mainTemplate.json, "
+                     "or a template .json file)", file=source)
 
 
 def _parse(text: str, label: str) -> dict[str, Any]:
@@ -68,22 +77,14 @@ def _parse(text: str, label: str) -> dict[str, Any]:
 
 
 def load_parameters(path: str | None) -> dict[str, Any]:
-    """The ``parameters`` object of a deploymentParameters file (``{name: {"value": ...}}``).
-
-    A bare ``{name: value}`` object is accepted too and wrapped, for hand-written files.
-    """
+    """The ``parameters`` object (``{name: {"value": ...}}``) of a parameters file, unchecked:
+    for callers that have no template at hand. Commands use :mod:`armgen.params` instead."""
     if path is None:
         return {}
-    doc = jsonio.load_json(path)
-    if not isinstance(doc, dict):
-        raise InputError("a parameters file holds a JSON object", file=path, path="$")
-    params = doc.get("parameters", doc if "$schema" not in doc else {})
-    if not isinstance(params, dict):
-        raise InputError("parameters must be an object", file=path, path="$.parameters")
-    out: dict[str, Any] = {}
-    for k, v in params.items():
-        out[k] = v if isinstance(v, dict) and ({"value"} & v.keys() or {"reference"} & v.keys()) else {"value": v}
-    return out
+    from armgen import params
+
+    values = params.read_file(path)
+    return params.arm_parameters({g.name: g.value for g in values})
 
 
 def parameter_values(params: dict[str, Any]) -> dict[str, Any]:
@@ -128,11 +129,14 @@ def run_what_if(target: AzureTarget, resource_group: str, template: dict[str, An
     with azure_errors(target, WHATIF_ACTION, resource_group):
         client = target.deployments_client()
         try:
-            poller = client.deployments.begin_what_if(resource_group, deployment_name, parameters=body)
-            result = poller.result()
+            # the answer's own JSON (the guard checked it is JSON), not the SDK's model of it: the
+            # model turns a wrong type into a string or drops it instead of saying so
+            poller = client.deployments.begin_what_if(resource_group, deployment_name, parameters=body,
+                                                      cls=lambda response, _model, _headers: response.http_response.json())
+            doc = poller.result()
         finally:
             client.close()
-    doc = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    _check_answer(doc)
     err = doc.get("error")
     if err or str(doc.get("status", "")).lower() == "failed":
         e = err or {}
@@ -140,6 +144,20 @@ def run_what_if(target: AzureTarget, resource_group: str, template: dict[str, An
         raise WhatIfFailed(str(e.get("code") or "WhatIfFailed"),
                            str(e.get("message") or "the what-if failed") + (f" ({details})" if details else ""))
     return doc
+
+
+def _check_answer(doc: Any) -> None:
+    """The what-if answer has the shape the gate and the renderer read (schemas/whatIfResult)."""
+    from armgen.azure.session import EXIT_AZURE, AzureFailure
+    from armgen.checks.schemas import validate_document
+
+    try:
+        problems = validate_document(doc, "whatIfResult", file="what-if answer")
+    except RecursionError:
+        raise AzureFailure("Resource Manager's what-if answer is not usable: nested too deeply", EXIT_AZURE) from None
+    if problems:
+        p = problems[0]
+        raise AzureFailure(f"Resource Manager's what-if answer is not usable: {p.path}: {p.message}", EXIT_AZURE)
 
 
 def what_if(target: AzureTarget, resource_group: str, template: dict[str, Any], parameters: dict[str, Any],

@@ -29,15 +29,15 @@ ARTIFACTS_LOCATION = "_artifactsLocation"
 ARTIFACTS_SAS = "_artifactsLocationSasToken"
 ARTIFACTS_DEFAULTS = ("[deployment().properties.templateLink.uri]",)
 DEPLOYMENTS = "microsoft.resources/deployments"
-PID_NAME = re.compile(r"^pid-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(-partnercenter)?$")
-VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+PID_NAME = re.compile(r"^pid-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(-partnercenter)?\Z")
+VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 SAS_URI = re.compile(r"https?://[^\s\"'?]+\?[^\s\"']*\bsig=[^\s\"'&]+", re.IGNORECASE)
 SECRET_TEXT = (
     (re.compile(r"AccountKey=[A-Za-z0-9+/]{20,}={0,2}"), "a storage account key"),
     (re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"), "a private key"),
     (re.compile(r"SharedAccessKey=[A-Za-z0-9+/]{20,}={0,2}"), "a shared access key"),
 )
-SECRET_PROPERTY = re.compile(r"(password|passwd|secret|accountkey|accesskey|sharedkey|clientsecret|token)$", re.IGNORECASE)
+SECRET_PROPERTY = re.compile(r"(password|passwd|secret|accountkey|accesskey|sharedkey|clientsecret|token)\Z", re.IGNORECASE)
 GIB = 1024**3
 MIB = 1024**2
 
@@ -320,6 +320,27 @@ def tracking_deployment(pkg: PackageView) -> Iterator[RuleFinding]:
                           "the template uses Microsoft.Resources/deployments, so Partner Center cannot add its tracking ID "
                           "(PAC-AzureAppCannotAddTrackingId): add an empty deployment named pid-<GUID>-partnercenter "
                           "with the ID from the plan's Technical Configuration page")
+    builtin = builtin_tracking_guids()
+    for path, name in pids:
+        if any(g in _with_values(name, main).lower() for g in builtin):
+            yield RuleFinding("MP-pid-guid", "warning", MAIN_TEMPLATE, json_path([*path, "name"]),
+                              "the tracking deployment uses the GUID of armgen's built-in offer, so Partner Center "
+                              "would attribute this offer's usage to another plan: build with --tracking-guid set to "
+                              "your plan's GUID (Technical Configuration page)")
+    if not nested and not pids:
+        yield RuleFinding("MP-pid-missing", "warning", MAIN_TEMPLATE, "$.resources",
+                          "no pid-<GUID> tracking deployment: Partner Center attributes customer usage by it; add an "
+                          "empty deployment named pid-<GUID>-partnercenter with your plan's GUID "
+                          "(armgen build --tracking-guid, or deployments.tracking_deployment(GUID) in an offer)")
+
+
+def builtin_tracking_guids() -> frozenset[str]:
+    """The tracking GUIDs armgen's built-in offers default to (lower case): a package that ships
+    one was built without ``--tracking-guid`` and would credit its usage to someone else's plan."""
+    from armgen.offers import OFFERS
+
+    return frozenset(str(o.defaults["trackingGuid"]).lower() for o in OFFERS.values()
+                     if isinstance(o.defaults.get("trackingGuid"), str))
 
 
 def _walk(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:

@@ -45,7 +45,7 @@ KINDS: dict[str, str] = {
 }
 
 _MAX_MESSAGE = 240
-_EXPRESSION_RE = re.compile(r"^\[(?!\[)[\s\S]*\]$")
+_EXPRESSION_RE = re.compile(r"^\[(?!\[)[\s\S]*\]\Z")
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _registry() -> tuple[Any, dict[str, str]]:
 
 def _drop_version(stem: str) -> str | None:
     """``Microsoft.Network.loadBalancers.2025-07-01`` -> ``Microsoft.Network.loadBalancers``."""
-    m = re.match(r"^(.*)\.\d{4}-\d{2}-\d{2}$", stem)
+    m = re.fullmatch(r"(.*)\.\d{4}-\d{2}-\d{2}", stem)
     return m.group(1) if m else None
 
 
@@ -135,17 +135,63 @@ def _type_alias(stem: str) -> str | None:
     return ".".join(parts[:2]) + "/" + "/".join(parts[2:])
 
 
+def ecma_pattern(pattern: str) -> str:
+    """A JSON Schema ``pattern`` (ECMA-262) as a Python regex with the same meaning of ``$``.
+
+    In ECMA-262 (no ``m`` flag) ``$`` matches only at the end of the input; in Python it also
+    matches before a final newline, so ``^[a-z]+$`` would accept ``"abc\\n"`` and a name with a
+    newline would pass our schemas. Each ``$`` outside a character class becomes ``\\Z``.
+    """
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        elif ch == "$" and not in_class:
+            ch = r"\Z"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(ecma_pattern(pattern))
+
+
+def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
+def strict_validator_class() -> Any:
+    """Draft 2020-12 with ECMA-262's ``$`` in ``pattern`` (see :func:`ecma_pattern`): the validator
+    every schema check in armgen uses, so a trailing newline never passes a pattern."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"pattern": _pattern_keyword})
+
+
 @functools.cache
 def _validator(kind: str) -> Any:
-    from jsonschema import Draft202012Validator
-
     registry, aliases = _registry()
     uri = aliases.get(kind)
     if uri is None:
         known = ", ".join(sorted(k for k in aliases if "/" not in k and not k.endswith(".json")))
         raise ValueError(f"unknown schema kind {kind!r}; known: {known}")
     schema = registry.contents(uri)
-    return Draft202012Validator(schema, registry=registry)
+    return strict_validator_class()(schema, registry=registry)
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,7 +284,7 @@ def validate_folder(path: str | os.PathLike[str], checked: list[str] | None = No
             doc = load_json(f)
         except InputError as exc:
             if detect_kind(None, f.name):
-                problems.append(Problem(shown, "$", exc.message))
+                problems.append(Problem(shown, exc.path or "$", exc.message))
                 if checked is not None:
                     checked.append(shown)
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 
 import click
 
@@ -30,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "diagram": "armgen.cli.diagram:diagram",
     "attach": "armgen.cli.attach:attach",
     "detach": "armgen.cli.attach:detach",
+    "new": "armgen.cli.new:new",
 }
 
 
@@ -53,6 +55,30 @@ def cli() -> None:
     """Build, lint, package and roll out ARM deployments for network appliances."""
 
 
+# C0 controls and DEL as the escapes a user can read; a newline in a file name or a value must not
+# turn the one error line into two
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: control characters escaped, and unpaired surrogates (file
+    names and arguments that were not UTF-8 reach Python as those) written as ``\\udcff``."""
+    text = text.translate(_CONTROLS)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _printable_streams() -> None:
+    """Let stdout and stderr write any text: a report quoting a file name that was not UTF-8
+    must print (escaped), not end in a UnicodeEncodeError halfway through."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot change (already written to, closed)
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: InputError becomes one line on stderr and exit code 2, never a traceback.
 
@@ -64,10 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     one line.
     """
     logging.getLogger("azure").addHandler(logging.NullHandler())
+    _printable_streams()
     try:
         rv = cli.main(args=argv, prog_name="armgen", standalone_mode=False)
     except InputError as exc:
-        click.echo(f"armgen: {exc}", err=True)
+        click.echo(f"armgen: {one_line(str(exc))}", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("armgen: aborted", err=True)
@@ -79,17 +106,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except click.UsageError as exc:  # one line, like every other error; the help is one flag away
         command = exc.ctx.command_path if exc.ctx is not None else "armgen"
-        click.echo(f"armgen: {exc.format_message()} (see '{command} --help')", err=True)
+        click.echo(f"armgen: {one_line(exc.format_message())} (see '{command} --help')", err=True)
         return 2
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"armgen: {one_line(exc.format_message())}", err=True)
         return 2 if exc.exit_code in (1, 2) else exc.exit_code
     except KeyboardInterrupt:
         click.echo("armgen: interrupted", err=True)
         return 130
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"armgen: {where}{exc.strerror or exc}", err=True)
+        click.echo(f"armgen: {one_line(f'{where}{exc.strerror or exc}')}", err=True)
         return 2
     except RecursionError:
         click.echo("armgen: the input nests (or refers to itself) too deeply to process", err=True)

@@ -15,12 +15,10 @@ This mirrors arm-ttk's ``Test-AzTemplate``/``Expand-AzTemplate``:
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import regex
 
@@ -40,9 +38,6 @@ from armgen.lint.model import (
     render_path,
 )
 from armgen.lint.reader import Document, Path, decode_text
-
-if TYPE_CHECKING:
-    import zipfile
 
 MAIN_NAMES = ("azuredeploy.json", "maintemplate.json", "prereq.azuredeploy.json")
 _GROUP_SCHEMA = {
@@ -96,53 +91,33 @@ def _read_folder(root: FsPath, exclude: tuple[str, ...] = ()) -> list[SourceFile
     return out
 
 
-def _is_zip(path: FsPath) -> bool:
-    """``zipfile.is_zipfile``, importing zipfile (and its shutil, bz2, lzma) only for a path that
-    is not a folder: a folder run, the common case, never needs it."""
-    import zipfile
+def is_zip(path: FsPath) -> bool:
+    """Whether ``path`` is a zip (:func:`armgen.zipio.is_zip`), importing zipio (and its zipfile,
+    lzma, hashlib) only for a path that is not a folder: a folder run, the common case, never
+    needs it."""
+    from armgen import zipio
 
-    return zipfile.is_zipfile(path)
+    return zipio.is_zip(path)
 
 
 def _read_zip(path: FsPath) -> list[SourceFile]:
-    import zipfile
+    """The JSON entries of a zip, read in memory through :mod:`armgen.zipio` (nothing is
+    extracted; bombs, unsafe or duplicate names and damage are one InputError naming the zip)."""
+    from armgen import zipio
 
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"not a readable zip: {exc}", file=str(path)) from None
-    entries = [i for i in zf.infolist() if not i.is_dir() and _is_json_name(i.filename)]
-    entries = [i for i in entries if "__macosx" not in i.filename.lower().split("/")]
-    # the package root is the shallowest folder holding a main template (usually the zip root)
-    roots = sorted(
-        (i.filename.rsplit("/", 1)[0] if "/" in i.filename else "")
-        for i in entries
-        if i.filename.rsplit("/", 1)[-1].lower() in MAIN_NAMES
-    )
-    root = min(roots, key=lambda r: (r.count("/") + (1 if r else 0), r)) if roots else ""
-    prefix = root + "/" if root else ""
-    out = []
-    for info in sorted(entries, key=lambda i: i.filename):
-        if info.filename.startswith(prefix):
-            out.append(SourceFile(info.filename[len(prefix) :], _read_entry(zf, info, path)))
-    return out
-
-
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: FsPath) -> bytes:
-    """An entry's bytes, read in memory (nothing is extracted, so names like ``../x`` or
-    duplicates cannot write anywhere); a damaged entry is an InputError naming zip and entry.
-
-    ``zipfile`` reports damage in several ways: bad CRC (BadZipFile), bad deflate data
-    (zlib.error), a truncated member (EOFError), encryption (RuntimeError) or an unsupported
-    compression method (NotImplementedError).
-    """
-    import zipfile
-
-    try:
-        return zf.read(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as exc:
-        reason = str(exc) or type(exc).__name__
-        raise InputError(f"cannot read zip entry {info.filename!r}: {reason}", file=str(path)) from None
+    with zipio.open_zip(path, str(path)) as z:
+        entries = [e for e in z.entries if _is_json_name(e.name)]
+        entries = [e for e in entries if "__macosx" not in e.name.lower().split("/")]
+        # the package root is the shallowest folder holding a main template (usually the zip root)
+        roots = sorted(
+            (e.name.rsplit("/", 1)[0] if "/" in e.name else "")
+            for e in entries
+            if e.name.rsplit("/", 1)[-1].lower() in MAIN_NAMES
+        )
+        root = min(roots, key=lambda r: (r.count("/") + (1 if r else 0), r)) if roots else ""
+        prefix = root + "/" if root else ""
+        return [SourceFile(e.name[len(prefix) :], z.read(e))
+                for e in sorted(entries, key=lambda e: e.name) if e.name.startswith(prefix)]
 
 
 def _parse(sf: SourceFile, display: str) -> None:
@@ -300,7 +275,7 @@ class Engine:
             prefix = str(path)
             tested = files
             self.report.kind = "folder"
-        elif _is_zip(path):
+        elif is_zip(path):
             files = _read_zip(path)
             prefix = str(path) + "!"
             tested = files
@@ -321,7 +296,7 @@ class Engine:
             raise InputError("no .json or .jsonc file to lint", file=str(path))
         for sf in files:
             _parse(sf, self.display(prefix, sf))
-        if not path.is_dir() and not _is_zip(path) and tested[0].error:
+        if not path.is_dir() and not is_zip(path) and tested[0].error:
             raise InputError(tested[0].error, file=str(path))
         top = [sf for sf in files if "/" not in sf.rel]
         main = None
@@ -330,7 +305,7 @@ class Engine:
             if main:
                 break
         cuid = next((sf for sf in top if sf.name.lower() == "createuidefinition.json" and sf.doc), None)
-        if path.is_file() and not _is_zip(path):
+        if path.is_file() and not is_zip(path):
             target = tested[0]
             if target.doc and ps.like(ps.get(target.data, "$schema"), "*CreateUIDefinition*"):
                 cuid, main = target, None

@@ -21,7 +21,8 @@ import json
 import re
 from typing import Any
 
-from armgen.errors import InputError
+from armgen.errors import InputError, json_path
+from armgen.jsonio import find_surrogate, has_surrogate, surrogate_message
 
 Path = tuple[str | int, ...]
 
@@ -39,10 +40,15 @@ _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r"
 
 
 def decode_text(data: str | bytes) -> str:
-    """Text of a file as .NET's ReadAllText gives it: UTF-8 (or UTF-16 by BOM), BOM removed."""
+    """Text of a file as .NET's ReadAllText gives it: UTF-8 (or UTF-16 by BOM), BOM removed.
+
+    Like .NET, bytes that do not decode become U+FFFD instead of failing: invalid UTF-8, a
+    UTF-16 file with an odd number of bytes (its last byte is half a code unit), or a UTF-16
+    surrogate without its partner.
+    """
     if isinstance(data, bytes):
         if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-            text = data.decode("utf-16")
+            text = data.decode("utf-16", errors="replace")
         else:
             text = data.decode("utf-8-sig", errors="replace")
     else:
@@ -50,6 +56,18 @@ def decode_text(data: str | bytes) -> str:
     while text.startswith("\ufeff"):
         text = text[1:]
     return text
+
+
+def _refuse_surrogates(data: Any, text: str, file: str | None) -> None:
+    """A string escape like ``"\\ud800"`` is valid JSON (and .NET reads it) but not text: no
+    report that quotes it can be printed or written as UTF-8. The file is refused as not JSON,
+    naming the JSON path, like any other file arm-ttk's reader could not turn into text."""
+    if "\\u" not in text and not has_surrogate(text):
+        return
+    found = find_surrogate(data)
+    if found is not None:
+        path, bad = found
+        raise InputError(f"not JSON text at {json_path(path)}: {surrogate_message(bad)}", file=file)
 
 
 def _number(text: str) -> int | float:
@@ -412,7 +430,14 @@ def _scan_next(text: str, node: Node) -> bool:
 
 
 def _load(text: str, file: str | None) -> tuple[Any, bool]:
-    """The parsed document, and whether it was strict JSON."""
+    """The parsed document, and whether it was strict JSON (strings holding an unpaired
+    surrogate refused, see :func:`_refuse_surrogates`)."""
+    data, strict = _parse_any(text, file)
+    _refuse_surrogates(data, text, file)
+    return data, strict
+
+
+def _parse_any(text: str, file: str | None) -> tuple[Any, bool]:
     try:
         return json.loads(text), True
     except (json.JSONDecodeError, RecursionError):

@@ -25,7 +25,7 @@ from armgen.expr import Expr
 from armgen.template import ModelError, Output, Parameter, Resource, Template
 
 INDENT = "  "
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 #: Keywords that the Bicep lexer never reads as a property name.
 _KEYWORD_KEYS = {"true", "false", "null"}
 
@@ -718,7 +718,7 @@ def render(t: Template) -> str:
 
 
 _KEYVAULT_ID = re.compile(
-    r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.KeyVault/vaults/([^/]+)$", re.I
+    r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.KeyVault/vaults/([^/]+)\Z", re.I
 )
 
 

@@ -13,18 +13,22 @@ from armgen import expr as E
 from armgen.template import Resource
 
 
-def tags_for(tags_by_resource: Any, resource_type: str, extra: dict[str, str] | None = None) -> Any:
+def tags_for(tags_by_resource: Any, resource_type: str, extra: Any = None, vendor: dict[str, str] | None = None) -> Any:
     """The tags for ``resource_type`` taken from a TagsByResource object parameter.
 
-    Renders as ``if(contains(p, type), p[type], {})``; with ``extra`` (vendor tags such as
-    ``LegacyVMNVA``) the result is ``union(..., extra)``. The lookup and the test use the same
-    key on purpose (a peer template reads another type's tags after testing its own).
+    Renders as ``if(contains(p, type), p[type], {})``; ``extra`` (tags such as ``LegacyVMNVA``,
+    a dict or an object expression) and ``vendor`` (e.g. ``{"Vendor": "Zscaler"}``, on every
+    resource) are merged over it with ``union(...)``, so the customer cannot drop or rename them
+    by accident. The lookup and the test use the same key on purpose (a peer template reads
+    another type's tags after testing its own).
     """
     p = E.as_expr(tags_by_resource)
     own = E.if_(E.contains(p, resource_type), p[resource_type], E.create_object())
-    if extra is None:
-        return own
-    return E.union(own, extra if isinstance(extra, E.Expr) else E.create_object(**extra))
+    parts: list[Any] = [own]
+    for more in (extra, vendor):
+        if more is not None:
+            parts.append(more if isinstance(more, E.Expr) else E.create_object(**more))
+    return own if len(parts) == 1 else E.union(*parts)
 
 
 def ref(resource_id: Any) -> dict[str, Any]:

@@ -25,18 +25,22 @@ AVAILABILITY_SET = "Microsoft.Compute/availabilitySets"
 
 @dataclasses.dataclass(frozen=True)
 class Image:
-    """A Marketplace image; ``plan=True`` when the publisher sells it with terms (third-party images)."""
+    """A Marketplace image; ``plan=True`` when the publisher sells it with terms (third-party images).
 
-    publisher: str
-    offer: str
-    sku: str
+    Fields may be expressions: an image published under another name in Azure China is chosen at
+    deployment time (see :func:`image_by_cloud`), and the plan follows the image.
+    """
+
+    publisher: Any
+    offer: Any
+    sku: Any
     version: str = "latest"
     plan: bool = True
 
-    def reference(self) -> dict[str, str]:
+    def reference(self) -> dict[str, Any]:
         return {"publisher": self.publisher, "offer": self.offer, "sku": self.sku, "version": self.version}
 
-    def plan_block(self) -> dict[str, str] | None:
+    def plan_block(self) -> dict[str, Any] | None:
         """ARM's ``plan``: name = sku, product = offer (the same triple ``az vm image terms accept`` takes)."""
         if not self.plan:
             return None
@@ -45,6 +49,19 @@ class Image:
     @property
     def urn(self) -> str:
         return f"{self.publisher}:{self.offer}:{self.sku}:{self.version}"
+
+
+def image_by_cloud(condition: Any, when_true: Image, otherwise: Image) -> Image:
+    """``when_true`` where ``condition`` holds at deployment time (e.g. a region in Azure China),
+    else ``otherwise``: each differing field becomes an ``if()``, so the image and its plan agree."""
+    if when_true.version != otherwise.version or when_true.plan != otherwise.plan:
+        raise ValueError("image_by_cloud: both images need the same version and plan setting")
+
+    def pick(a: Any, b: Any) -> Any:
+        return a if a == b else E.if_(condition, a, b)
+
+    return Image(pick(when_true.publisher, otherwise.publisher), pick(when_true.offer, otherwise.offer),
+                 pick(when_true.sku, otherwise.sku), otherwise.version, otherwise.plan)
 
 
 def linux_vm(

@@ -11,6 +11,12 @@ ResourceSelector pickers for other existing resources (identity, resource ids su
 bring-your-own NSG), :mod:`~armgen.uidef.regexes` the
 validation patterns derived from parameter constraints, :mod:`~armgen.uidef.contract` the
 output/parameter contract, :mod:`~armgen.uidef.build` the assembly.
+
+Running a createUiDefinition, ours or not, as the portal does: :mod:`~armgen.uidef.expressions`
+(the expression language), :mod:`~armgen.uidef.evaluator` (the controls: values, visibility,
+constraints, outputs), :mod:`~armgen.uidef.acceptance` (would the template take the outputs),
+:mod:`~armgen.uidef.explore` (the wizard contract walk). Their semantics are written down in
+``docs/createuidefinition-evaluator.md`` for the JavaScript port of the offline preview.
 """
 
 from armgen.uidef.build import HANDLER, SCHEMA, VERSION, build_uidef

@@ -43,6 +43,28 @@ def _zones_step(t: Template, placed: list[Placed], steps: list[str]) -> str:
     return steps[1] if len(steps) > 1 else BASICS
 
 
+def _note_step(note: Any, steps: list[str], i: int) -> str:
+    if not isinstance(note, dict) or not note.get("text") or not note.get("name"):
+        raise ModelError(f"Template.ui notes[{i}]: a note needs a name and a text")
+    step = str(note.get("step", steps[-1]))
+    match = [s for s in steps if s.lower() == step.lower()]
+    if not match:
+        raise ModelError(f"Template.ui notes[{i}]: step {step!r} is not a step")
+    return match[0]
+
+
+def _note(note: dict[str, Any], i: int) -> dict[str, Any]:
+    """An InfoBox the offer adds at the end of a step: what the user must do after deploying."""
+    icon = note.get("icon", "Info")
+    if icon not in ("None", "Info", "Warning", "Error"):
+        raise ModelError(f"Template.ui notes[{i}]: icon {icon!r} is not None, Info, Warning or Error")
+    el: dict[str, Any] = {"name": str(note["name"]), "type": "Microsoft.Common.InfoBox",
+                          "visible": note.get("visible", True), "options": {"icon": icon, "text": str(note["text"])}}
+    if note.get("uri"):
+        el["options"]["uri"] = str(note["uri"])
+    return el
+
+
 def _config(t: Template) -> dict[str, Any] | None:
     description = t.ui.get("basicsDescription")
     if not description:
@@ -78,10 +100,15 @@ def build_uidef(t: Template) -> dict[str, Any]:
     vnet_params = [pl for pl in placed if pl.control == "vnet"]
     subnet_params = [pl for pl in placed if pl.control == "subnet"]
     identity_params = [pl for pl in placed if pl.control == "identity"]
+    zone_params = [pl for pl in placed if pl.control == "zones"]
     vnet_where: Where | None = None
     vnet_done = identity_done = False
     if subnet_params and not vnet_params:
         raise ModelError(f"parameter {subnet_params[0].name}: a subnet without a 'vnet' parameter to pick it from")
+    if len(zone_params) > 1:
+        raise ModelError(f"parameters {zone_params[0].name} and {zone_params[1].name}: one zones choice per offer")
+    nat_gateways = any(r.type.lower() == "microsoft.network/natgateways" for r in t.deployed)
+    subnets_placed: list[Placed] = []
 
     for step in steps:
         for pl in sorted((p for p in placed if p.where.step == step), key=Placed.sort_key):
@@ -99,11 +126,19 @@ def build_uidef(t: Template) -> dict[str, Any]:
                     outputs.update(outs)
                     identity_done = True
                 continue
+            if pl.control == "zones":
+                continue  # placed with the region's zones below
+            if pl.control == "computed":
+                # No element: the portal computes the value (e.g. a new name suffix per run) and the
+                # deployment's parameters record it, so later commands can read it there.
+                outputs[pl.name] = str(pl.hints["expression"])
+                continue
             if pl.control == "subnet":
                 if vnet_where is None:
                     # The VNet sits in a later step; the subnets still read it from there.
                     vnet_where = vnet_params[0].where
-                els, out = network.subnet_elements(pl, vnet_where)
+                els, out = network.subnet_elements(pl, vnet_where, list(subnets_placed), nat_gateways)
+                subnets_placed.append(pl)
             elif pl.control == "resourceId":
                 els, out = pickers.resource_id_elements(pl)
             elif pl.control == "tags":
@@ -116,18 +151,24 @@ def build_uidef(t: Template) -> dict[str, Any]:
                     "size": controls.size_selector,
                     "sshKey": controls.ssh_key,
                     "username": controls.username,
+                    "list": controls.text_list,
                 }[pl.control]
                 els, out = builder(pl)
             elements[step].extend(els)
             outputs[pl.name] = out
 
     zone_hint = t.ui.get("zones") or {}
-    if zone_hint.get("show", uses_pick_zones(t)):
-        zstep = _zones_step(t, placed, steps)
+    if zone_params or zone_hint.get("show", uses_pick_zones(t)):
+        zstep = zone_params[0].where.step if zone_params else _zones_step(t, placed, steps)
         # First in its step: the user reads where the appliances go before picking subnets for them.
-        elements[zstep][:0] = network.zone_elements(
-            Where(zstep), zone_hint.get("text"), zone_hint.get("noZonesText")
+        zone_els, zone_outs = network.zone_elements(
+            Where(zstep), zone_hint.get("text"), zone_hint.get("noZonesText"), zone_params[0] if zone_params else None
         )
+        elements[zstep][:0] = zone_els
+        outputs.update(zone_outs)
+
+    for i, note in enumerate(t.ui.get("notes") or []):
+        elements[_note_step(note, steps, i)].append(_note(note, i))
 
     for step, els in elements.items():
         seen: set[str] = set()

@@ -9,6 +9,7 @@ parameter.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -23,8 +24,34 @@ LINUX_USERNAME_MESSAGE = (
     "Start with a lowercase letter or underscore; use up to 32 lowercase letters, digits, '_' or '-'."
 )
 
+#: An OpenSSH public key Azure accepts for a Linux VM: RSA of 2048 bits or more, or Ed25519
+#: (Azure refuses DSA and ECDSA keys), on one line, with an optional comment.
+SSH_PUBLIC_KEY_REGEX = (
+    r"^(ssh-rsa AAAAB3NzaC1yc2E[A-Za-z0-9+/]{340,8000}={0,2}|ssh-ed25519 AAAAC3NzaC1lZDI1NTE5[A-Za-z0-9+/]{48})"
+    r"( [^\r\n]{1,200})?$"
+)
+SSH_PUBLIC_KEY_MESSAGE = (
+    "Paste an OpenSSH public key on one line: 'ssh-rsa AAAA...' (2048 bits or more) or 'ssh-ed25519 AAAA...', "
+    "optionally followed by a comment."
+)
 
-def _out(expr: str) -> str:
+
+def cui_literal(value: Any) -> str:
+    """``value`` as a createUiDefinition expression literal."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return "parse('" + json.dumps(value, separators=(",", ":")).replace("'", "''") + "')"
+
+
+def _out(expr: str, pl: Placed | None = None) -> str:
+    """The output for a parameter; one shown only while a checkbox is on hands over its default
+    otherwise (a hidden element has no value, and may hold a stale one where it has)."""
+    if pl is not None and pl.when is not None:
+        expr = f"if({pl.when}, {expr}, {cui_literal(pl.param.default)})"
     return f"[{expr}]"
 
 
@@ -105,11 +132,77 @@ def textbox(pl: Placed) -> Built:
         placeholder = placeholder or "Leave empty for the deployment's own value"
     if placeholder:
         el["placeholder"] = str(placeholder)
-    el["constraints"] = {"required": not p.has_default, "regex": pattern, "validationMessage": message}
+    # A box showing its default is required: cleared, it would hand "" (or int('')) to a parameter
+    # that cannot take it. Only a box whose emptiness has a meaning (fallback) may stay empty.
+    el["constraints"] = text_constraints(pl, fallback is None, pattern, message)
     ref = pl.where.ref(pl.name)
     value = f"if(empty({ref}), {fallback}, {ref})" if fallback is not None else ref
     # The portal hands text over as a string; an int parameter needs a number.
-    return [_visible(el, pl)], _out(f"int({value})" if p.type == "int" else value)
+    return [_visible(el, pl)], _out(f"int({value})" if p.type == "int" else value, pl)
+
+
+def extra_validations(pl: Placed) -> list[dict[str, str]]:
+    """The offer's own checks of a box (hint ``validations``: ``isValid`` expressions in which
+    ``{self}`` stands for the box's value, each with a message), beyond its regex."""
+    raw = pl.hints.get("validations") or []
+    if not isinstance(raw, list):
+        raise ModelError(f"parameter {pl.name}: validations is a list of {{isValid, message}}")
+    out: list[dict[str, str]] = []
+    for i, v in enumerate(raw):
+        test = v.get("isValid") if isinstance(v, dict) else None
+        message = v.get("message") if isinstance(v, dict) else None
+        if not (isinstance(test, str) and test.startswith("[") and test.endswith("]")) or not (
+                isinstance(message, str) and message.strip()):
+            raise ModelError(f"parameter {pl.name}: validations[{i}] needs an isValid expression \"[...]\" and a "
+                             "message")
+        out.append({"isValid": test.replace("{self}", pl.where.ref(pl.name)), "message": message})
+    return out
+
+
+def text_constraints(pl: Placed, required: bool, pattern: str, message: str) -> dict[str, Any]:
+    """A text box's constraints: the regex and its message, and the offer's own checks. With checks,
+    the regex moves into the ``validations`` list too (a list replaces ``regex`` in the portal's
+    schema, and arm-ttk's Textboxes-Are-Well-Formed then looks for the regex there)."""
+    checks = extra_validations(pl)
+    if not checks:
+        return {"required": required, "regex": pattern, "validationMessage": message}
+    return {"required": required, "validations": [{"regex": pattern, "message": message}, *checks]}
+
+
+def text_list(pl: Placed) -> Built:
+    """A TextBox for a list of strings, separated by commas: the regex checks every item.
+
+    For short lists a user types (domain names), where one box beats a control per item. Spaces
+    after the commas are allowed and dropped; the output splits the text into the array parameter.
+    """
+    p = pl.param
+    if p.type != "array":
+        raise ModelError(f"parameter {pl.name}: a list box fills an array parameter, not {p.type}")
+    item = pl.hints.get("regex")
+    message = pl.hints.get("validationMessage")
+    if not isinstance(item, str) or not item or not isinstance(message, str) or not message:
+        raise ModelError(f"parameter {pl.name}: a list box needs 'regex' (one item) and 'validationMessage'")
+    if item.startswith("^") or item.endswith("$"):
+        raise ModelError(f"parameter {pl.name}: a list box's item regex is unanchored (it is repeated between commas)")
+    try:
+        compiled = re.compile(item)
+    except re.error as exc:
+        raise ModelError(f"parameter {pl.name}: ui regex does not compile: {exc}") from exc
+    if any(compiled.fullmatch(x) for x in ("a,b", "a b", "a, b")):
+        raise ModelError(f"parameter {pl.name}: a list box's item regex must not match a comma or a space")
+    pattern = f"^(?:{item})(?: ?, ?(?:{item}))*$"
+    if p.max_length is not None:
+        pattern = f"^(?:{item})(?: ?, ?(?:{item})){{0,{p.max_length - 1}}}$"
+    el = _common(pl, "Microsoft.Common.TextBox")
+    if p.has_default:
+        if not isinstance(p.default, list) or not all(isinstance(x, str) and re.fullmatch(item, x) for x in p.default):
+            raise ModelError(f"parameter {pl.name}: default {p.default!r} is not a list its item regex matches")
+        if p.default:
+            el["defaultValue"] = ", ".join(p.default)
+    if pl.hints.get("placeholder"):
+        el["placeholder"] = str(pl.hints["placeholder"])
+    el["constraints"] = text_constraints(pl, True, pattern, message)
+    return [_visible(el, pl)], _out(f"split(replace({pl.where.ref(pl.name)}, ' ', ''), ',')", pl)
 
 
 def passwordbox(pl: Placed) -> Built:
@@ -128,7 +221,7 @@ def passwordbox(pl: Placed) -> Built:
         "constraints": {"required": True, "regex": pattern, "validationMessage": message},
         "options": {"hideConfirmation": False},
     }
-    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name), pl)
 
 
 def _value_label(pl: Placed, value: Any) -> str:
@@ -172,7 +265,7 @@ def dropdown(pl: Placed) -> Built:
         if shown:
             el["defaultValue"] = shown if multiselect else shown[0]
     el["constraints"] = {"allowedValues": items, "required": True}
-    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name), pl)
 
 
 def checkbox(pl: Placed) -> Built:
@@ -183,7 +276,7 @@ def checkbox(pl: Placed) -> Built:
     el = _common(pl, "Microsoft.Common.CheckBox")
     if p.has_default:
         el["defaultValue"] = bool(p.default)
-    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name), pl)
 
 
 def size_selector(pl: Placed) -> Built:
@@ -193,11 +286,17 @@ def size_selector(pl: Placed) -> Built:
         raise ModelError(f"parameter {pl.name}: a size selector needs a string parameter with allowed_values")
     if p.has_default and p.default not in p.allowed_values:
         raise ModelError(f"parameter {pl.name}: default size {p.default!r} is not among its allowed_values")
-    recommended = p.default if p.has_default else p.allowed_values[0]
+    recommended = list(pl.hints.get("recommended") or [p.default if p.has_default else p.allowed_values[0]])
+    if p.has_default and recommended[0] != p.default:
+        raise ModelError(f"parameter {pl.name}: the first recommended size is the portal's default; make it "
+                         f"the parameter's default {p.default!r}")
+    stray = [r for r in recommended if r not in p.allowed_values]
+    if stray:
+        raise ModelError(f"parameter {pl.name}: recommended sizes {stray} are not among its allowed_values")
     el = _common(
         pl,
         "Microsoft.Compute.SizeSelector",
-        recommendedSizes=[recommended],
+        recommendedSizes=recommended,
         constraints={"allowedSizes": list(p.allowed_values)},
         osPlatform=pl.hints.get("osPlatform", "Linux"),
     )
@@ -209,51 +308,60 @@ def size_selector(pl: Placed) -> Built:
         el["imageReference"] = {k: image[k] for k in ("publisher", "offer", "sku")}
     if "count" in pl.hints:
         el["count"] = pl.hints["count"]
-    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name), pl)
 
 
 def ssh_key(pl: Placed) -> Built:
-    """CredentialsCombo limited to an SSH public key (Linux, password hidden)."""
-    if pl.param.type not in ("string", "securestring"):
-        raise ModelError(f"parameter {pl.name}: an SSH key fills a string parameter, not {pl.param.type}")
-    tip = pl.tooltip
-    el: dict[str, Any] = {
-        "name": pl.name,
-        "type": "Microsoft.Compute.CredentialsCombo",
-        "label": {
-            "authenticationType": "Authentication type",
-            "password": "Password",
-            "confirmPassword": "Confirm password",
-            "sshPublicKey": pl.label,
-        },
-        "toolTip": {
-            "authenticationType": "Only SSH public key authentication is offered.",
-            "password": "Password authentication is disabled.",
-            "sshPublicKey": tip,
-        },
-        "constraints": {"required": True},
-        "options": {"hideConfirmation": False, "hidePassword": True},
-        "osPlatform": pl.hints.get("osPlatform", "Linux"),
-    }
-    return [_visible(el, pl)], _out(pl.where.ref(pl.name, "sshPublicKey"))
+    """A text box for an OpenSSH public key, checked against what Azure accepts.
+
+    Not a ``CredentialsCombo``: its "Generate new key pair" choice hands the template an empty
+    ``sshPublicKey`` (the pair is only made after Create), and nothing in a createUiDefinition
+    can switch that choice off or block it. A key is not a secret, so the parameter is a string.
+    """
+    p = pl.param
+    if p.type != "string":
+        raise ModelError(f"parameter {pl.name}: an SSH public key fills a string parameter (it is not a secret), "
+                         f"not {p.type}")
+    if p.has_default:
+        raise ModelError(f"parameter {pl.name}: an SSH public key has no default")
+    el = _common(pl, "Microsoft.Common.TextBox")
+    el["placeholder"] = "ssh-ed25519 AAAA... or ssh-rsa AAAA..."
+    el["constraints"] = {"required": True, "regex": SSH_PUBLIC_KEY_REGEX, "validationMessage": SSH_PUBLIC_KEY_MESSAGE}
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name), pl)
 
 
 def username(pl: Placed) -> Built:
-    """UserNameTextBox; never a default (arm-ttk Usernames-Should-Not-Have-A-Default)."""
-    if pl.param.type != "string":
-        raise ModelError(f"parameter {pl.name}: a user name fills a string parameter, not {pl.param.type}")
+    """UserNameTextBox; never a default (arm-ttk Usernames-Should-Not-Have-A-Default).
+
+    A parameter with a default gets a box that may stay empty and hands over the default then,
+    so a tooltip saying "leave empty for zsroot" is true rather than a promise the box breaks.
+    """
+    p = pl.param
+    if p.type != "string":
+        raise ModelError(f"parameter {pl.name}: a user name fills a string parameter, not {p.type}")
     if "regex" in pl.hints or "validationMessage" in pl.hints:
         pattern, message = _regex_and_message(pl)
     else:
         pattern, message = LINUX_USERNAME_REGEX, LINUX_USERNAME_MESSAGE
         _check_regex(pl, pattern)
+    optional = p.has_default
+    if optional and not literal_default_of(pl):
+        raise ModelError(f"parameter {pl.name}: a user name's default must be a literal string")
     el = _common(
         pl,
         "Microsoft.Compute.UserNameTextBox",
-        constraints={"required": True, "regex": pattern, "validationMessage": message},
+        constraints={"required": not optional, "regex": pattern, "validationMessage": message},
         osPlatform=pl.hints.get("osPlatform", "Linux"),
     )
-    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+    ref = pl.where.ref(pl.name)
+    value = f"if(empty({ref}), {cui_literal(p.default)}, {ref})" if optional else ref
+    return [_visible(el, pl)], _out(value, pl)
+
+
+def literal_default_of(pl: Placed) -> bool:
+    from armgen.uidef.hints import literal_default
+
+    return literal_default(pl.param) and isinstance(pl.param.default, str)
 
 
 def tags(pl: Placed, t: Template) -> Built:
@@ -272,4 +380,4 @@ def tags(pl: Placed, t: Template) -> Built:
     if not resources:
         raise ModelError(f"parameter {pl.name}: no resource types to offer tags for")
     el = _common(pl, "Microsoft.Common.TagsByResource", resources=list(resources))
-    return [_visible(el, pl)], _out(pl.where.ref(pl.name))
+    return [_visible(el, pl)], _out(pl.where.ref(pl.name), pl)

@@ -20,14 +20,15 @@ from armgen.template import ModelError, Parameter, Template
 BASICS = "basics"
 
 CONTROLS = ("text", "dropdown", "checkbox", "size", "sshKey", "username", "vnet", "subnet", "identity",
-            "resourceId", "tags", "hidden")
+            "resourceId", "tags", "zones", "computed", "hidden", "list")
 
 #: Keys a parameter's ``ui`` may carry; anything else is a typo the offer should hear about.
 KNOWN_KEYS = {
     "step", "label", "toolTip", "order", "control", "regex", "validationMessage", "labels",
     "osPlatform", "imageReference", "count", "part", "slot", "minAddressPrefixSize",
     "minAddressCount", "resources", "placeholder", "visible", "descriptions", "resourceType",
-    "selectorLabel", "locationFilter",
+    "selectorLabel", "locationFilter", "shownWhen", "recommended", "expression", "itemLabels", "validations",
+    "delegation", "maxAddressPrefixSize",
 }
 
 
@@ -52,6 +53,10 @@ class Placed:
     where: Where
     hints: dict[str, Any]
     position: int
+    #: The controlling checkbox's reference (``steps('s').x``) when the hint ``shownWhen`` names
+    #: one: the element is shown only while it is checked, and hands over the parameter's default
+    #: otherwise (a hidden element has no value in the portal).
+    when: str | None = None
 
     @property
     def name(self) -> str:
@@ -165,9 +170,30 @@ def plan(t: Template) -> list[Placed]:
             if not p.has_default:
                 raise ModelError(f"parameter {p.name}: a hidden parameter needs a default value")
             continue
+        if control == "computed":
+            expr = hints.get("expression")
+            if not (isinstance(expr, str) and expr.startswith("[") and expr.endswith("]")):
+                raise ModelError(f"parameter {p.name}: a computed parameter needs an 'expression' (\"[...]\") the "
+                                 "portal evaluates for its output")
         step = hints.get("step", BASICS)
         matches = [s for s in steps if s.lower() == str(step).lower()]
         if not matches:
             raise ModelError(f"parameter {p.name}: step {step!r} is not in Template.ui['steps']")
         placed.append(Placed(p, control, Where(matches[0]), hints, position))
+    by_name = {pl.name: pl for pl in placed}
+    for pl in placed:
+        ctl = pl.hints.get("shownWhen")
+        if ctl is None:
+            continue
+        target = by_name.get(str(ctl))
+        if target is None or target.control != "checkbox":
+            raise ModelError(f"parameter {pl.name}: shownWhen {ctl!r} must name a parameter shown as a checkbox")
+        if "visible" in pl.hints:
+            raise ModelError(f"parameter {pl.name}: give either visible or shownWhen, not both")
+        if not pl.param.has_default or not literal_default(pl.param):
+            raise ModelError(f"parameter {pl.name}: shownWhen needs a literal default to hand over while hidden")
+        if steps.index(target.where.step) > steps.index(pl.where.step):
+            raise ModelError(f"parameter {pl.name}: shownWhen {ctl!r} is on a later step")
+        pl.when = target.where.ref(target.name)
+        pl.hints["visible"] = f"[{pl.when}]"
     return placed

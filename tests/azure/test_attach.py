@@ -259,15 +259,17 @@ def test_denied_write_names_the_action(world: World, capsys: pytest.CaptureFixtu
 
 
 def test_built_in_offer_is_the_default_source(fake_arm: FakeArm, tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    """With no SOURCE, the built-in offer's template decides the NAT gateways (namePrefix zscc)."""
+    """With no SOURCE, the built-in offer's template decides the NAT gateways (namePrefix zscc, and
+    the name suffix the portal's wizard put in the deployment's parameters)."""
     world = build(fake_arm)
     for k in (1, 2):
-        world.net.add_nat_gateway(NAT1.replace("zcc-ngw-1", f"zscc-ngw-{k}"))
+        world.net.add_nat_gateway(NAT1.replace("zcc-ngw-1", f"zscc-ngw-{k}-k3x9a2bq"))
     params = {"parameters": {"vnetName": {"value": "hub-vnet"}, "vnetResourceGroup": {"value": "network-rg"},
-                             "zone1SubnetName": {"value": "cc-zone1"}, "zone2SubnetName": {"value": "cc-zone2"}}}
+                             "zone1SubnetName": {"value": "cc-zone1"}, "zone2SubnetName": {"value": "cc-zone2"},
+                             "nameSuffix": {"value": "k3x9a2bq"}}}
     (tmp_path / "p.json").write_text(json.dumps(params))
     assert main(world.argv("attach", params=str(tmp_path / "p.json"), source=None)) == 0
-    assert world.props(ZONE2)["natGateway"]["id"].endswith("/natGateways/zscc-ngw-2")
+    assert world.props(ZONE2)["natGateway"]["id"].endswith("/natGateways/zscc-ngw-2-k3x9a2bq")
 
 
 def test_a_proxy_answer_with_different_case_is_still_ours(world: World) -> None:

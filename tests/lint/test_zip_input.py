@@ -55,8 +55,15 @@ def test_a_damaged_entry_is_one_line_naming_zip_and_entry(
     assert "mainTemplate.json" in captured.err and "Traceback" not in captured.err
 
 
-def test_duplicate_and_path_traversal_entries_neither_crash_nor_escape(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("entries", "needle"), [
+    ([("mainTemplate.json", TEMPLATE), ("mainTemplate.json", '{"resources": [], }')], "appears 2 times"),
+    ([("mainTemplate.json", TEMPLATE), ("../evil.json", "{}")], "'..'"),
+    ([("mainTemplate.json", TEMPLATE), ("sub/../../evil3.json", "{}")], "'..'"),
+    ([("mainTemplate.json", TEMPLATE), ("/abs-evil.json", "{}")], "absolute path"),
+])
+def test_duplicate_and_path_traversal_entries_are_refused_before_anything_is_read(
+    entries: list[tuple[str, str]], needle: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     work = tmp_path / "deep" / "cwd"
     work.mkdir(parents=True)
@@ -65,15 +72,11 @@ def test_duplicate_and_path_traversal_entries_neither_crash_nor_escape(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
         with zipfile.ZipFile(z, "w") as zf:
-            zf.writestr("mainTemplate.json", TEMPLATE)
-            zf.writestr("mainTemplate.json", '{"resources": [], }')
-            zf.writestr("../evil.json", "{}")
-            zf.writestr("../../evil2.json", "{ broken")
-            zf.writestr("/abs-evil.json", "{}")
-            zf.writestr("sub/../../evil3.json", "{}")
+            for name, text in entries:
+                zf.writestr(name, text)
     before = sorted(p for p in tmp_path.rglob("*"))
-    report = lint_path(z)
-    assert report.files
+    assert main(["lint", str(z)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith(f"armgen: {z}: entry ") and needle in err, err
     assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing extracted anywhere
     assert not Path(os.sep, "abs-evil.json").exists()
-    assert [f.file for f in report.findings] == [f.file for f in lint_path(z).findings]  # deterministic

@@ -9,11 +9,20 @@ decodes to this INI) instead of comparing expression strings.
 from __future__ import annotations
 
 import base64
+import hashlib
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
 from armgen import expr as E
 from armgen.template import Template
+
+#: What environment() answers in each cloud (the properties the offers read).
+CLOUDS: dict[str, dict[str, Any]] = {
+    "AzureCloud": {"name": "AzureCloud", "suffixes": {"keyvaultDns": ".vault.azure.net"}},
+    "AzureUSGovernment": {"name": "AzureUSGovernment", "suffixes": {"keyvaultDns": ".vault.usgovcloudapi.net"}},
+    "AzureChinaCloud": {"name": "AzureChinaCloud", "suffixes": {"keyvaultDns": ".vault.azure.cn"}},
+}
 
 
 @dataclass
@@ -23,6 +32,12 @@ class Env:
     region_zones: list[str] = field(default_factory=lambda: ["1", "2", "3"])
     copy_index: int | None = None
     client_id: str = "00000000-1111-2222-3333-444444444444"
+    deployment_name: str = "deploy-1"
+    resource_group: str = "deploy-rg"
+    #: The cloud environment() describes: AzureCloud, AzureUSGovernment or AzureChinaCloud.
+    cloud: str = "AzureCloud"
+    #: What reference() returns per resource symbol (a NIC's or a load balancer's properties).
+    references: dict[str, Any] = field(default_factory=dict)
 
     def param(self, name: str) -> Any:
         if name in self.params:
@@ -58,6 +73,9 @@ class Env:
         if isinstance(node, E.ReferenceRef):
             if node.resource.type == "Microsoft.ManagedIdentity/userAssignedIdentities":
                 return {"clientId": self.client_id, "principalId": "p"}
+            if node.resource.symbol in self.references:
+                found = self.references[node.resource.symbol]
+                return found[self.eval(node.index)] if node.index is not None else found
             raise NotImplementedError(f"reference to {node.resource.type}")
         if isinstance(node, E.Call):
             return self.call(node.name, node.args)
@@ -70,6 +88,37 @@ class Env:
         match name:
             case "not":
                 return not a[0]
+            case "or":
+                return any(a)
+            case "and":
+                return all(a)
+            case "length":
+                return len(a[0])
+            case "max":
+                return max(a)
+            case "environment":
+                return CLOUDS[self.cloud]
+            case "uri":
+                return a[0].rstrip("/") + "/" + a[1].lstrip("/")
+            case "parseCidr":
+                net = ipaddress.ip_network(a[0], strict=False)
+                return {"network": str(net.network_address), "cidr": net.prefixlen,
+                        "firstUsable": str(net.network_address + 1), "lastUsable": str(net.broadcast_address - 1)}
+            case "cidrSubnet":
+                net = ipaddress.ip_network(a[0])
+                return str(list(net.subnets(new_prefix=a[1]))[a[2]])
+            case "take":
+                return a[0][: a[1]]
+            case "toLower":
+                return a[0].lower()
+            case "startsWith":
+                return a[0].lower().startswith(a[1].lower())
+            case "uniqueString":
+                # A stand-in with uniqueString's shape: 13 lower-case characters, a function of its inputs.
+                digest = hashlib.sha256("|".join(a).encode()).digest()
+                return "".join("abcdefghijklmnopqrstuvwxyz234567"[b % 32] for b in digest[:13])
+            case "deployment":
+                return {"name": self.deployment_name}
             case "empty":
                 return len(a[0]) == 0
             case "equals":
@@ -100,13 +149,14 @@ class Env:
             case "null":
                 return None
             case "resourceGroup":
-                return {"name": "deploy-rg", "location": "westeurope"}
+                return {"name": self.resource_group, "location": "westeurope",
+                        "id": f"/subscriptions/deploy-sub/resourceGroups/{self.resource_group}"}
             case "subscription":
                 return {"subscriptionId": "deploy-sub", "id": "/subscriptions/deploy-sub"}
             case "resourceId":
                 # [rg,] type, names...: a readable stand-in with the scope kept
                 i = next(k for k, v in enumerate(a) if isinstance(v, str) and "/" in v and "." in v.split("/")[0])
-                scope = a[i - 1] if i >= 1 else "deploy-rg"
+                scope = a[i - 1] if i >= 1 else self.resource_group
                 sub = f"/sub/{a[i - 2]}" if i >= 2 else ""
                 return f"{sub}/rg/{scope}/{a[i]}/" + "/".join(str(n) for n in a[i + 1:])
         raise NotImplementedError(f"function {name}")

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 from armgen import expr as E
+from armgen.errors import InputError
 from armgen.offers import cloud_connector as cc
+from armgen.offers import get_offer
 from armgen.resources import compute, network
 from armgen.template import Resource, Template
 from tests.offers.armeval import Env
@@ -32,13 +34,19 @@ PARAMS = {
 MATRIX = [
     {"variant": v, "zones": z, "appliancesPerZone": n, "natGateway": nat}
     for v, z, n, nat in itertools.product(["ha", "standalone"], [[], ["1"], ["1", "2", "3"]], [1, 2], [True, False])
+    if v == "ha" or n == 1  # standalone: one appliance per zone (see test_standalone_uses_every_appliance)
 ]
+SUFFIX = "[parameters('nameSuffix')]"
 
 
 def env(t: Template, **kw: Any) -> Env:
     params = {k: v for k, v in PARAMS.items() if k in t.parameters}
     params.update(kw.pop("params", {}))
     return Env(t, params=params, **kw)
+
+
+def suffix(e: Env) -> str:
+    return e.eval(E.as_expr(e.template.parameters["nameSuffix"]))
 
 
 def res(t: Template, symbol: str) -> Resource:
@@ -83,7 +91,7 @@ def test_matrix_renders_and_validates(options: dict[str, Any], official_schemas:
     if options["natGateway"]:
         assert nats[0]["copy"]["count"] == pips[0]["copy"]["count"] == slots
         assert doc["outputs"]["natPublicIps"]["copy"]["count"] == slots
-        assert len(doc["outputs"]["natGatewayAssociationCommands"]["value"]) == slots
+        assert len(doc["outputs"]["natGatewayAzCommands"]["value"]) == slots
     else:
         assert nats == pips == []
         assert "natPublicIps" not in doc["outputs"]
@@ -152,7 +160,7 @@ def test_appliance_i_goes_to_zone_slot_i_mod_n(zones: list[str]) -> None:
         for nic in (mgmt, svc):
             sid = e.eval(nic.properties["ipConfigurations"][0]["properties"]["subnet"]["id"])
             assert sid.endswith(f"/hub-vnet/{subnet_name}")
-        assert e.eval(vm.name) == f"zscc-ccvm-{i + 1}"
+        assert re.fullmatch(rf"zscc-ccvm-{i + 1}-[a-z2-7]{{8}}", e.eval(vm.name))
     assert Env(t, params=env(t).params).eval(res(t, "availabilitySet").condition) is False
 
 
@@ -162,7 +170,7 @@ def test_region_without_zones_falls_back_to_the_availability_set() -> None:
     vm = res(t, "ccvm")
     assert e.eval(vm.zones) is None
     assert e.eval(vm.properties["availabilitySet"]) == {
-        "id": "/rg/deploy-rg/Microsoft.Compute/availabilitySets/zscc-ccvm-availability-set"}
+        "id": f"/rg/deploy-rg/Microsoft.Compute/availabilitySets/zscc-ccvm-availability-set-{suffix(e)}"}
     assert e.eval(res(t, "availabilitySet").condition) is True
     assert e.eval(res(t, "lb").properties["frontendIPConfigurations"][0]["zones"]) is None
     assert e.eval(res(t, "natPublicIp").zones) is None and e.eval(res(t, "natGateway").zones) is None
@@ -174,7 +182,9 @@ def test_no_build_zones_always_uses_the_availability_set() -> None:
     vm = rendered(doc, compute.VM)[0]
     assert "zones" not in vm
     assert vm["properties"]["availabilitySet"] == {
-        "id": "[resourceId('Microsoft.Compute/availabilitySets', format('{0}-ccvm-availability-set', parameters('namePrefix')))]"}
+        "id": "[resourceId('Microsoft.Compute/availabilitySets', format('{0}-ccvm-availability-set-{1}', "
+              "parameters('namePrefix'), parameters('nameSuffix')))]"}
+    assert "zones" not in doc["parameters"]
     avs = rendered(doc, compute.AVAILABILITY_SET)[0]
     assert "condition" not in avs
     assert "zones" not in rendered(doc, network.LB)[0]["properties"]["frontendIPConfigurations"][0]
@@ -193,7 +203,8 @@ def test_nat_gateway_and_public_ip_are_zonal_per_slot() -> None:
         e = env(t, copy_index=i)
         assert e.eval(res(t, "natPublicIp").zones) == [zone]
         assert e.eval(res(t, "natGateway").zones) == [zone]
-        assert e.eval(res(t, "natGateway").properties["publicIpAddresses"][0]["id"]).endswith(f"zscc-public-ip-{i + 1}")
+        assert e.eval(res(t, "natGateway").properties["publicIpAddresses"][0]["id"]).endswith(
+            f"zscc-public-ip-{i + 1}-{suffix(e)}")
 
 
 # --- dependsOn is derived -----------------------------------------------------------------------------
@@ -202,9 +213,11 @@ def test_nat_gateway_and_public_ip_are_zonal_per_slot() -> None:
 def test_depends_on_is_derived() -> None:
     _, doc = build()
     vm = rendered(doc, compute.VM)[0]
-    mgmt_id = "[resourceId('Microsoft.Network/networkInterfaces', format('{0}-ccvm-{1}-mgmt-nic', parameters('namePrefix'), copyIndex(1)))]"
-    svc_id = "[resourceId('Microsoft.Network/networkInterfaces', format('{0}-ccvm-{1}-fwd-nic', parameters('namePrefix'), copyIndex(1)))]"
-    lb_id = "[resourceId('Microsoft.Network/loadBalancers', format('{0}-cc-lb', parameters('namePrefix')))]"
+    mgmt_id = ("[resourceId('Microsoft.Network/networkInterfaces', format('{0}-ccvm-{1}-mgmt-nic-{2}', "
+               "parameters('namePrefix'), copyIndex(1), parameters('nameSuffix')))]")
+    svc_id = ("[resourceId('Microsoft.Network/networkInterfaces', format('{0}-ccvm-{1}-fwd-nic-{2}', "
+              "parameters('namePrefix'), copyIndex(1), parameters('nameSuffix')))]")
+    lb_id = "[resourceId('Microsoft.Network/loadBalancers', format('{0}-cc-lb-{1}', parameters('namePrefix'), parameters('nameSuffix')))]"
     assert mgmt_id in vm["dependsOn"] and svc_id in vm["dependsOn"]
     mgmt, svc = rendered(doc, network.NIC)
     assert lb_id in svc["dependsOn"]
@@ -216,18 +229,37 @@ def test_depends_on_is_derived() -> None:
     assert "userAssignedIdentities" not in json.dumps([r.get("dependsOn", []) for r in doc["resources"]])
 
 
-def test_standalone_has_no_lb_and_routes_to_the_first_service_nic() -> None:
-    _, doc = build(variant="standalone")
+def test_standalone_uses_every_appliance() -> None:
+    """Issue 13: standalone deployed 4 appliances and routed everything to the first. Now one
+    appliance per zone slot, each with a workload route table of its own (workloads of a zone use
+    that zone's appliance, as the reference architecture describes)."""
+    t, doc = build(variant="standalone", zones=["1", "2"])
     assert rendered(doc, network.LB) == []
     assert "lbFrontendIp" not in doc["outputs"]
     assert "probeIntervalInSeconds" not in doc["parameters"] and "loadDistribution" not in doc["parameters"]
+    assert rendered(doc, compute.VM)[0]["copy"]["count"] == 2
     svc = rendered(doc, network.NIC)[1]
     assert "loadBalancerBackendAddressPools" not in json.dumps(svc)
-    assert "dependsOn" not in svc or all("loadBalancers" not in d for d in svc["dependsOn"])
-    rt = rendered(doc, network.ROUTE_TABLE)[0]
-    hop = rt["properties"]["routes"][0]["properties"]["nextHopIpAddress"]
-    assert hop.startswith("[reference(resourceId('Microsoft.Network/networkInterfaces', format('{0}-ccvm-{1}-fwd-nic', parameters('namePrefix'), 1))")
-    assert rt["dependsOn"] == ["[resourceId('Microsoft.Network/networkInterfaces', format('{0}-ccvm-{1}-fwd-nic', parameters('namePrefix'), 1))]"]
+    (rt,) = rendered(doc, network.ROUTE_TABLE)
+    assert rt["copy"]["count"] == 2
+    tables = res(t, "workloadRouteTable")
+    hop = tables.properties["routes"][0]["properties"]["nextHopIpAddress"]
+    # route table k -> appliance k's service NIC, for every k: no appliance is left out
+    assert [E.to_json(E.at_index(hop, E.as_expr(k))) for k in (0, 1)] == [
+        E.to_json(res(t, "serviceNic").props_at(k).ipConfigurations[0].properties.privateIPAddress) for k in (0, 1)]
+    assert rt["dependsOn"] == ["[resourceId('Microsoft.Network/networkInterfaces', format('{0}-ccvm-{1}-fwd-nic-{2}', "
+                               "parameters('namePrefix'), copyIndex(1), parameters('nameSuffix')))]"]
+    assert doc["outputs"]["routeTableIds"]["copy"]["count"] == 2
+    assert doc["outputs"]["routeTableAssociationCommands"]["copy"]["count"] == 2
+    assert "routeTableId" not in doc["outputs"]
+
+
+def test_standalone_refuses_more_than_one_appliance_per_zone() -> None:
+    assert get_offer("cloud-connector").resolve({"variant": "standalone"})["appliancesPerZone"] == 1
+    assert get_offer("cloud-connector").resolve({})["appliancesPerZone"] == 2
+    with pytest.raises(InputError, match="one appliance per zone") as err:
+        build(variant="standalone", appliancesPerZone=2)
+    assert err.value.path == "$.appliancesPerZone"
 
 
 # --- appliance: NICs, NSGs, image, LB ----------------------------------------------------------------
@@ -241,7 +273,18 @@ def test_nics_management_first_service_forwards() -> None:
     assert "fwd-nic" in nics[1]["id"] and nics[1]["properties"]["primary"] is False
     mgmt, svc = rendered(doc, network.NIC)
     assert (mgmt["properties"]["enableIPForwarding"], mgmt["properties"]["enableAcceleratedNetworking"]) == (False, False)
-    assert (svc["properties"]["enableIPForwarding"], svc["properties"]["enableAcceleratedNetworking"]) == (True, True)
+    assert svc["properties"]["enableIPForwarding"] is True
+    assert svc["properties"]["enableAcceleratedNetworking"] == "[parameters('acceleratedNetworking')]"
+
+
+def test_accelerated_networking_can_be_turned_off() -> None:
+    t, doc = build()
+    assert doc["parameters"]["acceleratedNetworking"]["defaultValue"] is True  # Zscaler's default
+    svc, mgmt = res(t, "serviceNic"), res(t, "mgmtNic")
+    for on in (True, False):
+        e = env(t, copy_index=0, params={"acceleratedNetworking": on})
+        assert e.eval(svc.properties["enableAcceleratedNetworking"]) is on
+        assert e.eval(mgmt.properties["enableAcceleratedNetworking"]) is False
 
 
 def test_nsgs_follow_zscaler_rules_or_bring_your_own() -> None:
@@ -252,6 +295,7 @@ def test_nsgs_follow_zscaler_rules_or_bring_your_own() -> None:
     assert (rules["SSH_VNET"]["destinationPortRange"], rules["SSH_VNET"]["sourceAddressPrefix"]) == ("22", "VirtualNetwork")
     assert rules["ICMP_VNET"]["protocol"] == "Icmp"
     assert (rules["Zscaler_Support_Access"]["direction"], rules["Zscaler_Support_Access"]["destinationPortRange"]) == ("Outbound", "12002")
+    assert rules["Zscaler_Support_Access"]["access"] == "[if(parameters('supportAccess'), 'Allow', 'Deny')]"
     assert rules["OUTBOUND"]["direction"] == "Outbound"
     assert not any(r["direction"] == "Inbound" and r["sourceAddressPrefix"] in ("*", "Internet", "0.0.0.0/0")
                    for r in rules.values())
@@ -261,13 +305,28 @@ def test_nsgs_follow_zscaler_rules_or_bring_your_own() -> None:
     e = env(t, copy_index=0, params={"existingMgmtNsgId": byo})
     assert e.eval(res(t, "mgmtNsg").condition) is False
     assert e.eval(res(t, "mgmtNic").properties["networkSecurityGroup"]["id"]) == byo
-    assert env(t, copy_index=0).eval(res(t, "mgmtNic").properties["networkSecurityGroup"]["id"]).endswith("zscc-cc-mgmt-nsg")
+    e0 = env(t, copy_index=0)
+    assert e0.eval(res(t, "mgmtNic").properties["networkSecurityGroup"]["id"]).endswith(f"zscc-cc-mgmt-nsg-{suffix(e0)}")
+
+
+def test_support_access_rule_can_be_turned_off() -> None:
+    """Off, the rule denies TCP 12002 to the support server (left out, OUTBOUND would still allow it)."""
+    t, _ = build()
+    nsg = res(t, "mgmtNsg")
+    rule = next(r for r in nsg.properties["securityRules"] if r["name"] == "Zscaler_Support_Access")["properties"]
+    outbound = next(r for r in nsg.properties["securityRules"] if r["name"] == "OUTBOUND")["properties"]
+    assert env(t).eval(rule["access"]) == "Allow"
+    assert env(t, params={"supportAccess": False}).eval(rule["access"]) == "Deny"
+    assert rule["priority"] < outbound["priority"]  # the deny is evaluated before the allow-all
 
 
 def test_vm_image_plan_size_ssh_disk_bootdiag() -> None:
     _, doc = build()
     vm = rendered(doc, compute.VM)[0]
-    assert vm["plan"] == {"name": "zs_ser_gen1_cc_01", "publisher": "zscaler1579058425289", "product": "zia_cloud_connector"}
+    assert vm["plan"] == {
+        "name": "zs_ser_gen1_cc_01",
+        "publisher": "[if(variables('inChinaCloud'), 'cbcnetworks', 'zscaler1579058425289')]",
+        "product": "[if(variables('inChinaCloud'), 'zscaler-cloud-connector', 'zia_cloud_connector')]"}
     assert vm["properties"]["storageProfile"]["imageReference"]["version"] == "latest"
     assert vm["properties"]["storageProfile"]["osDisk"]["managedDisk"]["storageAccountType"] == "Premium_LRS"
     assert vm["properties"]["diagnosticsProfile"] == {"bootDiagnostics": {"enabled": True}}
@@ -276,6 +335,34 @@ def test_vm_image_plan_size_ssh_disk_bootdiag() -> None:
     assert size["defaultValue"] == "Standard_D2s_v3"
     assert size["allowedValues"] == ["Standard_D2s_v3", "Standard_DS2_v2", "Standard_DS3_v2", "Standard_D2ds_v5", "Standard_D2ads_v5"]
     assert doc["parameters"]["adminUsername"]["defaultValue"] == "zsroot"
+    assert doc["parameters"]["sshPublicKey"]["minLength"] == cc.SSH_KEY_MIN_LENGTH == 80
+
+
+@pytest.mark.parametrize(("location", "publisher", "offer"), [
+    ("westeurope", "zscaler1579058425289", "zia_cloud_connector"),
+    ("usgovvirginia", "zscaler1579058425289", "zia_cloud_connector"),
+    ("chinanorth3", "cbcnetworks", "zscaler-cloud-connector"),
+    ("ChinaEast2", "cbcnetworks", "zscaler-cloud-connector"),
+])
+def test_azure_china_gets_zscalers_china_image(location: str, publisher: str, offer: str) -> None:
+    """As Zscaler's Terraform: the China image where the region's name starts with 'china'."""
+    t, _ = build()
+    vm = res(t, "ccvm")
+    e = env(t, copy_index=0, params={"location": location})
+    ref = e.eval(vm.properties["storageProfile"]["imageReference"])
+    assert (ref["publisher"], ref["offer"], ref["sku"]) == (publisher, offer, "zs_ser_gen1_cc_01")
+    assert e.eval(vm.plan) == {"name": "zs_ser_gen1_cc_01", "publisher": publisher, "product": offer}
+
+
+def test_default_size_follows_the_reference_architecture() -> None:
+    """The reference architecture recommends D2s_v3 where Zscaler's Terraform now defaults to
+    D2ds_v5; the reference architecture wins (and D2s_v3 exists in Azure China too). The wizard
+    recommends D2ds_v5 second."""
+    _t, doc = build()
+    assert doc["parameters"]["vmSize"]["defaultValue"] == "Standard_D2s_v3"
+    sel = _elements(_uidef())["vmSize"]
+    assert sel["recommendedSizes"] == ["Standard_D2s_v3", "Standard_D2ds_v5"]
+    assert set(sel["recommendedSizes"]) <= set(doc["parameters"]["vmSize"]["allowedValues"])
 
 
 def test_lb_probe_rule_and_parameters() -> None:
@@ -292,7 +379,8 @@ def test_lb_probe_rule_and_parameters() -> None:
     assert (p["probeIntervalInSeconds"]["defaultValue"], p["probeIntervalInSeconds"]["minValue"]) == (15, 5)
     # Zscaler's module: number_of_probes 1, probe_threshold 2; load_distribution Default|SourceIP|SourceIPProtocol
     assert p["loadDistribution"]["allowedValues"] == ["Default", "SourceIP", "SourceIPProtocol"]
-    assert p["loadDistribution"]["defaultValue"] == "Default"
+    # the reference architecture's 2-tuple hash, not Zscaler's Terraform's Default (they disagree)
+    assert p["loadDistribution"]["defaultValue"] == "SourceIP"
     fe = lb["properties"]["frontendIPConfigurations"][0]["properties"]
     assert fe["privateIPAllocationMethod"] == "Dynamic"
 
@@ -359,10 +447,18 @@ def test_tags_per_resource_and_legacy_vm_nva() -> None:
     t, doc = build()
     tags = {"Microsoft.Compute/virtualMachines": {"env": "prod"}, "Microsoft.Network/loadBalancers": {"team": "net"}}
     vm = res(t, "ccvm")
-    assert env(t, params={"tagsByResource": tags}).eval(vm.tags) == {"env": "prod", "LegacyVMNVA": "true"}
-    assert env(t, params={"tagsByResource": tags, "legacyVmNvaTag": False}).eval(vm.tags) == {"env": "prod"}
-    assert env(t, params={"tagsByResource": tags}).eval(res(t, "lb").tags) == {"team": "net"}
-    assert env(t, params={"tagsByResource": tags}).eval(res(t, "mgmtNic").tags) == {}
+    e = env(t, params={"tagsByResource": tags})
+    assert e.eval(vm.tags) == {"env": "prod", "LegacyVMNVA": "true", "Vendor": "Zscaler"}
+    assert env(t, params={"tagsByResource": tags, "legacyVmNvaTag": False}).eval(vm.tags) == {
+        "env": "prod", "Vendor": "Zscaler"}
+    assert e.eval(res(t, "lb").tags) == {"team": "net", "Vendor": "Zscaler"}
+    assert e.eval(res(t, "mgmtNic").tags) == {"Vendor": "Zscaler"}
+    # the customer cannot take the vendor tag away by tagging a type with the same key
+    clash = env(t, params={"tagsByResource": {"Microsoft.Network/loadBalancers": {"Vendor": "me"}}})
+    assert clash.eval(res(t, "lb").tags) == {"Vendor": "Zscaler"}
+    for r in t.deployed:
+        if r.type != "Microsoft.Resources/deployments":
+            assert e.eval(r.tags)["Vendor"] == "Zscaler", r.symbol
     for r in doc["resources"]:
         if r["type"] != "Microsoft.Resources/deployments":
             assert "tagsByResource" in r["tags"], r["type"]
@@ -387,6 +483,7 @@ def test_location_and_names() -> None:
         if r["type"] != "Microsoft.Resources/deployments":
             assert r["location"] == "[parameters('location')]"
             assert r["name"].startswith("[format('{0}-"), r["name"]
+            assert r["name"].endswith(", parameters('nameSuffix'))]"), r["name"]
     regions = re.compile(r"\b(westeurope|eastus2?|northeurope|westus\d?)\b", re.I)
     assert not regions.search(json.dumps(doc))
 
@@ -398,9 +495,12 @@ def test_every_parameter_is_described_and_has_ui_hints() -> None:
         assert p.description, name
         if name == "location":
             continue
+        if p.ui.get("control") in ("hidden", "computed"):
+            assert p.has_default, name
+            continue
         assert p.ui.get("step") in steps, name
         assert p.ui.get("control") in ("text", "dropdown", "checkbox", "size", "sshKey", "username", "vnet", "subnet",
-                                       "identity", "resourceId", "tags", "hidden"), name
+                                       "identity", "resourceId", "tags", "zones"), name
         if p.ui["control"] == "text":
             assert p.ui.get("regex") and p.ui.get("validationMessage"), name
             if p.has_default and isinstance(p.default, str | int) and not isinstance(p.default, bool):
@@ -413,8 +513,8 @@ def test_subnet_ui_needs_room_for_nics_and_frontend() -> None:
     t, _ = build(zones=["1", "2"], appliancesPerZone=3)
     assert t.parameters["zone1SubnetName"].ui["minAddressCount"] == 7  # 3 x 2 NICs + LB frontend
     assert t.parameters["zone2SubnetName"].ui["minAddressCount"] == 6
-    t, _ = build(variant="standalone", zones=["1"], appliancesPerZone=2)
-    assert t.parameters["zone1SubnetName"].ui["minAddressCount"] == 4
+    t, _ = build(variant="standalone", zones=["1"])
+    assert t.parameters["zone1SubnetName"].ui["minAddressCount"] == 2
 
 
 def test_outputs() -> None:
@@ -424,33 +524,67 @@ def test_outputs() -> None:
     for name in ("managementIps", "serviceIps"):
         assert out[name]["type"] == "array" and out[name]["copy"]["count"] == 4
         assert out[name]["copy"]["input"].endswith(".ipConfigurations[0].properties.privateIPAddress]")
-    assert "mgmt-nic', parameters('namePrefix'), copyIndex(1))" in out["managementIps"]["copy"]["input"]
-    assert "fwd-nic', parameters('namePrefix'), copyIndex(1))" in out["serviceIps"]["copy"]["input"]
+    assert "mgmt-nic-{2}', parameters('namePrefix'), copyIndex(1), parameters('nameSuffix'))" in out["managementIps"]["copy"]["input"]
+    assert "fwd-nic-{2}', parameters('namePrefix'), copyIndex(1), parameters('nameSuffix'))" in out["serviceIps"]["copy"]["input"]
     assert out["natPublicIps"]["copy"]["input"].endswith(".ipAddress]")
     e = env(t)
-    cmds = e.eval(t.outputs["natGatewayAssociationCommands"].value)
-    assert cmds == [
-        f"az network vnet subnet update --resource-group net-rg --vnet-name hub-vnet --name cc-z{k} "
-        f"--nat-gateway /rg/deploy-rg/Microsoft.Network/natGateways/zscc-ngw-{k}" for k in (1, 2)]
+    sfx = suffix(e)
+    assert e.eval(t.outputs["resourceNameSuffix"].value) == sfx
     # Zscaler's module outputs the host names and the backend pool too
     assert [env(t, copy_index=i).eval(t.outputs["applianceNames"].value) for i in range(4)] == [
-        f"zscc-ccvm-{k}" for k in range(1, 5)]
-    assert e.eval(t.outputs["lbBackendPoolId"].value) == "/rg/deploy-rg/Microsoft.Network/loadBalancers/backendAddressPools/zscc-cc-lb/cc-lb-backend"
+        f"zscc-ccvm-{k}-{sfx}" for k in range(1, 5)]
+    assert e.eval(t.outputs["lbBackendPoolId"].value) == (
+        f"/rg/deploy-rg/Microsoft.Network/loadBalancers/backendAddressPools/zscc-cc-lb-{sfx}/cc-lb-backend")
     assert "lbBackendPoolId" not in build(variant="standalone")[1]["outputs"]
     rt_cmd = e.eval(t.outputs["routeTableAssociationCommand"].value)
     assert rt_cmd.startswith("az network vnet subnet update") and rt_cmd.endswith(
-        "--route-table /rg/deploy-rg/Microsoft.Network/routeTables/zscc-workload-rt")
+        f"--route-table /rg/deploy-rg/Microsoft.Network/routeTables/zscc-workload-rt-{sfx}")
+
+
+def test_nat_gateways_are_attached_with_armgen_attach() -> None:
+    """The template does not write the customer's subnets: the outputs name ``armgen attach`` and
+    keep the az commands only with the warning that they replace an existing NAT gateway."""
+    t, doc = build()
+    e = env(t)
+    assert e.eval(t.outputs["natGatewayAttachCommand"].value) == (
+        f"armgen attach -g deploy-rg -p parameters.json   # this deployment's parameters, nameSuffix {suffix(e)}")
+    cmds = e.eval(t.outputs["natGatewayAzCommands"].value)
+    assert [c.split("   # ")[0] for c in cmds] == [
+        f"az network vnet subnet update --resource-group net-rg --vnet-name hub-vnet --name cc-z{k} "
+        f"--nat-gateway /rg/deploy-rg/Microsoft.Network/natGateways/zscc-ngw-{k}-{suffix(e)}" for k in (1, 2)]
+    for c in cmds:
+        assert "# WARNING: replaces any NAT gateway the subnet already has" in c and "armgen attach" in c
+    assert "WARNING" in doc["outputs"]["natGatewayAzCommands"]["metadata"]["description"]
+    assert "natGatewayAttachCommand" not in build(natGateway=False)[1]["outputs"]
+    # the wizard's last step says the same before the customer clicks Create
+    uidef = _uidef()
+    last = uidef["parameters"]["steps"][-1]
+    note = next(el for el in last["elements"] if el["name"] == "afterDeployment")
+    assert "armgen attach -g <resource group> -p parameters.json" in note["options"]["text"]
+    assert "replace a NAT gateway the subnet already has" in note["options"]["text"]
+    assert "afterDeployment" not in json.dumps(_uidef(natGateway=False))
 
 
 def test_route_table_default_route_to_lb_never_associated() -> None:
     _t, doc = build()
     rt = rendered(doc, network.ROUTE_TABLE)[0]
-    assert rt["properties"]["disableBgpRoutePropagation"] is True
+    assert rt["properties"]["disableBgpRoutePropagation"] == "[not(parameters('propagateGatewayRoutes'))]"
     (route,) = rt["properties"]["routes"]
     assert route["properties"]["addressPrefix"] == "0.0.0.0/0"
     assert route["properties"]["nextHopType"] == "VirtualAppliance"
     assert route["properties"]["nextHopIpAddress"].endswith(".frontendIPConfigurations[0].properties.privateIPAddress]")
     assert "routeTable" not in json.dumps([r for r in doc["resources"] if r is not rt])
+
+
+def test_workload_route_table_keeps_gateway_routes_by_default() -> None:
+    """disableBgpRoutePropagation: true dropped ExpressRoute/VPN routes from every workload subnet
+    attached to the table; now they propagate unless the customer turns that off."""
+    for variant in ("ha", "standalone"):
+        t, doc = build(variant=variant)
+        assert doc["parameters"]["propagateGatewayRoutes"]["defaultValue"] is True
+        rt = res(t, "workloadRouteTable")
+        assert env(t).eval(rt.properties["disableBgpRoutePropagation"]) is False
+        assert env(t, params={"propagateGatewayRoutes": False}).eval(rt.properties["disableBgpRoutePropagation"]) is True
 
 
 def test_hardening_parameters() -> None:
@@ -478,7 +612,7 @@ def _elements(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_identity_is_picked_not_typed() -> None:
-    from tests.uidef.cuid_eval import Evaluator
+    from tests.uidef.conftest import Evaluator
 
     doc = _uidef()
     els, outs = _elements(doc), doc["parameters"]["outputs"]
@@ -497,7 +631,7 @@ def test_identity_is_picked_not_typed() -> None:
 
 @pytest.mark.parametrize("param", ["existingMgmtNsgId", "existingServiceNsgId"])
 def test_bring_your_own_nsg_is_picked_and_empty_when_creating(param: str) -> None:
-    from tests.uidef.cuid_eval import Evaluator
+    from tests.uidef.conftest import Evaluator
 
     doc = _uidef()
     els, out = _elements(doc), doc["parameters"]["outputs"][param]
@@ -520,21 +654,27 @@ def test_bring_your_own_nsg_is_picked_and_empty_when_creating(param: str) -> Non
     assert env(t, params={param: nsg["id"]}).eval(nsg_res.condition) is False
 
 
+def _regex(el: dict[str, Any]) -> str:
+    """A text box's regex: in its constraints, or first in its validations when it has checks of its own."""
+    c = el["constraints"]
+    return c["regex"] if "regex" in c else next(v["regex"] for v in c["validations"] if "regex" in v)
+
+
 def _accepts(pattern: str, value: str) -> bool:
     """The portal tests a TextBox regex as JavaScript's RegExp.test does: a search, anchors in the pattern."""
     return re.search(pattern, value) is not None
 
 
-KEY_VAULTS_OK = ["https://ccvault.vault.azure.net", "https://ccvault.vault.azure.net/", "https://cc-vault-01.vault.azure.net/",
+KEY_VAULTS_OK = ["ccvault", "cc-vault-01", "https://ccvault.vault.azure.net", "https://ccvault.vault.azure.net/", "https://cc-vault-01.vault.azure.net/",
                  "https://abc.vault.usgovcloudapi.net/", "https://MyVault.vault.azure.cn", "https://a" + "b" * 23 + ".vault.azure.net/"]
-KEY_VAULTS_BAD = ["ccvault.vault.azure.net", "http://ccvault.vault.azure.net/", "https://ab.vault.azure.net/",
+KEY_VAULTS_BAD = ["ccvault.vault.azure.net", "cc", "1vault", "vault-", "va--ult", "a" + "b" * 24, "cc vault", "http://ccvault.vault.azure.net/", "https://ab.vault.azure.net/",
                   "https://a" + "b" * 24 + ".vault.azure.net/", "https://1vault.vault.azure.net/", "https://vault-.vault.azure.net/",
                   "https://va--ult.vault.azure.net/", "https://ccvault.vault.azure.net/secrets/x", "https://ccvault.azure.net/",
                   "https://ccvault.vault.example.com/", "https://ccvault.vault.azure.net/ "]
 
 
 def test_key_vault_url_regex() -> None:
-    pattern = _elements(_uidef())["keyVaultUrl"]["constraints"]["regex"]
+    pattern = _regex(_elements(_uidef())["keyVaultUrl"])
     assert [v for v in KEY_VAULTS_OK if not _accepts(pattern, v)] == []
     assert [v for v in KEY_VAULTS_BAD if _accepts(pattern, v)] == []
     assert _accepts(pattern, PARAMS["keyVaultUrl"])
@@ -563,10 +703,9 @@ def test_every_text_regex_accepts_its_default_and_is_bounded() -> None:
     for el in _elements(doc).values():
         if el["type"] != "Microsoft.Common.TextBox":
             continue
-        c = el["constraints"]
-        assert re.search(r"\{\d+(,\d*)?\}", c["regex"]), el["name"]  # arm-ttk's length quantifier
+        assert re.search(r"\{\d+(,\d*)?\}", _regex(el)), el["name"]  # arm-ttk's length quantifier
         if "defaultValue" in el:
-            assert _accepts(c["regex"], el["defaultValue"]), el["name"]
+            assert _accepts(_regex(el), el["defaultValue"]), el["name"]
 
 
 def test_tooltips_speak_to_the_customer() -> None:

@@ -211,7 +211,9 @@ def test_public_ip_and_nat_gateway() -> None:
 def test_route_table_and_route() -> None:
     r = network.route("default", address_prefix="0.0.0.0/0", next_hop_ip="10.0.0.4")
     out = one(network.route_table(symbol="rt", name="rt", location=LOC, routes=[r]))
-    assert out["properties"] == {"disableBgpRoutePropagation": True, "routes": [{"name": "default", "properties": {
+    # Gateway routes propagate unless asked: a workload subnet attached to the table keeps its
+    # ExpressRoute/VPN routes to on-premises.
+    assert out["properties"] == {"disableBgpRoutePropagation": False, "routes": [{"name": "default", "properties": {
         "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.0.4"}}]}
     with pytest.raises(ValueError, match="needs an IP"):
         network.route("x", address_prefix="0.0.0.0/0")
@@ -249,6 +251,22 @@ def test_tags_for_reads_and_tests_the_same_key() -> None:
         "parameters('tagsByResource')['Microsoft.Network/loadBalancers'], createObject())]")
     assert E.to_json(tags_for(p, "X/y", extra={"LegacyVMNVA": "true"})).endswith(
         ", createObject('LegacyVMNVA', 'true'))]")
+    # vendor tags come last, so a customer's tag of the same name cannot replace them
+    assert E.to_json(tags_for(p, "X/y", extra={"LegacyVMNVA": "true"}, vendor={"Vendor": "Zscaler"})).endswith(
+        ", createObject('LegacyVMNVA', 'true'), createObject('Vendor', 'Zscaler'))]")
+    assert E.to_json(tags_for(p, "X/y", vendor={"Vendor": "Zscaler"})).startswith("[union(if(contains(")
+
+
+def test_image_by_cloud_switches_image_and_plan_together() -> None:
+    china = E.call("startsWith", E.resource_group().location, "china")
+    img = compute.image_by_cloud(china, compute.Image("cn-pub", "cn-offer", "sku"), compute.Image("pub", "offer", "sku"))
+    assert img.sku == "sku"  # equal fields stay literal
+    assert E.to_json(img.publisher) == "[if(startsWith(resourceGroup().location, 'china'), 'cn-pub', 'pub')]"
+    out = one(vm(image=img))
+    assert out["plan"]["publisher"] == out["properties"]["storageProfile"]["imageReference"]["publisher"]
+    assert out["plan"]["product"] == out["properties"]["storageProfile"]["imageReference"]["offer"]
+    with pytest.raises(ValueError, match="same version"):
+        compute.image_by_cloud(china, compute.Image("a", "b", "c", version="1.0"), compute.Image("a", "b", "c"))
 
 
 def test_child_ref_dependency_goes_to_the_deployed_parent() -> None:

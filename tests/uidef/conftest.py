@@ -1,11 +1,33 @@
-"""A synthetic brownfield appliance template that exercises every UI control kind."""
+"""A synthetic brownfield appliance template that exercises every UI control kind, and a way to
+evaluate single createUiDefinition expressions against hand-made step values."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
 from armgen import expr as E
 from armgen.template import Resource, Template
+from armgen.uidef.expressions import Scope, evaluate
+
+
+class Evaluator:
+    """armgen's evaluator (:mod:`armgen.uidef.expressions`) over hand-made step values.
+
+    ``steps`` maps step names to element values; an element the expression reads must be there
+    (armgen refuses an unknown element rather than reading null).
+    """
+
+    def __init__(self, steps: dict[str, dict[str, Any]], basics: dict[str, Any] | None = None,
+                 location: str = "westeurope", resource_group: str = "rg-app", subscription: str = "0000"):
+        self.scope = Scope(location=location,
+                           resource_group={"name": resource_group, "location": location, "mode": "Existing"},
+                           subscription={"id": f"/subscriptions/{subscription}", "subscriptionId": subscription},
+                           steps=steps, basics=basics or {})
+
+    def evaluate(self, text: str) -> Any:
+        return evaluate(text, self.scope)
 
 SIZES = ["Standard_D2s_v3", "Standard_D4s_v3", "Standard_DS3_v2"]
 
@@ -35,7 +57,7 @@ def appliance_template(**overrides: object) -> Template:
     )
     user = t.param("adminUsername", "string", default="zsroot", description="Admin user.",
                    ui={"step": "appliance", "control": "username"})
-    key = t.param("sshPublicKey", "securestring", description="SSH public key.",
+    key = t.param("sshPublicKey", "string", description="SSH public key.",
                   ui={"step": "appliance", "control": "sshKey", "label": "SSH public key"})
     count = t.param("appliancesPerZone", "int", default=2, allowed_values=[1, 2, 3, 4],
                     description="Appliances in each zone.",

@@ -13,8 +13,7 @@ from armgen.render.arm_json import render
 from armgen.template import ModelError, Template
 from armgen.uidef import HANDLER, SCHEMA, VERSION, build_uidef, check_contract
 from armgen.uidef.contract import all_elements
-from tests.uidef.conftest import SIZES, appliance_template
-from tests.uidef.cuid_eval import Evaluator
+from tests.uidef.conftest import SIZES, Evaluator, appliance_template
 
 TOOLTIP_EXEMPT = {
     "microsoft.common.infobox", "microsoft.common.section", "microsoft.common.textblock",
@@ -154,7 +153,7 @@ def test_size_without_allowed_values_is_refused() -> None:
 def test_textboxes_are_well_formed_and_tooltips_present(template: Template) -> None:
     doc = build_uidef(template)
     boxes = elements_of(doc, "Microsoft.Common.TextBox") + elements_of(doc, "Microsoft.Compute.UserNameTextBox")
-    assert len(boxes) == 3
+    assert len(boxes) == 4  # name prefix, probe interval, SSH key, user name
     for box in boxes:
         c = box["constraints"]
         assert c["regex"] and c["validationMessage"]
@@ -183,13 +182,38 @@ def test_username_never_has_a_default(template: Template) -> None:
     assert "defaultValue" not in box
 
 
-def test_ssh_key_only(template: Template) -> None:
+def _openssh(kind: bytes, *fields: bytes) -> str:
+    import base64
+    import struct
+
+    blob = b"".join(struct.pack(">I", len(f)) + f for f in (kind, *fields))
+    return f"{kind.decode()} {base64.b64encode(blob).decode()}"
+
+
+def test_ssh_key_box_takes_only_keys_azure_accepts(template: Template) -> None:
+    """Not a CredentialsCombo: its 'Generate new key pair' hands the template an empty key."""
     doc = build_uidef(template)
-    combo = element(doc, "sshPublicKey")
-    assert combo["type"] == "Microsoft.Compute.CredentialsCombo"
-    assert combo["options"]["hidePassword"] is True and combo["options"]["hideConfirmation"] is False
-    assert combo["osPlatform"] == "Linux"
-    assert doc["parameters"]["outputs"]["sshPublicKey"] == "[steps('appliance').sshPublicKey.sshPublicKey]"
+    box = element(doc, "sshPublicKey")
+    assert box["type"] == "Microsoft.Common.TextBox"
+    assert not elements_of(doc, "Microsoft.Compute.CredentialsCombo")
+    assert doc["parameters"]["outputs"]["sshPublicKey"] == "[steps('appliance').sshPublicKey]"
+    c = box["constraints"]
+    assert c["required"] is True and "defaultValue" not in box
+    ed25519 = _openssh(b"ssh-ed25519", bytes(32))
+    rsa2048 = _openssh(b"ssh-rsa", b"\x01\x00\x01", b"\x00" + b"\x07" * 256)
+    ok = [ed25519, ed25519 + " me@host", rsa2048, _openssh(b"ssh-rsa", b"\x01\x00\x01", b"\x00" + b"\x07" * 512)]
+    bad = ["", "ssh-ed25519 AAAA", _openssh(b"ssh-rsa", b"\x01\x00\x01", b"\x00" + b"\x07" * 128),  # 1024 bits
+           _openssh(b"ecdsa-sha2-nistp256", b"nistp256", bytes(65)), ed25519 + "\nsecond line", " " + ed25519,
+           "-----BEGIN OPENSSH PRIVATE KEY-----"]
+    assert [k for k in ok if not re.search(c["regex"], k)] == []
+    assert [k for k in bad if re.search(c["regex"], k)] == []
+
+
+def test_ssh_key_must_be_a_plain_string_parameter() -> None:
+    t = appliance_template()
+    t.parameters["sshPublicKey"].type = "securestring"
+    with pytest.raises(ModelError, match=r"sshPublicKey.*not a secret"):
+        build_uidef(t)
 
 
 def test_dropdown_offers_allowed_values_with_labels(template: Template) -> None:
@@ -247,21 +271,28 @@ SUBNETS = [
     _subnet("almost28", "10.0.1.48/28", used=6),  # 5 free == 5
     _subnet("GatewaySubnet", "10.0.2.0/24"),
     _subnet("delegated", "10.0.3.0/24", delegated=True),
-    _subnet("multi", None),
+    _subnet("multi", None),  # addressPrefixes only: a subnet created with several prefixes
+    {"id": f"{VNET_ID}/subnets/v6first", "name": "v6first",
+     "properties": {"addressPrefixes": ["fd00:db8::/64", "10.0.9.0/24"]}},
 ]
 
 
-def _network_eval(subnets: list[dict[str, Any]], vnet_id: str | None = VNET_ID) -> Evaluator:
+def _network_eval(subnets: list[dict[str, Any]], vnet_id: str | None = VNET_ID,
+                  chosen: tuple[str | None, str | None] = ("big", "exact28")) -> Evaluator:
     vnet = {"id": vnet_id, "name": "hub", "location": "westeurope"} if vnet_id else None
-    return Evaluator({"network": {"virtualNetwork": vnet, "virtualNetworkSubnets": {"value": subnets}}})
+    return Evaluator({"network": {"virtualNetwork": vnet, "virtualNetworkSubnets": {"value": subnets},
+                                  "subnetZone1": chosen[0], "subnetZone2": chosen[1]}})
 
 
 def test_subnet_dropdown_offers_only_subnets_large_enough(template: Template) -> None:
     doc = build_uidef(template)
     dd = element(doc, "subnetZone1")
     options = _network_eval(SUBNETS).evaluate(dd["constraints"]["allowedValues"])
-    assert [o["value"] for o in options] == ["big", "exact28", "almost28"]
+    # "multi" has only addressPrefixes (the filter used to read addressPrefix alone and hide it);
+    # "v6first" lists an IPv6 prefix first, which is no room for IPv4 NICs.
+    assert [o["value"] for o in options] == ["big", "exact28", "almost28", "multi"]
     assert options[0]["label"] == "big (10.0.0.0/24)"
+    assert options[3] == {"label": "multi (10.9.0.0/24)", "value": "multi", "description": "251 free addresses"}
     assert options[1]["description"] == "11 free addresses"
     assert dd["constraints"]["required"] is True
 
@@ -282,7 +313,7 @@ def test_min_address_count_tightens_prefix() -> None:
     options = _network_eval([*SUBNETS, _subnet("p27", "10.0.4.0/27", used=5)]).evaluate(
         element(doc, "subnetZone1")["constraints"]["allowedValues"]
     )
-    assert [o["value"] for o in options] == ["big", "p27"]  # /27: 27 usable - 5 used = 22 >= 20
+    assert [o["value"] for o in options] == ["big", "multi", "p27"]  # /27: 27 usable - 5 used = 22 >= 20
 
 
 def test_vnet_outputs_resolve_name_and_group(template: Template) -> None:
@@ -291,7 +322,7 @@ def test_vnet_outputs_resolve_name_and_group(template: Template) -> None:
     ev = _network_eval(SUBNETS)
     assert ev.evaluate(outs["vnetName"]) == "hub"
     assert ev.evaluate(outs["vnetResourceGroup"]) == "rg-network"
-    assert ev.evaluate(outs["subnetZone1"]) is None  # the dropdown, not yet chosen in this fake
+    assert ev.evaluate(outs["subnetZone1"]) == "big"
     subnets_api = element(doc, "virtualNetworkSubnets")
     assert ev.evaluate(subnets_api["request"]["path"]) == VNET_ID + "/subnets?api-version=2025-07-01"
 

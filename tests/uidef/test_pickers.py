@@ -12,8 +12,7 @@ from armgen import expr as E
 from armgen.render.arm_json import render
 from armgen.template import ModelError, Resource, Template
 from armgen.uidef import build_uidef, check_contract
-from tests.uidef.conftest import appliance_template
-from tests.uidef.cuid_eval import Evaluator
+from tests.uidef.conftest import Evaluator, appliance_template
 from tests.uidef.test_build import element, elements_of
 
 UAMI = "Microsoft.ManagedIdentity/userAssignedIdentities"
@@ -67,7 +66,8 @@ def test_identity_selector_and_outputs() -> None:
     ev = Evaluator({"appliance": {"userAssignedIdentity": {"id": ID_OF, "name": "app-id"}}})
     assert (ev.evaluate(outs["identityName"]), ev.evaluate(outs["identityResourceGroup"])) == ("app-id", "rg-ids")
     assert ev.evaluate(element(doc, "userAssignedIdentity")["name"]) == "userAssignedIdentity"
-    assert Evaluator({"appliance": {}}).evaluate(outs["identityResourceGroup"]) == ""  # nothing chosen yet
+    # nothing chosen yet
+    assert Evaluator({"appliance": {"userAssignedIdentity": None}}).evaluate(outs["identityResourceGroup"]) == ""
     assert check_contract(render(t), doc) == []
 
 
