@@ -1470,7 +1470,8 @@
       const item = (k, v) => dl.append(h("dt", { text: k }), h("dd", { text: v }));
       item("Subscription", this.env.subscription.displayName || this.env.subscription.id);
       item("Resource group", `${this.env.resourceGroup.mode === "New" ? "(new) " : ""}${this.env.resourceGroup.name}`);
-      item("Region", this.env.location);
+      const region = this.regions({}).find((r) => r.name === this.env.location);
+      item("Region", region && region.displayName ? region.displayName : this.env.location);
       frag.append(dl);
       for (const step of this.wizard.steps) {
         const rows = this.summaryRows(step, this.wizard.top[step] || [], []);
