@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from armgen import jsonio
-from armgen.errors import InputError, json_path
+from armgen import jsonio, params
+from armgen.errors import InputError
+from armgen.params import ParameterValues
 
 DEFAULT_OFFER = "cloud-connector"
-PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
 
 
 @dataclass
@@ -84,105 +84,16 @@ def _split_offer(options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return opts.pop("offer", DEFAULT_OFFER), opts
 
 
-# --- parameters files -------------------------------------------------------------------------
-
-
-def parameters_document(template: dict[str, Any], values: dict[str, Any], source: str,
-                        origins: dict[str, str] | None = None) -> dict[str, Any]:
-    """A deploymentParameters (2019-04-01) document for ``template`` from user-supplied values.
-
-    Values are checked against the template's parameters: unknown names, wrong JSON types,
-    values outside allowedValues and missing required parameters are one-line errors. A secure
-    parameter only takes a Key Vault reference, so a secret never lands in a file armgen writes.
-    ``origins`` says where each value came from (a file or ``--set``; default ``source``), so
-    an error names what the user has to fix.
-    """
-    declared: dict[str, dict[str, Any]] = template.get("parameters", {})
-    by_lower = {k.lower(): k for k in declared}
-    out: dict[str, Any] = {}
-    given_as: dict[str, str] = {}
-    for name, raw in values.items():
-        real = by_lower.get(name.lower())
-        where = json_path([name])
-        source_of = (origins or {}).get(name, source)
-        if real is None:
-            raise InputError(f"unknown parameter {name!r} (known: {', '.join(sorted(declared))})",
-                             file=source_of, path=where)
-        if real in given_as:
-            raise InputError(f"parameter {real!r} is given twice, as {given_as[real]!r} and {name!r} "
-                             "(ARM parameter names ignore case)", file=source_of, path=where)
-        given_as[real] = name
-        spec = declared[real]
-        ptype = spec["type"].lower()
-        if isinstance(raw, dict) and set(raw) == {"reference"}:
-            _check_reference(raw["reference"], source_of, where)
-            out[real] = raw
-            continue
-        if ptype in ("securestring", "secureobject"):
-            raise InputError("secure parameter: give a Key Vault reference "
-                             '({"reference": {"keyVault": {"id": ...}, "secretName": ...}}), not a value',
-                             file=source_of, path=where)
-        _check_type(ptype, raw, source_of, where)
-        allowed = spec.get("allowedValues")
-        if allowed is not None:
-            ok = all(v in allowed for v in raw) if ptype == "array" and isinstance(raw, list) else raw in allowed
-            if not ok:
-                raise InputError(f"{raw!r} is not one of {allowed}", file=source_of, path=where)
-        for key, test, msg in (
-            ("minValue", lambda v, m: v >= m, "is less than"),
-            ("maxValue", lambda v, m: v <= m, "is more than"),
-        ):
-            if key in spec and isinstance(raw, int) and not test(raw, spec[key]):
-                raise InputError(f"{raw} {msg} {key} {spec[key]}", file=source_of, path=where)
-        if isinstance(raw, str | list):
-            if "minLength" in spec and len(raw) < spec["minLength"]:
-                raise InputError(f"shorter than minLength {spec['minLength']}", file=source_of, path=where)
-            if "maxLength" in spec and len(raw) > spec["maxLength"]:
-                raise InputError(f"longer than maxLength {spec['maxLength']}", file=source_of, path=where)
-        out[real] = {"value": raw}
-    missing = [n for n, s in declared.items() if "defaultValue" not in s and n not in out]
-    if missing:
-        raise InputError(f"missing required parameters: {', '.join(missing)}", file=source)
-    ordered = {n: out[n] for n in declared if n in out}
-    return {"$schema": PARAMETERS_SCHEMA, "contentVersion": "1.0.0.0", "parameters": ordered}
-
-
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "int": (int,),
-    "bool": (bool,),
-    "object": (dict,),
-    "array": (list,),
-}
-
-
-
-def _check_type(ptype: str, raw: Any, source: str, where: str) -> None:
-    expected = _JSON_TYPES.get(ptype)
-    if expected is None:
-        return
-    bad = not isinstance(raw, expected) or (ptype == "int" and isinstance(raw, bool))
-    if bad:
-        raise InputError(f"expected {ptype}, got {jsonio.json_type(raw)}", file=source, path=where)
-
-
-def _check_reference(ref: Any, source: str, where: str) -> None:
-    """A Key Vault reference as ARM takes it: {"keyVault": {"id": ...}, "secretName": ...}."""
-    kv = ref.get("keyVault") if isinstance(ref, dict) else None
-    ok = (isinstance(kv, dict) and isinstance(kv.get("id"), str) and kv["id"]
-          and isinstance(ref.get("secretName"), str) and ref["secretName"])
-    if not ok:
-        raise InputError('a Key Vault reference is {"reference": {"keyVault": {"id": ...}, "secretName": ...}}',
-                         file=source, path=where)
-
-
 # --- the build --------------------------------------------------------------------------------
 
 
-def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
-          values_source: str = "<values>", values_origins: dict[str, str] | None = None,
-          *, with_bicep: bool = True) -> BuildResult:
+def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[str, Any] | None = None,
+          values_source: str = "<values>", *, with_bicep: bool = True) -> BuildResult:
     """Build an offer in memory: template, createUiDefinition, Bicep (and parameters files).
+
+    ``values`` (from ``--values``/``--set``: :class:`armgen.params.ParameterValues`, or a plain
+    ``{name: value}`` mapping blamed on ``values_source``) are checked by :func:`armgen.params.check`
+    and written as ``parameters.json`` and ``parameters.bicepparam``.
 
     ``with_bicep=False`` leaves the Bicep out for callers that only deploy or package the ARM
     files, so they do not render and parse-check text they would throw away.
@@ -198,17 +109,19 @@ def build(options: dict[str, Any] | None = None, values: dict[str, Any] | None =
     model = offer.build(opts)
     template = arm_json.render(model)
     uidef = build_uidef(model)
-    result = BuildResult(offer=offer_name, options=offer.resolve(opts), template=template)
+    result = BuildResult(offer=offer.name, options=offer.resolve(opts), template=template)
     result.files["mainTemplate.json"] = jsonio.dumps(template)
     result.files["createUiDefinition.json"] = jsonio.dumps(uidef)
     if with_bicep:
         result.files["main.bicep"] = bicep.render(model)
     if values is not None:
-        params = parameters_document(template, values, values_source, values_origins)
-        result.files["parameters.json"] = jsonio.dumps(params)
+        given = values if isinstance(values, ParameterValues) else params.from_mapping(values, values_source)
+        checked = params.check(template, given, secrets="reference", missing=params.Origin(given.label(values_source)))
+        doc = params.parameters_document(checked)
+        result.files["parameters.json"] = jsonio.dumps(doc)
         if with_bicep:
             result.files["parameters.bicepparam"] = bicep.render_params(
-                model, params, template_file="main.bicep", file=values_source)
+                model, doc, template_file="main.bicep", file=values_source)
 
     problems = validate_document(template, "template", file="mainTemplate.json")
     problems += validate_document(uidef, "createUiDefinition", file="createUiDefinition.json")

@@ -302,9 +302,11 @@ def offer_files(offer: str | None, options: dict[str, Any] | None = None) -> tup
     from armgen.build import DEFAULT_OFFER, build_files
 
     # as for 'armgen build': an OFFER argument wins, else the options file's "offer", else the default
-    name = offer or (options or {}).get("offer") or DEFAULT_OFFER
-    built = build_files(name, options or {}, with_bicep=False)
-    return name, {k: v.encode("utf-8") for k, v in built.items()}
+    spec = offer or (options or {}).get("offer") or DEFAULT_OFFER
+    built = build_files(spec, options or {}, with_bicep=False)
+    from armgen.offers import get_offer  # a file or module:NAME spec: the zip is named after the offer
+
+    return get_offer(spec).name, {k: v.encode("utf-8") for k, v in built.items()}
 
 
 def package_name(offer: str, version: str) -> str:

@@ -22,6 +22,12 @@ def shared() -> Path:
     return SHARED
 
 
+@pytest.fixture(autouse=True)
+def _no_az_profile(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reads the az profile of whoever runs it: az's config folder is an empty one."""
+    monkeypatch.setenv("AZURE_CONFIG_DIR", str(tmp_path_factory.mktemp("azure-config")))
+
+
 @pytest.fixture(scope="session")
 def _browser_session():
     """One headless Chromium for the whole run (starting one takes seconds)."""

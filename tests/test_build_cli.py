@@ -137,7 +137,12 @@ def test_a_bad_set_value_is_blamed_on_set_not_on_the_values_file(tmp_path: Path,
     vf = _values_file(tmp_path, capsys)
     code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf), "--set", "vmSize=[1]"], capsys)
     assert code == 2
-    assert err.startswith("armgen: --set: $.vmSize: "), err
+    # typed as az types -p name=value: by the parameter's type, so a string parameter takes the text
+    assert err.startswith('armgen: --set vmSize=[1]: "[1]" is not allowed for vmSize'), err
+    code, _, err = _run(["build", "--out", str(tmp_path / "o"), "--values", str(vf), "--set", "httpProbePort=abc"],
+                        capsys)
+    assert code == 2
+    assert err.strip() == "armgen: --set httpProbePort=abc: expected an integer", err
     assert not (tmp_path / "o").exists()
 
 

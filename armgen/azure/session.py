@@ -79,12 +79,17 @@ CLOUD_CHOICES = sorted([*CLOUDS, "AzureCloud", "AzureChinaCloud", "AzureUSGovern
 
 
 class AzureFailure(Exception):
-    """An Azure-side failure reported as one line with an exit code (no traceback)."""
+    """An Azure-side failure reported as one line with an exit code (no traceback).
 
-    def __init__(self, message: str, exit_code: int = EXIT_AZURE):
+    ``refused`` marks Resource Manager refusing the identity (401/403): a rollout that meets it
+    before anything was deployed stops with exit code 3 instead of trying the next target.
+    """
+
+    def __init__(self, message: str, exit_code: int = EXIT_AZURE, refused: bool = False):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.refused = refused
 
 
 def resolve_cloud(name: str | None) -> Cloud:
@@ -220,11 +225,14 @@ class StaticTokenCredential:
 class _RecordingCredential:
     """Wraps a credential to remember the last token, so errors can say which identity was used."""
 
-    def __init__(self, inner: Any):
+    def __init__(self, inner: Any, tenant: str | None = None):
         self.inner = inner
+        self.tenant = tenant  # --tenant: every token is asked for in it
         self.last_token: str | None = None
 
     def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        if self.tenant and not kwargs.get("tenant_id"):
+            kwargs["tenant_id"] = self.tenant
         tok = self.inner.get_token(*scopes, **kwargs)
         self.last_token = tok.token
         return tok
@@ -270,25 +278,28 @@ class AzureTarget:
     retry_backoff: float = 0.8
     max_retry_after: float = 60.0
     http_timeout: float = 120.0  # seconds to connect, and to wait for each answer, per request
+    tenant: str | None = None  # --tenant (or the profile's tenant of a subscription picked by name)
     _credential: Any = field(default=None, repr=False)
 
     @classmethod
     def from_options(cls, cloud: str | None = None, endpoint: str | None = None,
-                     subscription: str | None = None) -> AzureTarget:
-        """Build from CLI options plus the environment knobs in the module docstring."""
+                     subscription: str | None = None, tenant: str | None = None) -> AzureTarget:
+        """Build from CLI options plus the environment knobs in the module docstring; the
+        subscription (id, name, or az's default) is resolved by :mod:`armgen.azure.subscription`."""
+        from armgen.azure import subscription as subscriptions
+
         c = resolve_cloud(cloud)
         url = check_endpoint(endpoint or c.resource_manager)
-        sub = subscription or os.environ.get("AZURE_SUBSCRIPTION_ID") or ""
-        if not sub:
-            raise AzureFailure("no subscription: pass --subscription ID or set AZURE_SUBSCRIPTION_ID", EXIT_USAGE)
-        check_subscription(sub)
         env_token()  # a malformed token is a usage error now, not an HTTP error quoting it later
-        return cls(c, url, sub,
-                   poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
-                   retry_total=_env_int("ARMGEN_RETRY_TOTAL", 5),
-                   retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
-                   max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0),
-                   http_timeout=_http_timeout())
+        target = cls(c, url, "", tenant=subscriptions.check_tenant(tenant),
+                     poll_interval=_env_float("ARMGEN_POLL_INTERVAL", 5.0),
+                     retry_total=_env_int("ARMGEN_RETRY_TOTAL", 5),
+                     retry_backoff=_env_float("ARMGEN_RETRY_BACKOFF", 0.8),
+                     max_retry_after=_env_float("ARMGEN_MAX_RETRY_AFTER", 60.0),
+                     http_timeout=_http_timeout())
+        sub, implied = subscriptions.resolve(subscription, target)
+        target.subscription, target.tenant = check_subscription(sub), target.tenant or implied
+        return target
 
     # ------------------------------------------------------------ identity
     @property
@@ -300,8 +311,10 @@ class AzureTarget:
             else:
                 from azure.identity import DefaultAzureCredential
 
-                inner = DefaultAzureCredential(authority=self.cloud.authority)
-            self._credential = _RecordingCredential(inner)
+                from armgen.azure.subscription import credential_options
+
+                inner = DefaultAzureCredential(authority=self.cloud.authority, **credential_options(self.tenant))
+            self._credential = _RecordingCredential(inner, self.tenant)
         return self._credential
 
     def identity(self) -> str:
@@ -313,6 +326,10 @@ class AzureTarget:
         return f"{source} ({', '.join(who)})" if who else source
 
     # ------------------------------------------------------------ clients
+    def retry_policy(self) -> Any:
+        """The SDK ``RetryPolicy`` of every client (a rollout substitutes its throttle-aware one)."""
+        return _retry_policy(self.retry_total, self.retry_backoff, self.max_retry_after)
+
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments every SDK management client gets (endpoint, scope, auth, retry)."""
         from armgen.azure import guard
@@ -321,7 +338,7 @@ class AzureTarget:
             "base_url": self.endpoint,
             "credential_scopes": [self.cloud.scope],
             "authentication_policy": _auth_policy(self.credential, self.cloud.scope),
-            "retry_policy": _retry_policy(self.retry_total, self.retry_backoff, self.max_retry_after),
+            "retry_policy": self.retry_policy(),
             "polling_interval": self.poll_interval,
             "connection_timeout": self.http_timeout,
             "read_timeout": self.http_timeout,
@@ -365,11 +382,13 @@ def arm_error_of(exc: Any) -> tuple[str, str]:
 
 
 @contextlib.contextmanager
-def azure_errors(target: AzureTarget, action: str, resource_group: str | None = None) -> Iterator[None]:
+def azure_errors(target: AzureTarget, action: str, resource_group: str | None = None,
+                 scope: str | None = None) -> Iterator[None]:
     """Translate SDK exceptions into :class:`AzureFailure` with a message a user can act on.
 
     ``action`` names what we were trying to do (an ARM action like
-    ``Microsoft.Resources/deployments/whatIf/action``) so a 403 says which identity lacked what.
+    ``Microsoft.Resources/deployments/whatIf/action``) and ``scope`` where (default: the resource
+    group, else the subscription), so a 401/403 says which identity lacked what, and where.
     The bearer token is redacted from the message, whatever the server or the HTTP stack put in it.
     """
     try:
@@ -377,7 +396,9 @@ def azure_errors(target: AzureTarget, action: str, resource_group: str | None = 
     except AzureFailure:
         raise
     except Exception as exc:
-        failure = _failure_of(exc, target, action, resource_group)
+        where = scope or (target.resource_group_id(resource_group) if resource_group
+                          else f"/subscriptions/{target.subscription}")
+        failure = _failure_of(exc, target, action, resource_group, where)
         if failure is None:
             raise
         failure.message = redact(failure.message)
@@ -385,7 +406,26 @@ def azure_errors(target: AzureTarget, action: str, resource_group: str | None = 
         raise failure from exc
 
 
-def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group: str | None) -> AzureFailure | None:
+def refusal(exc: Any, target: AzureTarget, action: str, scope: str) -> AzureFailure | None:
+    """The exit-3 :class:`AzureFailure` for a 401/403 (None for any other error): names the
+    identity (principal), the action and the scope it was refused on."""
+    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
+    status = getattr(exc, "status_code", None)
+    if (isinstance(exc, ClientAuthenticationError) and status is not None) or status == 401:
+        code, msg = arm_error_of(exc)
+        return AzureFailure(redact(f"{target.endpoint} rejected the credentials of {target.identity()} "
+                                   f"({status} {code}) for {action} (scope: {scope}): {msg}"), EXIT_AZURE, refused=True)
+    if isinstance(exc, HttpResponseError):
+        code, msg = arm_error_of(exc)
+        if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed"):
+            return AzureFailure(redact(f"{target.identity()} lacks permission for {action}: {code}: {msg} "
+                                       f"(scope: {scope})"), EXIT_AZURE, refused=True)
+    return None
+
+
+def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group: str | None,
+                scope: str) -> AzureFailure | None:
     """The AzureFailure for an SDK exception; None for exceptions that are not the SDK's."""
     from azure.core.exceptions import (
         ClientAuthenticationError,
@@ -396,20 +436,17 @@ def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group
 
     from armgen.azure import guard
 
-    if isinstance(exc, ClientAuthenticationError):
-        status = getattr(exc, "status_code", None)
-        if status is None:  # the credential itself failed (no az login, no managed identity...)
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            return AzureFailure(f"could not get a token from {target.identity()}: {first} "
-                                "(run 'az login', or set ARMGEN_ACCESS_TOKEN)", EXIT_AZURE)
-        code, msg = arm_error_of(exc)
-        return AzureFailure(f"{target.endpoint} rejected the credentials of {target.identity()} "
-                            f"({status} {code}): {msg}", EXIT_AZURE)
+    if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
+        # the credential itself failed (no az login, no managed identity...)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return AzureFailure(f"could not get a token from {target.identity()}: {first} "
+                            "(run 'az login', or set ARMGEN_ACCESS_TOKEN)", EXIT_AZURE, refused=True)
+    refused = refusal(exc, target, action, scope)
+    if refused is not None:
+        return refused
     if isinstance(exc, HttpResponseError):
         status = getattr(exc, "status_code", None)
         code, msg = arm_error_of(exc)
-        if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed"):
-            return AzureFailure(f"{target.identity()} lacks permission for {action}: {code}: {msg}", EXIT_AZURE)
         if code == "ResourceGroupNotFound":
             rg = f" '{resource_group}'" if resource_group else ""
             return AzureFailure(f"resource group{rg} not found in subscription {target.subscription} "

@@ -1,8 +1,8 @@
 """Run a resource-group what-if and decide whether it is safe for a brownfield network.
 
 The template comes from a Marketplace zip (``mainTemplate.json`` inside), a folder holding
-``mainTemplate.json``, or — when nothing is given — the built-in default offer built in memory.
-Parameters come from a deploymentParameters file. The SDK is imported lazily (through
+``mainTemplate.json``, one template file, or — when nothing is given — the built-in default offer
+built in memory. Parameters are read and checked by :mod:`armgen.params`. The SDK is imported lazily (through
 :mod:`armgen.azure.session`).
 """
 
@@ -21,7 +21,7 @@ WHATIF_ACTION = "Microsoft.Resources/deployments/whatIf/action"
 
 
 def load_template(source: str | None) -> tuple[dict[str, Any], str]:
-    """``(mainTemplate, label)`` from a zip, a folder, or the default offer (``source=None``)."""
+    """``(template, label)`` from a zip, a folder, a template file, or the default offer (``source=None``)."""
     if source is None:
         from armgen.build import build_files
 
@@ -54,7 +54,19 @@ def load_template(source: str | None) -> tuple[dict[str, Any], str]:
             raise InputError("no mainTemplate.json in this package", file=source)
         label = f"{source}!{name}"
         return _parse(jsonio.decode_text(entries[name], label), label), label
-    raise InputError("expected a package .zip or a folder with mainTemplate.json", file=source)
+    if p.is_file():  # one template file: mainTemplate.json, azuredeploy.json, anything.json
+        doc = jsonio.load_json(p)
+        if not isinstance(doc, dict):
+            raise InputError("a template is a JSON object", file=source, path="$")
+        schema = str(doc.get("$schema", "")).lower()
+        if "deploymentparameters" in schema:
+            raise InputError("this is a parameters file, not a template: pass it with -p", file=source)
+        if "resources" not in doc:
+            raise InputError("not a template: no resources (expected a package .zip, a folder with "
+                             "mainTemplate.json, or a template .json file)", file=source)
+        return doc, source
+    raise InputError("no such file or folder (expected a package .zip, a folder with mainTemplate.json, "
+                     "or a template .json file)", file=source)
 
 
 def _parse(text: str, label: str) -> dict[str, Any]:
@@ -65,22 +77,14 @@ def _parse(text: str, label: str) -> dict[str, Any]:
 
 
 def load_parameters(path: str | None) -> dict[str, Any]:
-    """The ``parameters`` object of a deploymentParameters file (``{name: {"value": ...}}``).
-
-    A bare ``{name: value}`` object is accepted too and wrapped, for hand-written files.
-    """
+    """The ``parameters`` object (``{name: {"value": ...}}``) of a parameters file, unchecked:
+    for callers that have no template at hand. Commands use :mod:`armgen.params` instead."""
     if path is None:
         return {}
-    doc = jsonio.load_json(path)
-    if not isinstance(doc, dict):
-        raise InputError("a parameters file holds a JSON object", file=path, path="$")
-    params = doc.get("parameters", doc if "$schema" not in doc else {})
-    if not isinstance(params, dict):
-        raise InputError("parameters must be an object", file=path, path="$.parameters")
-    out: dict[str, Any] = {}
-    for k, v in params.items():
-        out[k] = v if isinstance(v, dict) and ({"value"} & v.keys() or {"reference"} & v.keys()) else {"value": v}
-    return out
+    from armgen import params
+
+    values = params.read_file(path)
+    return params.arm_parameters({g.name: g.value for g in values})
 
 
 def parameter_values(params: dict[str, Any]) -> dict[str, Any]:

@@ -320,6 +320,27 @@ def tracking_deployment(pkg: PackageView) -> Iterator[RuleFinding]:
                           "the template uses Microsoft.Resources/deployments, so Partner Center cannot add its tracking ID "
                           "(PAC-AzureAppCannotAddTrackingId): add an empty deployment named pid-<GUID>-partnercenter "
                           "with the ID from the plan's Technical Configuration page")
+    builtin = builtin_tracking_guids()
+    for path, name in pids:
+        if any(g in _with_values(name, main).lower() for g in builtin):
+            yield RuleFinding("MP-pid-guid", "warning", MAIN_TEMPLATE, json_path([*path, "name"]),
+                              "the tracking deployment uses the GUID of armgen's built-in offer, so Partner Center "
+                              "would attribute this offer's usage to another plan: build with --tracking-guid set to "
+                              "your plan's GUID (Technical Configuration page)")
+    if not nested and not pids:
+        yield RuleFinding("MP-pid-missing", "warning", MAIN_TEMPLATE, "$.resources",
+                          "no pid-<GUID> tracking deployment: Partner Center attributes customer usage by it; add an "
+                          "empty deployment named pid-<GUID>-partnercenter with your plan's GUID "
+                          "(armgen build --tracking-guid, or deployments.tracking_deployment(GUID) in an offer)")
+
+
+def builtin_tracking_guids() -> frozenset[str]:
+    """The tracking GUIDs armgen's built-in offers default to (lower case): a package that ships
+    one was built without ``--tracking-guid`` and would credit its usage to someone else's plan."""
+    from armgen.offers import OFFERS
+
+    return frozenset(str(o.defaults["trackingGuid"]).lower() for o in OFFERS.values()
+                     if isinstance(o.defaults.get("trackingGuid"), str))
 
 
 def _walk(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:

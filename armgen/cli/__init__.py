@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "preview": "armgen.cli.preview:preview",
     "attach": "armgen.cli.attach:attach",
     "detach": "armgen.cli.attach:detach",
+    "new": "armgen.cli.new:new",
 }
 
 

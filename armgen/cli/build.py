@@ -8,9 +8,11 @@ from typing import Any
 
 import click
 
-from armgen import jsonio
+from armgen import jsonio, params
 from armgen.build import DEFAULT_OFFER, BuildResult, blame_option, build, resolve_options
-from armgen.errors import InputError, json_path
+from armgen.cli.common import emit, examples, output_option
+from armgen.errors import InputError
+from armgen.params import ParameterValues
 
 # --- click commands ---------------------------------------------------------------------------
 
@@ -36,49 +38,36 @@ def _parse_zones(value: str | None) -> list[str] | None:
     return zones
 
 
-def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any] | None, str, dict[str, str]]:
-    """Parameter values from a JSON file (plain ``{name: value}`` or a parameters file) and
-    ``--set name=value`` flags (value parsed as JSON when it is JSON, else taken as a string).
+def _load_values(path: str | None, sets: tuple[str, ...]) -> ParameterValues | None:
+    """Parameter values from ``--values FILE`` (a JSON object, a parameters file, or a
+    ``.bicepparam``) and ``--set NAME=VALUE`` flags, which override the file, in that order.
 
-    Also returns where each value came from, so an error names the file or ``--set``; a
-    ``--set`` overrides the file's value of the same name in any case (ARM names ignore case).
+    A ``--set`` value is typed by the parameter's declared type, as ``az ... -p name=value`` is
+    (see :mod:`armgen.params`); every value remembers its file and JSON path or its flag, so an
+    error from the checker names what to fix.
     """
     if path is None and not sets:
-        return None, "<values>", {}
-    values: dict[str, Any] = {}
-    origins: dict[str, str] = {}
-    source = path or "--set"
-    if path is not None:
-        doc = jsonio.load_json(path)
-        if not isinstance(doc, dict):
-            raise InputError("a values file holds a JSON object", file=path, path="$")
-        if "parameters" in doc and isinstance(doc["parameters"], dict):
-            for name, entry in doc["parameters"].items():
-                if not isinstance(entry, dict) or not ({"value"} <= set(entry) or "reference" in entry):
-                    raise InputError("expected {\"value\": ...} or {\"reference\": ...}",
-                                     file=path, path=json_path(["parameters", name]))
-                values[name] = entry["value"] if "value" in entry else {"reference": entry["reference"]}
-        else:
-            values.update(doc)
+        return None
+    values = params.read_file(path) if path is not None else ParameterValues()
     for item in sets:
         jsonio.check_text(item, "--set")
-        name, sep, text = item.partition("=")
-        if not sep or not name:
-            raise InputError(f"--set expects name=value, got {item!r}")
-        for old in [k for k in values if k.lower() == name.lower()]:
-            del values[old]
-        try:
-            values[name] = jsonio.parse_json(text, "--set")
-        except InputError as exc:
-            if exc.path:  # JSON, but with an unpaired surrogate escape: not a value to write
-                raise InputError(exc.message, file="--set", path=json_path([name]) + exc.path[1:]) from None
-            values[name] = text  # not JSON (or NaN/huge numbers JSON does not have): the text itself
-        origins[name] = "--set"
-    return values, source, origins
+        one = params.name_value(item, "--set")
+        if one is None:
+            raise InputError(f"--set expects NAME=VALUE, got {item!r}")
+        values.update(one)
+    return values
 
 
+@examples(
+    ("Build the built-in offer into out/", "armgen build --out out/"),
+    ("Three zones, one appliance each, with parameter values for az/armgen what-if",
+     "armgen build --out out/ --zones 1,2,3 --appliances-per-zone 1 --values my-values.json --set vmSize=Standard_D2ds_v5"),
+    ("Your own offer, from a file or an installed package", "armgen build ./my_offer.py --out out/my-offer"),
+    ("Fail (exit 1) when the checked-in files are not what a fresh build writes",
+     "armgen build --out createUiDefinition/cloud-connector --check"),
+)
 @click.command("build")
-@click.argument("offer", required=False)
+@click.argument("offer", required=False, metavar="[OFFER]")
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write mainTemplate.json, createUiDefinition.json and main.bicep into.")
 @click.option("--options", "options_file", type=click.Path(dir_okay=False),
@@ -92,11 +81,20 @@ def _load_values(path: str | None, sets: tuple[str, ...]) -> tuple[dict[str, Any
 @click.option("--values", "values_file", type=click.Path(dir_okay=False),
               help="Parameter values (JSON object or parameters file): also write parameters.json "
                    "and parameters.bicepparam.")
-@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="A parameter value, typed by the parameter's type (repeatable; overrides --values).")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 when a file in OUT differs from what this build would write.")
+@output_option(legacy=())
 def build_command(offer: str | None, out_dir: str, options_file: str | None, variant: str | None, zones: str | None,
-              appliances_per_zone: int | None, nat: bool | None, name_prefix: str | None,
-              tracking_guid: str | None, values_file: str | None, sets: tuple[str, ...]) -> int:
-    """Build an offer (default: cloud-connector) into OUT: template, UI definition and Bicep."""
+                  appliances_per_zone: int | None, nat: bool | None, name_prefix: str | None,
+                  tracking_guid: str | None, values_file: str | None, sets: tuple[str, ...], check: bool,
+                  output: str) -> int:
+    """Build an offer into OUT: template, UI definition and Bicep.
+
+    OFFER is a built-in offer's name (default: cloud-connector; see 'armgen offers'), a Python
+    file (my_offer.py, its OFFER), module:NAME, or an installed package's offer (entry point
+    group armgen.offers)."""
     started = time.perf_counter()
     for flag, value in (("OFFER", offer), ("--zones", zones), ("--name-prefix", name_prefix),
                         ("--tracking-guid", tracking_guid)):
@@ -113,19 +111,47 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
     }
     file_options = _load_options_file(options_file)
     options = resolve_options(offer or DEFAULT_OFFER, file_options, flags, source=options_file or "<options>")
-    values, source, origins = _load_values(values_file, sets)
+    values = _load_values(values_file, sets)
     try:
-        result = build(options, values, source, origins)
+        result = build(options, values, values_file or "--set")
     except InputError as exc:
         raise blame_option(exc, flags, options_file) from None
     out = Path(out_dir)
+    if check:
+        return _check(result, out, output)
     jsonio.write_all_atomic({out / name: text for name, text in result.files.items()})
     elapsed = time.perf_counter() - started
-    _summary(result, out, elapsed)
+    data = {"offer": result.offer, "options": result.options, "out": str(out),
+            "files": [str(out / name) for name in result.files], "bicepChecked": result.bicep_checked}
+    emit(output, data, lambda: _summary(result, out, elapsed))
     return 0
 
 
-def _summary(result: BuildResult, out: Path, elapsed: float) -> None:
+def _check(result: BuildResult, out: Path, output: str) -> int:
+    """``--check``: the files in ``out`` against a fresh build (for pre-commit and CI)."""
+    stale: list[dict[str, str]] = []
+    for name, text in result.files.items():
+        path = out / name
+        try:
+            current = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            stale.append({"file": str(path), "problem": "missing"})
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            stale.append({"file": str(path), "problem": f"unreadable ({exc})"})
+            continue
+        if current != text:
+            stale.append({"file": str(path), "problem": "differs from a fresh build"})
+    lines = [f"{s['file']}: {s['problem']}" for s in stale]
+    verdict = (f"armgen build --check: {len(stale)} of {len(result.files)} file(s) out of date; "
+               f"rebuild with the same options without --check" if stale
+               else f"armgen build --check: {len(result.files)} file(s) in {out} are up to date")
+    emit(output, {"upToDate": not stale, "files": [str(out / n) for n in result.files], "stale": stale},
+         lambda: "\n".join([*lines, verdict]))
+    return 1 if stale else 0
+
+
+def _summary(result: BuildResult, out: Path, elapsed: float) -> str:
     t = result.template
     types: dict[str, str] = {}
     for r in t["resources"]:
@@ -145,14 +171,25 @@ def _summary(result: BuildResult, out: Path, elapsed: float) -> None:
     for name in result.files:
         lines.append(f"  wrote {out / name}")
     lines.append(f"  in {elapsed * 1000:.0f} ms")
-    click.echo("\n".join(lines))
+    return "\n".join(lines)
 
 
+@examples(
+    ("List the offers armgen can build", "armgen offers"),
+    ("The same as JSON", "armgen offers -o json"),
+)
 @click.command()
-def offers() -> None:
-    """List the built-in offers."""
-    from armgen.offers import OFFERS
+@output_option(legacy=())
+def offers(output: str) -> None:
+    """List the offers armgen can build: the built-in ones and those installed packages register
+    (entry point group armgen.offers). A file or module:NAME is built without being listed."""
+    from armgen.offers import all_offers
 
-    for name, offer in sorted(OFFERS.items()):
-        marker = " (default)" if name == DEFAULT_OFFER else ""
-        click.echo(f"{name}{marker}: {offer.description}")
+    rows = [{"name": name, "description": desc, "source": source, "default": name == DEFAULT_OFFER}
+            for name, desc, source in all_offers()]
+
+    def table() -> str:
+        return "\n".join(f"{r['name']}{' (default)' if r['default'] else ''}: {r['description']}"
+                         + ("" if r["source"] == "built-in" else f" [{r['source']}]") for r in rows)
+
+    emit(output, rows, table)

@@ -37,8 +37,9 @@ def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str
     """Draw the topology of SOURCE (a built-in offer, default cloud-connector; or a folder, zip or
     template file): the existing VNet and subnets, the appliances per zone with their NICs, the load
     balancer, NAT gateways, route tables, and the identity and Key Vault they read."""
+    from armgen import params
     from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
-    from armgen.cli.build import _load_options_file, _load_values, _parse_zones
+    from armgen.cli.build import _load_options_file, _parse_zones
     from armgen.diagram import mermaid, svg
     from armgen.diagram.source import from_offer, from_path
     from armgen.diagram.topology import topology
@@ -60,7 +61,10 @@ def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str
         if given:
             raise InputError(f"{', '.join(given)} only apply to a built-in offer, not to a template", file=source)
         src = from_path(str(source))
-    values, _source, _origins = _load_values(values_file, ())
+    values = None  # checked by the one parameter checker (armgen.params), as for build --values
+    if values_file is not None:
+        checked = params.check(src.template, params.read_file(values_file), secrets="allow", require=False)
+        values = params.plain_values(checked)
     topo = topology(src.template, values, title=src.title, subtitle=src.subtitle)
     kind = fmt or ("mermaid" if Path(out_file).suffix.lower() in (".mmd", ".mermaid", ".md") else "svg")
     text = mermaid.render(topo) if kind == "mermaid" else svg.render(topo)

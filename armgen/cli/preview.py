@@ -13,9 +13,16 @@ from typing import Any
 import click
 
 from armgen import jsonio
+from armgen.cli.common import emit, examples, output_option
 from armgen.errors import InputError
 
 
+@examples(
+    ("The default offer's wizard, opened in your browser", "armgen preview --out preview/ --open"),
+    ("A variant of a built-in offer", "armgen preview two-nic-appliance --variant standalone --zones none --out preview/"),
+    ("Anyone's Marketplace package, with your own sample subscription",
+     "armgen preview offer.zip --data my-subscription.json --out preview/"),
+)
 @click.command("preview")
 @click.argument("source", required=False)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
@@ -31,9 +38,10 @@ from armgen.errors import InputError
 @click.option("--appliances-per-zone", type=int, help="Built-in offer: appliances in each zone.")
 @click.option("--nat/--no-nat", "nat", default=None, help="Built-in offer: a NAT gateway per zone.")
 @click.option("--name-prefix", help="Built-in offer: prefix of every resource name.")
+@output_option()
 def preview(source: str | None, out_dir: str, data_file: str | None, open_page: bool, options_file: str | None,
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
-            name_prefix: str | None) -> int:
+            name_prefix: str | None, output: str) -> int:
     """Write an offline preview of SOURCE's wizard (a built-in offer, default cloud-connector; or a
     folder, zip or createUiDefinition.json): one HTML page that works from file://, evaluates the
     wizard as armgen's evaluator does, and downloads the parameters.json it produces."""
@@ -67,8 +75,10 @@ def preview(source: str | None, out_dir: str, data_file: str | None, open_page: 
         extra.append(f"{counts['approximated']} approximated")
     if counts["placeholders"]:
         extra.append(f"{counts['placeholders']} not previewed")
-    click.echo(f"armgen preview: {src.label}: {counts['elements']} elements"
-               f"{' (' + ', '.join(extra) + ')' if extra else ''}, answers from {data_label} -> {target}")
+    result = {"page": str(target), "source": src.label, "title": src.title, "data": data_label,
+              "template": src.template is not None, **counts}
+    emit(output, result, table=lambda: f"armgen preview: {src.label}: {counts['elements']} elements"
+         f"{' (' + ', '.join(extra) + ')' if extra else ''}, answers from {data_label} -> {target}")
     if open_page:
         import webbrowser
 

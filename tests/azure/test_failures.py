@@ -141,7 +141,7 @@ def test_clouds(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_no_subscription_is_usage_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("AZURE_SUBSCRIPTION_ID", raising=False)
-    assert main(["what-if", "-g", RG, "--endpoint", "http://127.0.0.1:9", TEMPLATE_DIR]) == 2
+    assert main(["what-if", "-g", RG, "--endpoint", "http://127.0.0.1:9", "-p", PARAMS, TEMPLATE_DIR]) == 2
     assert "no subscription" in capsys.readouterr().err
 
 

@@ -58,5 +58,5 @@ def test_build_imports_no_azure(tmp_path: Path) -> None:
 def test_probe_detects_azure_imports() -> None:
     """The probe itself can fail: a command that talks to Azure does load the SDK."""
     got = probe("what-if", "-g", "rg", "--subscription", "00000000-0000-0000-0000-000000000001", "--endpoint", "http://127.0.0.1:9",
-                str(ROOT / "tests" / "azure" / "data"))
+                "-p", str(ROOT / "tests" / "azure" / "data" / "parameters.json"), str(ROOT / "tests" / "azure" / "data"))
     assert any(m.startswith("azure.mgmt") for m in got["azure"])

@@ -36,10 +36,19 @@ def test_bad_resource_group_is_refused_before_any_request(command: str, rg: str,
 @pytest.mark.parametrize("sub", ["not-a-guid", "00000000-0000-0000-0000-000000000001/../x", " "])
 def test_bad_subscription_is_refused_before_any_request(command: str, sub: str, fake_arm: FakeArm,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A value that is not a GUID is a subscription *name*: it is only ever compared with the names
+    the Subscriptions API lists, never put in a request URL; one that matches none is refused."""
+    from tests.fakearm.server import Response
+
+    @fake_arm.route("GET", r"^/subscriptions$")
+    def listing(req: object) -> Response:
+        return Response(200, {"value": [{"id": f"/subscriptions/{SUBSCRIPTION}", "subscriptionId": SUBSCRIPTION,
+                                         "displayName": "Production", "state": "Enabled"}]})
+
     code, err = run(capsys, command, fake_arm.base_url, subscription=sub)
     assert code == 2, err
     assert len(err.strip().splitlines()) == 1 and "subscription" in err, err
-    assert fake_arm.requests == []
+    assert [r.path for r in fake_arm.requests] in ([], ["/subscriptions"])
 
 
 @pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:99999", "http://127.0.0.1:abc", "https://"])

@@ -133,7 +133,10 @@ def test_default_source_is_built_in_offer(fake_arm: FakeArm, svc: WhatIfService,
     except Exception as exc:  # the offer is written by another helper; skip while it is not ready
         pytest.skip(f"built-in offer not buildable yet: {exc}")
     svc.changes = []
-    rc = main(["what-if", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", fake_arm.base_url])
+    required = ["-p", "vnetName=hub-vnet", "-p", "zone1SubnetName=a", "-p", "zone2SubnetName=b", "-p",
+                "sshPublicKey=ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7testkeytestkeytestkeytestkeytestkeytestkeytestkey user@host", "-p", "ccUrl=https://cc", "-p", "keyVaultUrl=https://kv", "-p",
+                "identityName=uami"]
+    rc = main(["what-if", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", fake_arm.base_url, *required])
     assert rc == 0
     assert svc.bodies[0]["properties"]["template"] == expected
     # the gate sees the offer's own resources (names from its namePrefix default and its per-deployment
@@ -142,6 +145,6 @@ def test_default_source_is_built_in_offer(fake_arm: FakeArm, svc: WhatIfService,
     svc.changes = [modify(lb, [{"path": "tags.a", "propertyChangeType": "Create", "after": "1"}]), SUBNET_MODIFY]
     capsys.readouterr()
     assert main(["what-if", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", fake_arm.base_url,
-                 "--format", "json"]) == 1
+                 *required, "--format", "json"]) == 1
     findings = json.loads(capsys.readouterr().out)["gate"]["findings"]
     assert [(f["resourceId"], f["verdict"]) for f in findings] == [(SUBNET_ID, "blocked")]

@@ -55,8 +55,14 @@ def test_build_values_with_a_lone_surrogate(tmp_path: Path, capsys: pytest.Captu
 
 
 def test_build_set_with_a_lone_surrogate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["build", "--out", str(tmp_path / "out"), "--set", 'vnetName="\\ud800"'], capsys)
-    assert code == 2 and err.startswith("armgen: --set: $.vnetName: an unpaired") and err.count("\n") == 1
+    """A string parameter takes ``--set``'s text as it is (as az does), escapes and all; a JSON-typed
+    one parses it, and a surrogate escape there is refused before anything is written."""
+    vf = tmp_path / "v.json"
+    vf.write_text(json.dumps(dict(values_seed())))
+    code, _, err = run(["build", "--out", str(tmp_path / "out"), "--values", str(vf),
+                        "--set", 'tagsByResource={"x": "\\ud800"}'], capsys)
+    assert code == 2 and err.startswith("armgen: --set") and "unpaired" in err and err.count("\n") == 1, err
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_flag_that_was_not_utf8_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -239,7 +239,8 @@ def values_seed() -> dict[str, Any]:
         elif t == "object":
             out[name] = {}
         else:
-            out[name] = "ssh-rsa AAAAB3NzaC1yc2E= a@b" if "ssh" in name.lower() else "https://x.example.com"
+            text = "ssh-rsa AAAAB3NzaC1yc2E" + "A" * 80 + "= a@b" if "ssh" in name.lower() else "https://x.example.com"
+            out[name] = text.ljust(spec.get("minLength", 0), "x")
     return out
 
 

@@ -164,6 +164,13 @@ def test_data_file(tmp_path: Path) -> None:
     assert got["data"]["location"] == "northcentralus" and got["dataSource"] == "mine.json"
 
 
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("preview", "--out", str(tmp_path), "-o", "json") == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["page"] == str(tmp_path / page.PAGE_NAME) and got["title"] == "Cloud Connector"
+    assert got["template"] is True and got["elements"] >= 30 and got["placeholders"] == 0
+
+
 def test_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
