@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from armgen.build import PARAMETERS_SCHEMA
+from armgen.params import PARAMETERS_SCHEMA
 from armgen.preview import page
 from armgen.uidef.acceptance import check_parameters
 from armgen.uidef.evaluator import Environment, Wizard
