@@ -549,8 +549,9 @@
   }
 
   function credentialsCombo(app, el) {
-    const f = frame(app, el, { label: part(el.doc.label, "authenticationType", "Authentication type"), required: () => true });
     const linux = String(el.doc.osPlatform || "").toLowerCase() === "linux";
+    const f = frame(app, el, { label: linux ? part(el.doc.label, "authenticationType", "Authentication type") : part(el.doc.label, "password", "Password"),
+                               required: () => true });
     const labels = isObj(el.doc.label) ? el.doc.label : {};
     const name = newId();
     const set = (field, v) => {
@@ -588,10 +589,11 @@
       h("div", { class: "pv-sublabel", text: "SSH public key source" }), source,
       h("div", { class: "pv-key" }, h("div", { class: "pv-sublabel", text: part(labels, "sshPublicKey", "SSH public key") }), key),
       h("div", { class: "pv-keyname" }, h("div", { class: "pv-sublabel", text: "Key pair name" }), keyName));
-    const pwPart = h("div", { class: "pv-sub" },
-      h("div", { class: "pv-sublabel", text: part(labels, "password", "Password") }), pw,
+    const pwPart = h("div", { class: linux ? "pv-sub" : "" },
+      linux ? h("div", { class: "pv-sublabel", text: part(labels, "password", "Password") }) : null, pw,
       h("div", { class: "pv-sublabel", text: part(labels, "confirmPassword", "Confirm password") }), confirm);
-    f.ctl.append(linux ? authGroup : null, linux ? sshPart : null, pwPart);
+    if (linux) f.ctl.append(authGroup, sshPart);
+    f.ctl.append(pwPart);
     return {
       root: f.root,
       update(st) {
@@ -1097,6 +1099,7 @@
       this.doc = data.createUiDefinition;
       this.config = isObj(this.doc) && isObj(this.doc.parameters) && isObj(this.doc.parameters.config) ? this.doc.parameters.config : {};
       this.wizard = new U.Wizard(this.doc, this.env, { extraControls: EXTRA, lenient: true });
+      this.fixRegion();
       this.layout();
       this.rerun();
       this.show(0);
@@ -1385,6 +1388,7 @@
       sub.value = String(Math.max(0, this.subscriptions.findIndex((s) => s.id === this.env.subscription.id)));
       sub.addEventListener("change", () => {
         this.env.subscription = Object.assign({}, this.subscriptions[Number(sub.value)]);
+        this.fixRegion();
         this.rerun();
         this.show(this.tab);
       });
@@ -1426,6 +1430,17 @@
       return frag;
     }
 
+    locationConfig() {
+      const cfg = isObj(this.config.basics) ? this.config.basics : {};
+      return isObj(cfg.location) ? cfg.location : {};
+    }
+
+    /** Basics' region is one the list offers (the sample's first choice may not be). */
+    fixRegion() {
+      const regions = this.regions(this.locationConfig());
+      if (!regions.some((r) => r.name === this.env.location)) this.env.location = regions[0].name;
+    }
+
     /** The regions the Basics list offers: the subscription's locations answer in the sample
      * data (names, display names, zones), limited to config.basics.location.allowedValues. */
     regions(locCfg) {
@@ -1436,9 +1451,6 @@
         const allowed = locCfg.allowedValues.map((x) => norm(x));
         const kept = regions.filter((r) => allowed.includes(norm(r.name)));
         regions = kept.length ? kept : regions;
-      }
-      if (!regions.some((r) => r.name === this.env.location)) {
-        this.env.location = regions[0].name;
       }
       return regions;
     }
@@ -1470,7 +1482,7 @@
       const item = (k, v) => dl.append(h("dt", { text: k }), h("dd", { text: v }));
       item("Subscription", this.env.subscription.displayName || this.env.subscription.id);
       item("Resource group", `${this.env.resourceGroup.mode === "New" ? "(new) " : ""}${this.env.resourceGroup.name}`);
-      const region = this.regions({}).find((r) => r.name === this.env.location);
+      const region = this.regions(this.locationConfig()).find((r) => r.name === this.env.location);
       item("Region", region && region.displayName ? region.displayName : this.env.location);
       frag.append(dl);
       for (const step of this.wizard.steps) {

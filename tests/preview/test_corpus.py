@@ -20,7 +20,7 @@ from tests.preview.conftest import open_clean, write_page
 SAMPLE = json.loads(page.asset("sample.json"))
 
 #: Mounts one wizard, shows every tab, reports what each showed and any error.
-MOUNT = """
+MOUNT = r"""
 const data = JSON.parse(arguments[0]);
 const errors = window.__armgenErrors;
 const before = errors.length;
@@ -35,8 +35,15 @@ try {
   for (let i = 0; i < tabs; i += 1) {
     app.show(i);
     const body = root.querySelector('.pv-body');
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    const junk = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (/\b(null|undefined|NaN)\b|\[object Object\]/.test(n.textContent) && !n.parentElement.closest('.pv-json, .pv-error-box, .pv-infobox, .pv-textblock, .pv-placeholder, .pv-banner, dd, option, label, .pv-message')) {
+        junk.push(n.textContent.slice(0, 60));
+      }
+    }
     report.tabs.push({label: app.tabLabels[i], shown: body.children.length > 0 && body.textContent.trim().length > 0,
-                      rows: body.querySelectorAll('[data-key]').length});
+                      rows: body.querySelectorAll('[data-key]').length, junk});
     report.placeholders += body.querySelectorAll('[data-placeholder]').length;
     report.internal += root.querySelectorAll('.pv-internal').length;
   }
@@ -66,6 +73,7 @@ def check(report: dict[str, Any], what: str) -> list[str]:
     if not report["tabs"] or len(report["tabs"]) != report.get("steps", -1) + 1:
         problems.append(f"{what}: tabs {report['tabs']}")
     problems += [f"{what}: tab {t['label']!r} is blank" for t in report["tabs"] if not t["shown"]]
+    problems += [f"{what}: tab {t['label']!r} shows {t['junk']}" for t in report["tabs"] if t["junk"]]
     if not report["review"]:
         problems.append(f"{what}: Review + create shows no verdict")
     return problems
