@@ -11,6 +11,26 @@ import pytest
 from armgen.preview import page
 
 
+def offer_test_data(location: str = "westeurope") -> dict[str, Any]:
+    """armgen's default sample, plus whatever the offer tests' environment (tests/offers/wizard_env.py)
+    answers that the sample does not: resources and ArmApiControl answers it lacks, and the text
+    a user types (``inputs``). So these tests follow the offers as they grow, while
+    test_page.py checks that the default sample alone still gets a user through each wizard."""
+    from tests.offers import wizard_env
+
+    data = json.loads(page.asset("sample.json"))
+    env = wizard_env.environment(location)
+    for rtype, items in env.resources.items():
+        have = data["resources"].setdefault(rtype, [])
+        ids = {r["id"].lower() for r in have}
+        have.extend(r for r in items if r["id"].lower() not in ids)
+    for key, body in env.arm.items():
+        data["arm"].setdefault(key, body)
+    for step, boxes in env.inputs.items():
+        data["inputs"].setdefault(step, {}).update(boxes)
+    return data
+
+
 def write_page(folder: Path, source: page.Source, data: dict[str, Any] | None = None, label: str = "test data") -> Path:
     """The page for ``source`` (with the default sample unless ``data``), written to ``folder``."""
     sample = data if data is not None else json.loads(page.asset("sample.json"))

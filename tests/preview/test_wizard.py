@@ -12,7 +12,6 @@ it, as the portal does.
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,12 @@ from armgen.uidef.acceptance import check_parameters
 from armgen.uidef.evaluator import Environment, Wizard
 from armgen.uidef.explore import Explorer, State, _set
 from armgen.uidef.expressions import equal
-from tests.preview.conftest import open_clean, write_page
+from tests.preview.conftest import offer_test_data, open_clean, write_page
 from tests.preview.driver import Driver
 from tests.preview.test_conformance import same
 
-SAMPLE = json.loads(page.asset("sample.json"))
+#: The sample the page and the evaluator get (the default sample, grown with the offer tests').
+SAMPLE = offer_test_data()
 
 VARIANTS = [
     ("cloud-connector", {}, "westeurope"),
