@@ -10,6 +10,17 @@ import pytest
 
 from armgen.preview import page
 
+_SOURCES: dict[str, page.Source] = {}
+
+
+def offer_source(name: str, options: dict[str, Any] | None = None) -> page.Source:
+    """A built-in offer's preview source, built once per run (a build validates the template and
+    the createUiDefinition against our schemas, which adds up over a dozen tests)."""
+    key = json.dumps([name, options or {}], sort_keys=True)
+    if key not in _SOURCES:
+        _SOURCES[key] = page.from_offer(name, options or {})
+    return _SOURCES[key]
+
 
 def offer_test_data(location: str = "westeurope") -> dict[str, Any]:
     """armgen's default sample, plus whatever the offer tests' environment (tests/offers/wizard_env.py)
@@ -43,8 +54,7 @@ def write_page(folder: Path, source: page.Source, data: dict[str, Any] | None = 
 @pytest.fixture(scope="session")
 def offer_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default offer's page (its evaluator is what the conformance tests run)."""
-    src = page.from_offer("cloud-connector", {})
-    return write_page(tmp_path_factory.mktemp("preview-offer"), src)
+    return write_page(tmp_path_factory.mktemp("preview-offer"), offer_source("cloud-connector"))
 
 
 def open_clean(browser: Any, target: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from armgen.preview import page
-from tests.preview.conftest import open_clean, write_page
+from tests.preview.conftest import offer_source, open_clean, write_page
 
 SAMPLE = json.loads(page.asset("sample.json"))
 
@@ -115,7 +115,7 @@ def test_every_offer_variant_renders(browser: Any, offer_page: Path) -> None:
     open_clean(browser, offer_page)
     problems: list[str] = []
     for name, options in OFFER_VARIANTS:
-        report = mount(browser, page.from_offer(name, options))
+        report = mount(browser, offer_source(name, options))
         problems += check(report, f"{name} {options}")
         assert report["placeholders"] == 0, (name, options)  # armgen's own wizards need no approximation
     assert problems == [], "\n".join(problems)

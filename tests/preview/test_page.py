@@ -19,7 +19,7 @@ from armgen.uidef import build_uidef
 from armgen.uidef.evaluator import Environment, Wizard
 from armgen.uidef.explore import Explorer, State
 from tests.offers import wizard_env
-from tests.preview.conftest import open_clean, write_page
+from tests.preview.conftest import offer_source, open_clean, write_page
 
 ROOT = Path(__file__).parents[2]
 SAMPLE = json.loads(page.asset("sample.json"))
@@ -55,7 +55,7 @@ def test_the_page_loads_nothing_from_anywhere(tmp_path: Path) -> None:
 
 
 def test_no_request_leaves_the_page(browser: Any, tmp_path: Path) -> None:
-    target = write_page(tmp_path, page.from_offer("cloud-connector", {}))
+    target = write_page(tmp_path, offer_source("cloud-connector"))
     open_clean(browser, target)
     tabs = len(browser.find_all(".pv-tab"))
     for i in range(tabs):

@@ -18,12 +18,11 @@ from typing import Any
 import pytest
 
 from armgen.params import PARAMETERS_SCHEMA
-from armgen.preview import page
 from armgen.uidef.acceptance import check_parameters
 from armgen.uidef.evaluator import Environment, Wizard
 from armgen.uidef.explore import Explorer, State, _set
 from armgen.uidef.expressions import equal
-from tests.preview.conftest import offer_test_data, open_clean, write_page
+from tests.preview.conftest import offer_source, offer_test_data, open_clean, write_page
 from tests.preview.driver import Driver
 from tests.preview.test_conformance import same
 
@@ -96,7 +95,7 @@ def python_outputs(wizard_doc: dict[str, Any], page_env: dict[str, Any], values:
                          ids=[f"{o}-{'-'.join(f'{k}={v}' for k, v in opts.items()) or 'default'}-{r}" for o, opts, r in VARIANTS])
 def test_the_download_is_what_the_python_evaluator_computes(browser: Any, tmp_path: Path, offer: str,
                                                            options: dict[str, Any], region: str) -> None:
-    src = page.from_offer(offer, options)
+    src = offer_source(offer, options)
     wizard = Wizard(src.uidef, environment(region))
     values = with_tags(wizard, every_choice_changed(wizard))
     target = write_page(tmp_path, src, SAMPLE)
@@ -123,7 +122,7 @@ def test_the_download_is_what_the_python_evaluator_computes(browser: Any, tmp_pa
 
 def test_the_start_state_downloads_the_defaults(browser: Any, tmp_path: Path) -> None:
     """A user who only fills what is required gets exactly the wizard's defaults."""
-    src = page.from_offer("cloud-connector", {})
+    src = offer_source("cloud-connector", {})
     wizard = Wizard(src.uidef, environment("westeurope"))
     start, _ = Explorer(wizard).complete(State("start", {}))
     open_clean(browser, write_page(tmp_path, src, SAMPLE))
@@ -157,7 +156,7 @@ def cleared_box_state(wizard: Wizard) -> tuple[State, Any]:
 
 
 def test_a_blocked_step_shows_the_message_and_keeps_the_user_on_it(browser: Any, tmp_path: Path) -> None:
-    src = page.from_offer("cloud-connector", {})
+    src = offer_source("cloud-connector", {})
     wizard = Wizard(src.uidef, environment("westeurope"))
     state, outcome = cleared_box_state(wizard)
     step, name = outcome.blocked[0].step, outcome.blocked[0].element
