@@ -70,16 +70,16 @@ class Driver:
     def open_step(self, step: str) -> None:
         """Go to ``step`` with Next (from an earlier step) or Previous, as a user does."""
         order = self.wizard.steps
+        here = self.showing()
         for _ in range(len(order) + 2):
-            here = self.showing()
             if here == step:
                 return
-            if here == "review" or order.index(here) > order.index(step):
-                self.click("#pv-previous")
-            else:
-                self.next()
-                if self.showing() == here:
-                    raise AssertionError(f"Next did not leave step {here!r}: {self.blocks_shown()}")
+            back = here == "review" or order.index(here) > order.index(step)
+            self.click("#pv-previous" if back else "#pv-next")
+            now = self.showing()
+            if now == here:
+                raise AssertionError(f"{'Previous' if back else 'Next'} did not leave step {here!r}: {self.blocks_shown()}")
+            here = now
         raise AssertionError(f"could not reach step {step!r}")
 
     def blocks_shown(self) -> list[str]:
