@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from armgen import jsonio
+from armgen.cli.build import shape_options
 from armgen.cli.common import emit, examples, output_option
 from armgen.errors import InputError
 
@@ -20,6 +21,7 @@ from armgen.errors import InputError
 @examples(
     ("The default offer's wizard, opened in your browser", "armgen preview --out preview/ --open"),
     ("A variant of a built-in offer", "armgen preview two-nic-appliance --variant standalone --zones none --out preview/"),
+    ("The greenfield shape with ZPA's DNS resolver", "armgen preview --network new --zpa --out preview/"),
     ("Anyone's Marketplace package, with your own sample subscription",
      "armgen preview offer.zip --data my-subscription.json --out preview/"),
 )
@@ -38,20 +40,23 @@ from armgen.errors import InputError
 @click.option("--appliances-per-zone", type=int, help="Built-in offer: appliances in each zone.")
 @click.option("--nat/--no-nat", "nat", default=None, help="Built-in offer: a NAT gateway per zone.")
 @click.option("--name-prefix", help="Built-in offer: prefix of every resource name.")
+@shape_options
 @output_option()
 def preview(source: str | None, out_dir: str, data_file: str | None, open_page: bool, options_file: str | None,
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
-            name_prefix: str | None, output: str) -> int:
+            name_prefix: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
+            workload_subnet: bool | None, bastion: bool | None, output: str) -> int:
     """Write an offline preview of SOURCE's wizard (a built-in offer, default cloud-connector; or a
     folder, zip or createUiDefinition.json): one HTML page that works from file://, evaluates the
     wizard as armgen's evaluator does, and downloads the parameters.json it produces."""
     from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
-    from armgen.cli.build import _load_options_file, _parse_zones
+    from armgen.cli.build import _load_options_file, _parse_zones, shape_flags
     from armgen.offers import OFFERS
     from armgen.preview import page
 
     flags: dict[str, Any] = {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
-                             "natGateway": nat, "namePrefix": name_prefix}
+                             "natGateway": nat, "namePrefix": name_prefix,
+                             **shape_flags(network, zpa, byo_nat, workload_subnet, bastion)}
     is_offer = source is None or (source in OFFERS and not Path(source).exists())
     if is_offer:
         name = source or DEFAULT_OFFER

@@ -68,16 +68,20 @@ def asset(name: str) -> str:
 def from_offer(name: str, options: dict[str, Any]) -> Source:
     """A built-in offer, built from its model with ``options`` (already validated), in memory."""
     from armgen.build import build
+    from armgen.offers import get_offer
 
     result = build({**options, "offer": name}, with_bicep=False)
     uidef = json.loads(result.files["createUiDefinition.json"])
-    return Source(uidef, result.template, f"built-in offer {name}{_describe(result.options)}", _title(uidef, name))
+    label = f"built-in offer {name}{_describe(result.options, get_offer(name).resolve({}))}"
+    return Source(uidef, result.template, label, _title(uidef, name))
 
 
-def _describe(options: dict[str, Any]) -> str:
+def _describe(options: dict[str, Any], defaults: dict[str, Any]) -> str:
+    """The variant, and the shape options that differ from the offer's defaults."""
     parts = []
-    for key in ("variant", "zones", "appliancesPerZone", "natGateway"):
-        if key in options:
+    for key in ("variant", "network", "zones", "appliancesPerZone", "natGateway", "byoNatGateway", "zpa",
+                "workloadSubnet", "bastion"):
+        if key in options and (key == "variant" or options[key] != defaults.get(key)):
             value = options[key]
             if isinstance(value, list):
                 value = ",".join(str(v) for v in value) or "none"

@@ -106,6 +106,10 @@ OFFER_VARIANTS = [
     ("cloud-connector", {"zones": ["2"], "appliancesPerZone": 3}),
     ("cloud-connector", {"zones": ["1", "2", "3"], "appliancesPerZone": 1}),
     ("cloud-connector", {"natGateway": False}),
+    ("cloud-connector", {"network": "new"}),
+    ("cloud-connector", {"network": "new", "zpa": True, "workloadSubnet": True, "bastion": True}),
+    ("cloud-connector", {"zpa": True}),
+    ("cloud-connector", {"byoNatGateway": True}),
     ("two-nic-appliance", {}),
     ("two-nic-appliance", {"variant": "standalone", "zones": []}),
 ]

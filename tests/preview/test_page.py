@@ -241,6 +241,9 @@ def test_the_sample_holds_the_offer_tests_network() -> None:
     ("cloud-connector", {}, "westeurope"), ("cloud-connector", {}, "northcentralus"),
     ("cloud-connector", {"variant": "standalone"}, "eastus"), ("cloud-connector", {"zones": ["1", "2", "3"]}, "northeurope"),
     ("two-nic-appliance", {}, "westeurope"), ("two-nic-appliance", {"variant": "standalone", "zones": []}, "australiaeast"),
+    ("cloud-connector", {"network": "new"}, "westeurope"), ("cloud-connector", {"network": "new", "zpa": True}, "northcentralus"),
+    ("cloud-connector", {"zpa": True}, "westeurope"), ("cloud-connector", {"zpa": True}, "eastus"),
+    ("cloud-connector", {"byoNatGateway": True}, "westeurope"),
 ])
 def test_the_sample_deploys_the_offers_in_each_region(offer: str, options: dict[str, Any], region: str) -> None:
     """A user of the default sample can reach Review + create in every region it lists."""

@@ -33,8 +33,9 @@ VARIANTS = [
     ("cloud-connector", {}, "westeurope"),
     ("cloud-connector", {}, "northcentralus"),
     ("cloud-connector", {"variant": "standalone"}, "westeurope"),
-    ("cloud-connector", {"zones": []}, "westeurope"),
-    ("cloud-connector", {"natGateway": False, "zones": ["1", "2", "3"], "appliancesPerZone": 1}, "westeurope"),
+    ("cloud-connector", {"network": "new", "zpa": True, "zones": []}, "westeurope"),
+    ("cloud-connector", {"byoNatGateway": True, "zones": ["1", "2", "3"], "appliancesPerZone": 1}, "westeurope"),
+    ("cloud-connector", {"natGateway": False, "zpa": True}, "westeurope"),
     ("two-nic-appliance", {}, "westeurope"),
     ("two-nic-appliance", {"variant": "standalone", "zones": []}, "northcentralus"),
 ]
