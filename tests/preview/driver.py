@@ -85,19 +85,46 @@ class Driver:
     def blocks_shown(self) -> list[str]:
         return [m.text for m in self.b.find_all(".pv-message")]
 
-    def snapshot(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[bool, Any]]:
-        """Whether each element is visible, and its value as a user value, in one round trip."""
-        got = json.loads(self.b.js(
+    def snapshot(self, keys: list[tuple[str, str]], values: dict[str, Any] | None = None
+                 ) -> dict[tuple[str, str], tuple[bool, Any, Any]]:
+        """Whether each element is visible, its value as a user value, and (with ``values``) the
+        element a user acts on to set it (the box, the list item, the option, the check box), in
+        one round trip."""
+        wants = [[k[0], k[1], self.types[k], self._target_value(k, _get(values, k)) if values else None] for k in keys]
+        got = self.b.js(
             "const app = window.armgenPreview, U = window.ArmgenUidef;"
-            "return JSON.stringify(JSON.parse(arguments[0]).map(([s, n]) => {"
+            "return JSON.parse(arguments[0]).map(([s, n, type, want]) => {"
             "  const st = app.outcome.elements.get(U.keyOf(s, n.split('.')));"
-            "  return st ? [st.visible, st.value] : [false, null]; }));", json.dumps(keys)))
+            "  const row = document.querySelector(`[data-step=\"${s}\"][data-element=\"${n}\"]`);"
+            "  let target = null;"
+            "  if (row && want !== null) {"
+            "    if (type.endsWith('.TextBox') || type.endsWith('.UserNameTextBox')) target = row.querySelector('input, textarea');"
+            "    else if (type.endsWith('.CheckBox')) target = row.querySelector('label.pv-check');"
+            "    else if (type.endsWith('.Slider')) target = row.querySelector('.pv-slider-number');"
+            "    else if (type.endsWith('.OptionsGroup')) target = Array.from(row.querySelectorAll('label.pv-option'))"
+            "      .find((l) => l.querySelector('input').value === want) || null;"
+            "    else if (row.querySelector('select') && !type.endsWith('.CredentialsCombo') && !type.endsWith('.TagsByResource'))"
+            "      target = Array.from(row.querySelector('select').options).find((o) => o.value === want) || null;"
+            "  }"
+            "  return [JSON.stringify(st ? [st.visible, st.value] : [false, null]), target];"
+            "});", json.dumps(wants))
         out = {}
-        for key, (visible, value) in zip(keys, got, strict=True):
+        for key, (state, target) in zip(keys, got, strict=True):
+            visible, value = json.loads(state)
             if self.types[key] == "Microsoft.Solutions.ResourceSelector":
                 value = value["id"] if isinstance(value, dict) else None
-            out[key] = (visible, value)
+            out[key] = (visible, value, target)
         return out
+
+    def _target_value(self, key: tuple[str, str], value: Any) -> str | None:
+        """How the page spells ``value`` on the element a user acts on (an option's value)."""
+        kind = self.types[key]
+        if kind in ("Microsoft.Common.DropDown", "Microsoft.Common.OptionsGroup"):
+            return None if isinstance(value, list) else js_json(value)
+        if kind in ("Microsoft.Solutions.ResourceSelector", "Microsoft.Compute.SizeSelector"):
+            return "" if value is None else str(value)
+        return "" if kind in ("Microsoft.Common.TextBox", "Microsoft.Compute.UserNameTextBox", "Microsoft.Common.CheckBox",
+                              "Microsoft.Common.Slider") else None
 
     def enter(self, values: dict[str, dict[str, Any]]) -> None:
         """Set every element ``values`` names, step by step in document order. An element hidden
@@ -113,14 +140,24 @@ class Driver:
         """Set the ``wanted`` elements to their ``values``: each pass sets every visible element
         that differs, the next pass sees what those changes did (an element shown, a list
         refilled), until the page holds the values."""
+        from selenium.common.exceptions import WebDriverException
+
         for _ in range(5):
-            snap = self.snapshot(wanted)
+            snap = self.snapshot(wanted, values)
             differ = [k for k in wanted if snap[k][0] and (not _holds(snap[k][1], _get(values, k))
                                                           or self.types[k] == "Microsoft.Common.TagsByResource")]
             if not differ:
                 return
             for key in differ:
-                self.set(key, _get(values, key))
+                target = snap[key][2]
+                try:
+                    if target is None:
+                        raise LookupError
+                    self._act(key, target, _get(values, key))
+                except (LookupError, WebDriverException):
+                    # Gone (an earlier choice refilled the list), behind the footer, or not a
+                    # one-action control: find it anew, scrolled into sight.
+                    self.set(key, _get(values, key))
             wanted = [k for k in wanted if self.types[k] != "Microsoft.Common.TagsByResource"]
         raise AssertionError(f"the page does not take {[(k, snap[k][1], _get(values, k)) for k in differ]}")
 
@@ -140,6 +177,18 @@ class Driver:
         return self.b.js(
             "const row = document.querySelector(`[data-step=\"${arguments[0]}\"][data-element=\"${arguments[1]}\"]`);"
             "row.scrollIntoView({block: 'center'}); return row.querySelector(arguments[2]);", key[0], key[1], css)
+
+    def _act(self, key: tuple[str, str], target: Any, value: Any) -> None:
+        """Set ``key`` through the element the snapshot found: type into it, or click it."""
+        from selenium.webdriver.common.keys import Keys
+
+        kind = self.types[key]
+        if kind in ("Microsoft.Common.TextBox", "Microsoft.Compute.UserNameTextBox"):
+            target.send_keys(Keys.CONTROL, "a", Keys.NULL, Keys.BACKSPACE, value)
+        elif kind == "Microsoft.Common.Slider":
+            target.send_keys(Keys.CONTROL, "a", Keys.NULL, str(value))
+        else:
+            target.click()
 
     def set(self, key: tuple[str, str], value: Any) -> None:
         from selenium.webdriver.common.keys import Keys
