@@ -28,9 +28,10 @@ test: $(STAMP)
 browser:
 	@sh tests/browser_setup.sh install
 
-# screenshots of the default offer's diagram under docs/ (needs Chromium)
+# screenshots of the default offer's diagram and wizard preview under docs/ (needs Chromium)
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.diagram.screenshots
+	$(BIN)/python -m tests.preview.screenshots
 
 # every entry point with our own hostile-input generators (tests/fuzz/): a table per entry point
 FUZZ_CASES ?= 1000

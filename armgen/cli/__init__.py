@@ -1,6 +1,6 @@
 """The ``armgen`` command line: every command lives in this package, one module per command
 family (``build``, ``validate``, ``lint``, ``package``, ``whatif``, ``rollout``, ``attach``,
-``diagram``), each a thin click shell over the library layer it drives.
+``diagram``, ``preview``), each a thin click shell over the library layer it drives.
 
 A command's module is imported only when it is run or listed, so ``armgen --help`` and
 ``armgen build`` never import the Azure SDK.
@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "preflight": "armgen.cli.whatif:preflight",
     "rollout": "armgen.cli.rollout:rollout",
     "diagram": "armgen.cli.diagram:diagram",
+    "preview": "armgen.cli.preview:preview",
     "attach": "armgen.cli.attach:attach",
     "detach": "armgen.cli.attach:detach",
     "new": "armgen.cli.new:new",

@@ -638,7 +638,10 @@ class _Run:
 
     def _check_Slider(self, el: _Element, value: Any) -> list[str]:
         lo, hi = self.ev(el, el.doc.get("min"), "min"), self.ev(el, el.doc.get("max"), "max")
-        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        if type_name(lo) != "number" or type_name(hi) != "number":
+            raise EvaluationError(f"{json_path(el.json_path)}: a Slider needs numbers for min and max")
+        # A whole number, whatever its JSON spelling (2 or 2.0: JavaScript has one number type).
+        if type_name(value) != "number" or not float(value).is_integer() or not lo <= value <= hi:
             return [f"{el.label}: choose a whole number from {lo} to {hi}."]
         return []
 
@@ -690,10 +693,12 @@ class _Run:
                 value = self.value(el)
                 options = self.options(el) if visible else None
                 msgs = self.checks(el)
+                # A Section's value reads its children: one that fails is this element's error too.
+                value = plain(value)
             except EvaluationError as exc:
                 self.errors.append(str(exc))
                 continue
-            states[el.key] = ElementState(el.step, el.path, el.type, visible, plain(value), options)
+            states[el.key] = ElementState(el.step, el.path, el.type, visible, value, options)
             blocked.extend(Block(el.step, ".".join(el.path), m) for m in msgs)
         outputs = None
         if not blocked and not self.errors:

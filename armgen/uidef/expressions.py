@@ -21,7 +21,6 @@ Public surface: :func:`evaluate` (one expression against a :class:`Scope`), :fun
 from __future__ import annotations
 
 import base64
-import binascii
 import dataclasses
 import datetime as _dt
 import functools
@@ -161,7 +160,7 @@ def _dict_view(where: str, values: Mapping[str, Any]) -> View:
 
 _TOKEN = re.compile(
     r"""\s*(?:
-        (?P<num>\d+(?:\.\d+)?)
+        (?P<num>[0-9]+(?:\.[0-9]+)?)
       | (?P<str>'(?:[^']|'')*')
       | (?P<dstr>"(?:[^"\\]|\\.)*")
       | (?P<arrow>=>)
@@ -170,6 +169,9 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+
+
+_PROPERTY = re.compile(r"\s*([A-Za-z0-9_$]+)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,6 +188,14 @@ def _tokens(text: str) -> list[Tok]:
     while pos < n:
         if text[pos:].strip() == "":
             break
+        if out and out[-1].kind == "p" and out[-1].text == ".":
+            # After a dot comes a property name, which may start with a digit: element names are
+            # any string, and published wizards read steps('s').1niccheck.
+            prop = _PROPERTY.match(text, pos)
+            if prop:
+                out.append(Tok("name", prop.group(1), prop.start(1)))
+                pos = prop.end()
+                continue
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise EvaluationError(f"unexpected character {text[pos:].lstrip()[:1]!r} at {pos} in {text!r}")
@@ -271,7 +281,7 @@ class _Parser:
         if tok.kind == "str":
             return ("lit", tok.text[1:-1].replace("''", "'"))
         if tok.kind == "dstr":
-            return ("lit", json.loads(tok.text))
+            return ("lit", _dstring(tok, self.text))
         if tok.kind == "name":
             if self.at("("):
                 self.take("(")
@@ -306,7 +316,7 @@ class _Parser:
                     if key.kind == "str":
                         k = key.text[1:-1].replace("''", "'")
                     elif key.kind == "dstr":
-                        k = json.loads(key.text)
+                        k = _dstring(key, self.text)
                     elif key.kind == "name":
                         k = key.text
                     else:
@@ -322,7 +332,34 @@ class _Parser:
 
 
 def _number(text: str) -> int | float:
-    return float(text) if "." in text else int(text)
+    return _js_number(float(text) if "." in text else int(text), "a number literal")
+
+
+def _dstring(tok: Tok, text: str) -> str:
+    try:
+        value = json.loads(tok.text)
+    except ValueError:
+        raise EvaluationError(f"bad string {tok.text} at {tok.pos} in {text!r}: not a JSON string") from None
+    return str(value)
+
+
+#: The largest integer a JavaScript number holds exactly; beyond it Python's ints are made floats.
+_JS_SAFE = 2**53
+
+
+def _js_number(x: int | float, what: str) -> int | float:
+    """``x`` as a JavaScript number would hold it: one finite double (an int stays an int while it
+    is exact), so both implementations compute with the same values."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        if abs(x) <= _JS_SAFE:
+            return x
+        try:
+            x = float(x)
+        except OverflowError:
+            raise EvaluationError(f"{what}: the number is out of range") from None
+    if math.isnan(x) or math.isinf(x):
+        raise EvaluationError(f"{what}: the number is out of range")
+    return x
 
 
 #: Hash-consed syntax trees: equal subtrees (of any expression) are one object, so a wizard run
@@ -459,15 +496,35 @@ def to_string(v: Any) -> str:
 
 
 def _num_text(n: int | float) -> str:
+    """A number as JavaScript's ``String(n)`` prints it (ECMAScript's Number::toString)."""
     if isinstance(n, bool):
         return "true" if n else "false"
-    if isinstance(n, int):
+    if isinstance(n, int) and abs(n) <= _JS_SAFE:
         return str(n)
-    if math.isnan(n) or math.isinf(n):
+    x = float(n)
+    if math.isnan(x) or math.isinf(x):
         raise EvaluationError("a number that is not finite cannot be converted to text")
-    if n == int(n) and abs(n) < 1e21:
-        return str(int(n))
-    return repr(n)
+    if x == 0:
+        return "0"
+    if x < 0:
+        return "-" + _num_text(-x)
+    # repr() gives the shortest digits that read back as x, as JavaScript picks them.
+    mantissa, _, exp = repr(x).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    q = int(exp or 0) - len(frac)
+    stripped = digits.rstrip("0")
+    q += len(digits) - len(stripped)
+    digits, k = stripped, len(stripped)
+    point = k + q  # x = 0.digits * 10**point
+    if k <= point <= 21:
+        return digits + "0" * (point - k)
+    if 0 < point <= 21:
+        return digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return "0." + "0" * -point + digits
+    e = point - 1
+    return digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
 
 
 def _json(v: Any) -> str:
@@ -508,12 +565,12 @@ def _int_of(fn: str, v: Any) -> int:
     if _is_num(v):
         if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
             raise EvaluationError(f"{fn}(): {v} is not a finite number")
-        return int(v)  # truncates toward zero, as JavaScript's Math.trunc
+        return _js_number(int(v), f"{fn}()")  # truncates toward zero, as JavaScript's Math.trunc
     if isinstance(v, str):
         if re.fullmatch(r"[+-]?[0-9]+", v):
-            return int(v)
+            return _js_number(int(v), f"{fn}()")
         if re.fullmatch(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)", v):
-            return int(float(v))
+            return _js_number(int(_js_number(float(v), f"{fn}()")), f"{fn}()")
         raise EvaluationError(f"{fn}(): {v!r} is not a number")
     raise EvaluationError(f"{fn}(): argument must be number or string, not {type_name(v)}")
 
@@ -924,7 +981,7 @@ def _float(fn: str, a: list[Any], s: Scope) -> Any:
     if _is_num(v):
         return float(v)
     if isinstance(v, str) and re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", v):
-        return float(v)
+        return _js_number(float(v), f"{fn}()")
     raise EvaluationError(f"{fn}(): {v!r} is not a number")
 
 
@@ -950,8 +1007,15 @@ def _string(fn: str, a: list[Any], s: Scope) -> Any:
 def _parse(fn: str, a: list[Any], s: Scope) -> Any:
     _arity(fn, a, 1)
     _want(fn, 0, a[0], "string")
+    def bad_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
     try:
-        return json.loads(a[0])
+        return json.loads(a[0], parse_constant=bad_constant,
+                          parse_int=lambda t: _js_number(int(t), f"{fn}()"),
+                          parse_float=lambda t: _js_number(float(t), f"{fn}()"))
+    except EvaluationError as exc:
+        raise EvaluationError(f"{fn}(): not JSON: {exc}") from None
     except ValueError as exc:
         raise EvaluationError(f"{fn}(): not JSON: {exc}") from None
 
@@ -969,7 +1033,7 @@ def _b64d(fn: str, a: list[Any], s: Scope) -> Any:
     _want(fn, 0, a[0], "string")
     try:
         return base64.b64decode(a[0], validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # binascii.Error, UnicodeDecodeError, non-ASCII text
         raise EvaluationError(f"{fn}(): not base-64 text: {exc}") from None
 
 
@@ -1098,6 +1162,7 @@ def _nums(fn: str, a: list[Any], n: int) -> list[int | float]:
 
 
 def _num_result(x: float | int) -> int | float:
+    x = _js_number(x, "arithmetic")
     return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2**53 else x
 
 
@@ -1124,7 +1189,7 @@ def _div(fn: str, a: list[Any], s: Scope) -> Any:
     x, y = _nums(fn, a, 2)
     if y == 0:
         raise EvaluationError(f"{fn}(): division by zero")
-    return math.trunc(x / y)
+    return _num_result(math.trunc(x / y))
 
 
 @_fn("mod", group="math")
@@ -1161,13 +1226,13 @@ def _max(fn: str, a: list[Any], s: Scope) -> Any:
 @_fn("floor", group="math")
 def _floor(fn: str, a: list[Any], s: Scope) -> Any:
     (x,) = _nums(fn, a, 1)
-    return math.floor(x)
+    return _num_result(math.floor(x))
 
 
 @_fn("ceil", group="math")
 def _ceil(fn: str, a: list[Any], s: Scope) -> Any:
     (x,) = _nums(fn, a, 1)
-    return math.ceil(x)
+    return _num_result(math.ceil(x))
 
 
 @_fn("range", group="math")
@@ -1175,7 +1240,13 @@ def _range(fn: str, a: list[Any], s: Scope) -> Any:
     start, count = _nums(fn, a, 2)
     if not (float(start).is_integer() and float(count).is_integer()) or count < 0:
         raise EvaluationError(f"{fn}(): start and count must be whole numbers, count not negative")
-    return list(range(int(start), int(start) + int(count)))
+    if count > RANGE_LIMIT:
+        raise EvaluationError(f"{fn}(): at most {RANGE_LIMIT} numbers (ARM's limit), not {int(count)}")
+    return [_num_result(i) for i in range(int(start), int(start) + int(count))]
+
+
+#: ARM's limit on range()'s count; a wizard has no use for more, and a bigger one would hang it.
+RANGE_LIMIT = 10000
 
 
 @_fn("rand", group="math")
@@ -1186,7 +1257,8 @@ def _rand(fn: str, a: list[Any], s: Scope) -> Any:
 
 # --- date ---
 
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$")
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,7})?"
+                  r"(Z|[+-][0-9]{2}:[0-9]{2})$")
 
 
 def _timestamp(fn: str, v: Any) -> _dt.datetime:
@@ -1200,12 +1272,16 @@ def _timestamp(fn: str, v: Any) -> _dt.datetime:
         t = _dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise EvaluationError(f"{fn}(): {v!r}: {exc}") from None
-    return t + _dt.timedelta(seconds=1) if second == 60 else t
+    try:
+        return t + _dt.timedelta(seconds=1) if second == 60 else t
+    except OverflowError:
+        raise EvaluationError(f"{fn}(): the result is outside the years 1 to 9999") from None
 
 
 def _iso(t: _dt.datetime) -> str:
     t = t.astimezone(_dt.UTC)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+    return (f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}."
+            f"{t.microsecond // 1000:03d}Z")
 
 
 def _add_time(fn: str, a: list[Any], unit: str) -> str:
@@ -1214,7 +1290,10 @@ def _add_time(fn: str, a: list[Any], unit: str) -> str:
     _want(fn, 1, a[1], "number")
     if not float(a[1]).is_integer():
         raise EvaluationError(f"{fn}(): adds a whole number of {unit}")
-    return _iso(t + _dt.timedelta(**{unit: int(a[1])}))
+    try:
+        return _iso(t + _dt.timedelta(**{unit: int(a[1])}))
+    except OverflowError:
+        raise EvaluationError(f"{fn}(): the result is outside the years 1 to 9999") from None
 
 
 @_fn("utcNow", group="date")
