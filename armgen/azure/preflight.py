@@ -291,10 +291,9 @@ class _Reader:
             return None
         if response.status_code >= 400:
             raise HttpResponseError(response=response)
-        try:
-            return response.json()
-        except ValueError:
-            raise AzureFailure(f"Resource Manager answered {path} with a body that is not JSON") from None
+        from armgen.azure.guard import read_json
+
+        return read_json(response, expect=None)
 
     def rest_list(self, path: str, api_version: str, **params: str) -> list[dict[str, Any]] | None:
         """Every ``value`` item of a list, following ``nextLink`` on the same host (None: 404)."""

@@ -126,13 +126,15 @@ def run_what_if(target: AzureTarget, resource_group: str, template: dict[str, An
     """POST the what-if, poll it to the end, and return the REST JSON of the result."""
     body = {"properties": {"mode": mode, "template": template, "parameters": parameters,
                            "whatIfSettings": {"resultFormat": "FullResourcePayloads"}}}
+    from armgen.azure.guard import read_json
+
     with azure_errors(target, WHATIF_ACTION, resource_group):
         client = target.deployments_client()
         try:
             # the answer's own JSON (the guard checked it is JSON), not the SDK's model of it: the
             # model turns a wrong type into a string or drops it instead of saying so
             poller = client.deployments.begin_what_if(resource_group, deployment_name, parameters=body,
-                                                      cls=lambda response, _model, _headers: response.http_response.json())
+                                                      cls=lambda response, _model, _headers: read_json(response.http_response))
             doc = poller.result()
         finally:
             client.close()

@@ -262,6 +262,12 @@ def _azure_setup(behaviour: tuple[str, str, int | None]) -> Callable[[Path], Non
     return setup
 
 
+def _show(behaviour: tuple[str, str, int | None]) -> str:
+    """A server behaviour as the failure report names it."""
+    kind, where, times = behaviour
+    return kind if kind == "normal" else f"{kind} at {where!r} {'every time' if times is None else f'{times}x'}"
+
+
 def _endpoint() -> str:
     return Servers.get().arm.base_url
 
@@ -294,7 +300,7 @@ def _azure_case(draw: st.DrawFn, command: str) -> Case:
         argv += ["--allow-modify", draw(g.flag_text)]
     behaviour = draw(server_behaviour)
     env = draw(g.azure_env())
-    return Case(argv, files, env=env, label=command, setup=_azure_setup(behaviour))
+    return Case(argv, files, env=env, label=f"{command}, server {_show(behaviour)}", setup=_azure_setup(behaviour))
 
 
 def what_if_case() -> st.SearchStrategy[Case]:
@@ -337,9 +343,9 @@ def rollout_plan_case(draw: st.DrawFn) -> Case:
     elif layout == "blocked":
         files["plan/plan.json"] = None  # a folder where plan.json goes
     argv = ["rollout", "plan", "{root}/fleet.json", "--out", "{root}/plan", "--endpoint", _endpoint()]
+    behaviour = draw(server_behaviour)
     return Case(argv, files, env=draw(g.azure_env()), guarded=["plan"], unchanged_on=frozenset({2, 3}),
-                label="rollout plan",
-                setup=_azure_setup(draw(server_behaviour)))
+                label=f"rollout plan, server {_show(behaviour)}", setup=_azure_setup(behaviour))
 
 
 STATE_SEED = {"kind": "armgen-rollout-state", "version": 1, "inventory": "fleet.json",
@@ -354,9 +360,49 @@ def rollout_apply_case(draw: st.DrawFn) -> Case:
         files["fleet.state.json"] = draw(g.json_bytes(STATE_SEED)) if draw(st.booleans()) else \
             json.dumps(STATE_SEED).encode()
     argv = ["rollout", "apply", "{root}/fleet.json", "--state", "{root}/fleet.state.json", "--endpoint", _endpoint()]
+    # apply refuses to run without a terminal unless --yes (exit 2 before any request): nearly
+    # every case confirms, so the gate, the PUTs and the state file really meet the hostile server
+    if draw(st.integers(0, 19)):
+        argv.append(draw(st.sampled_from(["--yes", "-y"])))
+    plan = draw(st.sampled_from(["none", "none", "trusted", "stale", "mangled"]))
+    verdicts = draw(st.lists(st.sampled_from(["pass", "pass", "blocked", "error"]), min_size=3, max_size=3))
+    mangle = draw(g.json_bytes({"kind": "armgen-rollout-plan", "targets": []})) if plan == "mangled" else b""
+    if plan != "none":  # resume from a plan: its verdicts trusted where the inputs are still the planned ones
+        argv += ["--plan", "{root}/fleet.plan"]
+    behaviour = draw(server_behaviour)
+    server = _azure_setup(behaviour)
+
+    def setup(root: Path) -> None:
+        _write_plan(root, plan, verdicts, mangle)
+        server(root)
+
     return Case(argv, files, env=draw(g.azure_env()), guarded=["fleet.state.json"], unchanged_on=frozenset({2, 3}),
-                label="rollout apply",
-                setup=_azure_setup(draw(server_behaviour)))
+                label=f"rollout apply, plan {plan}, server {_show(behaviour)}", setup=setup)
+
+
+def _write_plan(root: Path, kind: str, verdicts: list[str], mangled: bytes) -> None:
+    """``fleet.plan/plan.json`` as ``rollout plan`` would have written it for the inventory laid
+    out (``trusted``: the targets' real inputs hashes, so apply sends on the plan's verdicts;
+    ``stale``: other hashes, so apply checks again), or mangled bytes."""
+    if kind == "none":
+        return
+    folder = root / "fleet.plan"
+    folder.mkdir(exist_ok=True)
+    if kind == "mangled":
+        (folder / "plan.json").write_bytes(mangled)
+        return
+    from armgen.azure.inventory import load_inventory
+    from armgen.errors import InputError
+
+    try:
+        inv = load_inventory(root / "fleet.json")
+    except (InputError, OSError):
+        (folder / "plan.json").write_text('{"kind": "armgen-rollout-plan", "targets": []}', encoding="utf-8")
+        return
+    targets = [{"name": t.name, "inputsHash": t.inputs_hash if kind == "trusted" else "0" * 64,
+                "gate": verdicts[i % len(verdicts)], "reasons": [] if verdicts[i % len(verdicts)] == "pass" else ["x"],
+                "changes": {"create": 1, "modify": 0, "delete": 0}} for i, t in enumerate(inv.targets)]
+    (folder / "plan.json").write_text(json.dumps({"kind": "armgen-rollout-plan", "targets": targets}), encoding="utf-8")
 
 
 ENTRY_POINTS: dict[str, Strategy] = {
