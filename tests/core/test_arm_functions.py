@@ -19,7 +19,16 @@ import uuid
 
 import pytest
 
-from armgen.armeval import ARM_GUID_NAMESPACE, UNKNOWN, Hole, Scope, arm_guid, evaluate, murmur_hash64, unique_string
+from armgen.armeval import (
+    ARM_GUID_NAMESPACE,
+    UNKNOWN,
+    Hole,
+    Scope,
+    arm_guid,
+    evaluate,
+    murmur_hash64,
+    unique_string,
+)
 
 RG_ID = "/subscriptions/3c7f956b-55ee-4686-9d30-da1eb631dc59/resourceGroups/rg-devopsshieldek010dev"
 VM_ID = ("/subscriptions/31e9f9a0-9fd2-4294-a0a3-0101246d9700/resourceGroups/rg-modm201-20230913120256/"
