@@ -362,8 +362,9 @@ def rollout_apply_case(draw: st.DrawFn) -> Case:
     argv = ["rollout", "apply", "{root}/fleet.json", "--state", "{root}/fleet.state.json", "--endpoint", _endpoint()]
     # apply refuses to run without a terminal unless --yes (exit 2 before any request): nearly
     # every case confirms, so the gate, the PUTs and the state file really meet the hostile server
-    if draw(st.integers(0, 19)):
-        argv.append(draw(st.sampled_from(["--yes", "-y"])))
+    confirm = draw(st.sampled_from(["--yes"] * 10 + ["-y"] * 9 + [None]))  # integers(0, 19) favours 0
+    if confirm:
+        argv.append(confirm)
     plan = draw(st.sampled_from(["none", "none", "trusted", "stale", "mangled"]))
     verdicts = draw(st.lists(st.sampled_from(["pass", "pass", "blocked", "error"]), min_size=3, max_size=3))
     mangle = draw(g.json_bytes({"kind": "armgen-rollout-plan", "targets": []})) if plan == "mangled" else b""
