@@ -171,6 +171,9 @@ class AttachOptions:
                 parse_subnet_id(s)
             except AttachError as exc:
                 raise InputError(exc.message, file=file, path=f"{path}.routeTableSubnets[{i}]") from None
+        if not nat and not subnets:
+            raise InputError('nothing to attach: set "natGateway": true or list "routeTableSubnets" (or use null)',
+                             file=file, path=path)
         return cls(nat_gateway=nat, route_table_subnets=tuple(subnets))
 
 
@@ -786,7 +789,15 @@ def _run(target: AzureTarget, net: _Network, result: AttachResult, appliance: li
     if opts.what_if:
         if stop():
             raise _Stopped
-        blocked = _what_if(target, result, pending, docs, opts, say, show_what_if)
+        try:
+            blocked = _what_if(target, result, pending, docs, opts, say, show_what_if)
+        except AttachError as exc:
+            if not (opts.plan_only and result.notes):
+                raise
+            # the preview names resources the deployment has yet to create: a Resource Manager
+            # that refuses to predict that is no verdict on the subnets; attach previews again
+            result.notes.append(f"{exc.message}; the preview runs again when attach follows the deployment")
+            blocked = []
         if blocked:
             return result.fail(f"blocked: the what-if shows {len(blocked)} change(s) beyond "
                                f"{'the NAT gateway / route table property' if not opts.detach else 'its removal'} "

@@ -17,8 +17,10 @@ target has *changed* and is redeployed through the gate); for ``submitting``/``r
 ``pending``, ``failed`` and ``blocked`` are (re)deployed through the gate.
 
 A record is open for more than the deployment: ``steps`` holds one entry per step of the target
-(``gate`` today: verdict, reasons, the inputs hash it was decided for and where it came from),
-so later steps add their own entries without changing what ``status`` means.
+(``gate``: verdict, reasons, the inputs hash it was decided for and where it came from;
+``attach``: the ``armgen attach`` run after the deployment succeeded, with its status, the hash
+of its inputs, what it attached and its result), so steps add their own entries without changing
+what ``status`` (the deployment's) means.
 
 Writes are group-committed: every change wakes one writer thread that writes the newest snapshot,
 so changes arriving while a write is in progress share the next write (200 workers do not queue
@@ -53,6 +55,9 @@ from armgen.jsonio import load_json, write_atomic
 KIND = "armgen-rollout-state"
 IN_FLIGHT = ("submitting", "running", "timedOut")
 STATUSES = ("pending", "submitting", "running", "succeeded", "failed", "timedOut", "blocked")
+# steps.attach: running (started; may have written some subnets), succeeded, failed (refused or
+# blocked: exit 1/2/3 of armgen attach), interrupted (Ctrl-C; a rerun runs it again)
+ATTACH_STATUSES = ("running", "succeeded", "failed", "interrupted")
 
 
 _TEXT_FIELDS = ("deploymentName", "subscription", "resourceGroup", "correlationId", "inputsHash")
@@ -112,6 +117,11 @@ def _check_record(rec: Any, file: str, where: str) -> None:
         raise InputError("expected a whole number of attempts", file=file, path=f"{where}.attempts")
     if rec.get("steps") is not None and not isinstance(rec["steps"], dict):
         raise InputError("expected an object of steps", file=file, path=f"{where}.steps")
+    attach = (rec.get("steps") or {}).get("attach")
+    if attach is not None and (not isinstance(attach, dict) or attach.get("status") not in ATTACH_STATUSES
+                               or not isinstance(attach.get("inputsHash", ""), str)):
+        raise InputError(f"expected an attach step with a status ({', '.join(ATTACH_STATUSES)})", file=file,
+                         path=f"{where}.steps.attach")
     gate = (rec.get("steps") or {}).get("gate")
     if gate is not None and (not isinstance(gate, dict) or gate.get("verdict") not in ("pass", "blocked", "error")
                              or not isinstance(gate.get("inputsHash", ""), str)):

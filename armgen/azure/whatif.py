@@ -163,8 +163,11 @@ def _check_answer(doc: Any) -> None:
 
 
 def what_if(target: AzureTarget, resource_group: str, template: dict[str, Any], parameters: dict[str, Any],
-            allow_modify: list[str], location: str | None = None, mode: str = "Incremental") -> WhatIfOutcome:
-    """What-if plus the brownfield gate."""
-    result = run_what_if(target, resource_group, template, parameters, mode=mode)
+            allow_modify: list[str], location: str | None = None, mode: str = "Incremental",
+            deployment_name: str = "armgen-what-if") -> WhatIfOutcome:
+    """What-if plus the brownfield gate. ``deployment_name`` is the name Resource Manager
+    evaluates ``deployment().name`` with: a rollout previews each target under the name it will
+    deploy it with, so names derived from it are the ones the deployment will create."""
+    result = run_what_if(target, resource_group, template, parameters, mode=mode, deployment_name=deployment_name)
     declared = declared_resources(template, parameter_values(parameters), target.subscription, resource_group, location)
     return WhatIfOutcome(result, check_gate(result, declared, allow_modify))
