@@ -123,8 +123,16 @@ class RolloutTarget(AzureTarget):
 
 def connect(cloud: str | None, endpoint: str | None, inventory: Inventory,
             throttle: Throttle | None = None) -> RolloutTarget:
-    """The base target for a run (credential, endpoint, retry budget from the environment)."""
+    """The base target for a run (credential, endpoint, retry budget from the environment).
+
+    The HTTP stack every request of the run goes through is imported here, once, before any
+    worker starts: imported lazily by the first worker's first client instead, it cost a quarter
+    of a second under the client registry's lock with every other worker queued behind it (the
+    rollout bench's no-throttling run, 2 CPUs).
+    """
     import requests
+    from azure.core.pipeline.transport import RequestsTransport  # noqa: F401  (see docstring)
+    from azure.mgmt.resource.deployments import DeploymentsMgmtClient  # noqa: F401
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
 
@@ -478,6 +486,32 @@ class ApplyResult:
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes.values())
+
+
+class Operation:
+    """A deployment's long-running operation, followed by azure-mgmt-core's ARM polling method on
+    the worker's own thread.
+
+    ``LROPoller`` would start one more thread per deployment only for the worker to block on
+    it: with 20 deployments in flight that is 20 more threads competing for the interpreter lock
+    and a thread start and join per target (a sixth of the CPU a target costs, by the rollout
+    bench). The polling method, its status reads and its final answer are the SDK's as before.
+    """
+
+    def __init__(self, client: Any, initial: Any, polling: Any):
+        from armgen.azure.guard import read_json
+
+        self.polling = polling
+        # the final answer as JSON (a status document, or the deployment): _wait_lro reads either
+        polling.initialize(client, initial, lambda response: read_json(response.http_response))
+
+    def result(self) -> Any:
+        if not self.polling.finished():
+            self.polling.run()
+        return self.polling.resource()
+
+    def status(self) -> str:
+        return str(self.polling.status())
 
 
 def deployment_body(inv: Inventory, t: Target) -> dict[str, Any]:
@@ -899,9 +933,12 @@ class Rollout:
             polling = rollout_polling(self.throttle, schedule, deadline, final_get=False,
                                       on_status=lambda s, n=t.name: self._lro_status(n, s))
             try:
-                poller = client.deployments.begin_create_or_update(
-                    t.resource_group, t.deployment_name, parameters=deployment_body(self.inv, t), polling=polling,
-                    headers={"x-ms-correlation-request-id": cid}, armgen_deadline=deadline, armgen_write_once=True)
+                initial = client.deployments.begin_create_or_update(
+                    t.resource_group, t.deployment_name, parameters=deployment_body(self.inv, t), polling=False,
+                    cls=lambda response, _model, _headers: response,
+                    headers={"x-ms-correlation-request-id": cid}, armgen_deadline=deadline,
+                    armgen_write_once=True).result()
+                poller = Operation(client.deployments._client, initial, polling)
             except DeadlineExceeded:
                 return self._timed_out(t, "still throttled")
             except HttpResponseError as exc:
