@@ -166,6 +166,7 @@ class StateFile:
         self._closing = False
         self._thread: threading.Thread | None = None
         self._rows: dict[str, str] = {}  # encoded lines of the targets unchanged since the last write
+        self._writing = False  # a snapshot is being written (by a flush() or the writer thread)
 
     # ------------------------------------------------------------ loading
     @classmethod
@@ -232,18 +233,64 @@ class StateFile:
         return self._version
 
     def flush(self, version: int | None = None) -> None:
-        """Wait until change ``version`` (default: every change so far) is on disk."""
+        """Wait until change ``version`` (default: every change so far) is on disk.
+
+        The caller writes it itself when no write is in progress (it holds the interpreter
+        already: waking the writer thread instead costs a hand-over of the interpreter lock per
+        write, milliseconds each with 20 workers busy); otherwise it waits for that write and,
+        if its change came too late for it, writes the next one (group commit: every change
+        made meanwhile shares it).
+        """
         with self._cond:
             want = self._version if version is None else version
             self._start_writer()
+        while True:
+            with self._cond:
+                while True:
+                    if self._error is not None:
+                        raise self.failure()
+                    if self._written >= want:
+                        return
+                    claim = self._claim()
+                    if claim is not None:
+                        break
+                    if not self._writing and self._thread is not None and not self._thread.is_alive():
+                        self._error = RuntimeError("the state writer stopped")
+                        continue
+                    self._cond.wait(0.5)
+            self._write(*claim)
+
+    def _claim(self) -> tuple[int, str] | None:
+        """Under the lock: become the writer of the newest snapshot (its version and text), or
+        None when a write is in progress, nothing is new, or writing failed before."""
+        if self._writing or self._error is not None or self._written >= self._version:
+            return None
+        version = self._version
+        try:
+            text = render(self._doc, self._rows)
+        except BaseException as exc:
+            self._error = exc
             self._cond.notify_all()
-            while self._written < want and self._error is None:
-                if self._thread is not None and not self._thread.is_alive():
-                    self._error = RuntimeError("the state writer stopped")
-                    break
-                self._cond.wait(0.5)
-            if self._error is not None:
-                raise self.failure()
+            return None
+        self._writing = True
+        return version, text
+
+    def _write(self, version: int, text: str) -> bool:
+        """Outside the lock: write a claimed snapshot; whatever fails reaches every flush()."""
+        try:
+            write_atomic(self.path, text)
+        except BaseException as exc:  # whatever it is, flush() must hear of it or it waits forever
+            with self._cond:
+                self._error = exc
+                self._writing = False
+                self._cond.notify_all()
+            return False
+        with self._cond:
+            self._written = max(self._written, version)
+            self._writes += 1
+            self._writing = False
+            self._cond.notify_all()
+        return True
 
     def failure(self) -> InputError:
         """The writer's failure as the one line a user gets."""
@@ -274,32 +321,24 @@ class StateFile:
             self._thread.start()
 
     def _run(self) -> None:
+        """The writer thread: writes what nobody flushes (progress records), grouped."""
         while True:
             with self._cond:
-                while self._written >= self._version and not self._closing:
+                while (self._written >= self._version or self._writing) and not self._closing \
+                        and self._error is None:
                     self._cond.wait()
-                if self._written >= self._version:
-                    return
-                version = self._version
-                try:
-                    text = render(self._doc, self._rows)
-                except BaseException as exc:
-                    self._error = exc
-                    self._cond.notify_all()
-                    return
                 if self._error is not None:
                     return
-            try:
-                write_atomic(self.path, text)
-            except BaseException as exc:  # whatever it is, flush() must hear of it or it waits forever
-                with self._cond:
-                    self._error = exc
-                    self._cond.notify_all()
+                if self._writing:  # closing while a flush writes: let it finish first
+                    self._cond.wait(0.5)
+                    continue
+                if self._written >= self._version:
+                    return  # closing, everything written
+                claim = self._claim()
+                if claim is None:
+                    continue
+            if not self._write(*claim):
                 return
-            with self._cond:
-                self._written = version
-                self._writes += 1
-                self._cond.notify_all()
 
 
 class StateLock:
