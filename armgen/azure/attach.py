@@ -703,6 +703,8 @@ def resolve_names(target: AzureTarget, net: _Network, resource_group: str, templ
     parameters and lists these resources among those it provisioned. A deployment's recorded
     parameter values (and outputs echoing one) complete the user's.
     """
+    from urllib.parse import quote
+
     from armgen.azure.session import DEPLOYMENTS_API_VERSION
 
     with azure_errors(target, "Microsoft.Resources/subscriptions/resourceGroups/read", resource_group):
@@ -719,7 +721,7 @@ def resolve_names(target: AzureTarget, net: _Network, resource_group: str, templ
 
     if opts.deployment:
         with azure_errors(target, "Microsoft.Resources/deployments/read", resource_group):
-            dep = net.rest(f"{base}/{opts.deployment}", DEPLOYMENTS_API_VERSION)
+            dep = net.rest(f"{base}/{quote(opts.deployment, safe='')}", DEPLOYMENTS_API_VERSION)
         if dep is None:
             if not opts.plan_only:
                 raise AttachError(f"no deployment named {opts.deployment!r} in resource group {resource_group}",

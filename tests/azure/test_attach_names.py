@@ -181,3 +181,11 @@ def test_json_output_records_how_the_names_were_found(world: World, deployments:
     assert doc["names"] == {"resourceGroup": STORED_RG, "deployment": "mainTemplate",
                             "source": "deployment mainTemplate (found)"}
     assert {s["state"] for s in doc["subnets"]} == {"attached"} and VNET_ID in doc["subnets"][0]["subnetId"]
+
+
+def test_a_deployment_name_is_one_path_segment(world: World, deployments: DeploymentService, template: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("a/../b", "{x}", "x?y"):
+        assert main(argv(world, template, "--deployment", name)) == 2
+        assert f"no deployment named {name!r}" in capsys.readouterr().err
+    assert world.writes() == []

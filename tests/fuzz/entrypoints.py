@@ -1,7 +1,7 @@
 """The fuzzed entry points: for each, a strategy of :class:`~tests.fuzz.harness.Case`.
 
 Entry points: ``build`` (options file, values, flags), ``validate``, ``lint``, ``package``,
-``inspect``, ``what-if``, ``preflight``, ``rollout plan`` and ``rollout apply``. The Azure ones
+``inspect``, ``what-if``, ``preflight``, ``attach``, ``rollout plan`` and ``rollout apply``. The Azure ones
 run against one local Resource Manager (:class:`tests.fakearm.hostile.HostileArm`) that each case
 can make misbehave (:data:`SERVER_BEHAVIOURS`), and a second one ("elsewhere") that must never
 receive a request.
@@ -298,9 +298,17 @@ def _azure_case(draw: st.DrawFn, command: str) -> Case:
     argv = [command, "-g", rg, "--subscription", SUB, "--endpoint", _endpoint(), "-p", "{root}/p.json", *source]
     if command == "what-if" and draw(st.booleans()):
         argv += ["--allow-modify", draw(g.flag_text)]
+    if command == "attach":
+        argv += draw(st.sampled_from([[], [], ["--no-what-if"], ["--deployment", "mainTemplate"], ["-o", "json"],
+                                      ["--route-table", "--subnet", "/subscriptions/x/resourceGroups/y"],
+                                      ["-p", "nameSuffix=abc"], ["--replace"]]))
     behaviour = draw(server_behaviour)
     env = draw(g.azure_env())
     return Case(argv, files, env=env, label=f"{command}, server {_show(behaviour)}", setup=_azure_setup(behaviour))
+
+
+def attach_case() -> st.SearchStrategy[Case]:
+    return _azure_case("attach")
 
 
 def what_if_case() -> st.SearchStrategy[Case]:
@@ -311,15 +319,18 @@ def preflight_case() -> st.SearchStrategy[Case]:
     return _azure_case("preflight")
 
 
-INVENTORY_KEYS = ["name", "template", "defaults", "targets", "waves", "concurrency", "timeoutSeconds", "bindings"]
+INVENTORY_KEYS = ["name", "template", "defaults", "targets", "waves", "concurrency", "timeoutSeconds", "bindings",
+                  "attach"]
 
 
-def inventory_seed() -> dict[str, Any]:
+def inventory_seed(attach: bool = False) -> dict[str, Any]:
     targets = [{"name": n, "subscription": SUB, "resourceGroup": f"rg-{n}",
                 "vnet": {"name": f"vnet-{n}", "resourceGroup": f"net-{n}"},
                 "subnets": {"zone1": "snet-1", "zone2": "snet-2"}} for n in ("site-000", "site-001", "site-002")]
-    return {"name": "cc", "template": "mainTemplate.json",
-            "defaults": {"location": "westeurope", "parameters": {"vmSize": "Standard_D2s_v5"}},
+    defaults: dict[str, Any] = {"location": "westeurope", "parameters": {"vmSize": "Standard_D2s_v5"}}
+    if attach:  # the attach step: the template creates no NAT gateway, so it is refused (exit 2 inside)
+        defaults["attach"] = {"natGateway": True}
+    return {"name": "cc", "template": "mainTemplate.json", "defaults": defaults,
             "targets": targets, "waves": {"canary": "site-000", "batchSize": 2}, "concurrency": 2}
 
 
@@ -327,8 +338,8 @@ def inventory_seed() -> dict[str, Any]:
 def _rollout_files(draw: st.DrawFn) -> dict[str, bytes | None]:
     from tests.rollout.conftest import TEMPLATE
 
-    inv = draw(g.json_bytes(inventory_seed(), INVENTORY_KEYS)) if not draw(st.integers(0, 2)) else \
-        json.dumps(inventory_seed()).encode()
+    seed = inventory_seed(attach=draw(st.sampled_from([False, False, False, True])))
+    inv = draw(g.json_bytes(seed, INVENTORY_KEYS)) if not draw(st.integers(0, 2)) else json.dumps(seed).encode()
     tpl = draw(g.json_bytes(TEMPLATE)) if not draw(st.integers(0, 4)) else json.dumps(TEMPLATE).encode()
     return {"fleet.json": inv, "mainTemplate.json": tpl}
 
@@ -415,11 +426,12 @@ ENTRY_POINTS: dict[str, Strategy] = {
     "package": package_case,
     "inspect": inspect_case,
     "what-if": what_if_case,
+    "attach": attach_case,
     "preflight": preflight_case,
     "rollout-plan": rollout_plan_case,
     "rollout-apply": rollout_apply_case,
 }
-AZURE = {"what-if", "preflight", "rollout-plan", "rollout-apply"}
+AZURE = {"what-if", "preflight", "attach", "rollout-plan", "rollout-apply"}
 
 
 def elsewhere_requests() -> int:
