@@ -64,6 +64,12 @@ def load(source: str | None, template_file: str | None, parameters: tuple[str, .
     if path is None and given.using and given.using.lower().endswith(".json"):
         path = given.using
     template, _label = load_template(path)
+    from armgen.azure.attach import BYO_NAT_PARAM
+
+    byo = next((g for g in given if g.name.lower() == BYO_NAT_PARAM.lower()), None)
+    if byo is not None and BYO_NAT_PARAM.lower() not in {k.lower() for k in template.get("parameters") or {}}:
+        raise byo.origin.error(f"the parameters name {BYO_NAT_PARAM} (a build with --byo-nat) but the template does "
+                               "not take it: give the package the deployment was built from as SOURCE")
     checked = params.check(template, given, secrets="allow", require=False)
     declared = {k.lower(): k for k in (template.get("parameters") or {})}
     origins = {declared.get(g.name.lower(), g.name): g.where(False) for g in given}
