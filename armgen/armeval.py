@@ -9,10 +9,14 @@ What it knows: ``parameters`` (given values, else defaults), ``variables`` (incl
 copy loops), ``copyIndex`` inside a copy loop it is told about, property copy loops, string,
 array, object, logical, comparison and numeric functions, the CIDR functions (``parseCidr``,
 ``cidrSubnet``, ``cidrHost``, with :mod:`ipaddress`), ``resourceGroup()``, ``subscription()``,
-``resourceId`` / ``subscriptionResourceId`` / ``tenantResourceId``, property access, and
-``environment()`` where the region is known (its name says the cloud: ``china*`` regions are
-Azure China's, ``usgov*``/``usdod*`` Azure Government's, every other one public Azure's; the
-cloud's name and Key Vault suffix are known, the rest is not).
+``deployment().name`` (when the scope is told the deployment's name), ``resourceId`` /
+``subscriptionResourceId`` / ``tenantResourceId``, property access, ``environment()`` where the
+region is known (its name says the cloud: ``china*`` regions are Azure China's, ``usgov*``/``usdod*``
+Azure Government's, every other one public Azure's; the cloud's name and Key Vault suffix are
+known, the rest is not), and ARM's two hash functions exactly as Resource Manager computes them:
+``uniqueString`` (:func:`unique_string`) and ``guid`` (:func:`arm_guid`), so a name like
+``take(uniqueString(resourceGroup().id, deployment().name), 8)`` is known once the resource
+group's id and the deployment's name are.
 
 What it cannot know becomes :data:`UNKNOWN`; inside a string (``concat('lb-', uniqueString(..))``)
 an unknown piece is a wildcard of a :class:`Partial`, so names keep what is known. Two opt-in
@@ -32,11 +36,16 @@ import base64
 import ipaddress
 import json
 import re
+import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 #: Longest list or string the evaluator builds (range(), padLeft(), copy counts...): beyond it, unknown.
 MAX_ITEMS = 10_000
+#: Longest input ARM hashes: uniqueString/guid of more characters fail the deployment.
+MAX_HASHED = 131_072
+#: The namespace of ARM's name-based ``guid()`` UUIDs (Azure.Deployments.Expression's ARMNamespaceGuid).
+ARM_GUID_NAMESPACE = uuid.UUID("11fb06fb-712d-4ddd-98c7-e71bbd588830")
 
 
 class _Unknown:
@@ -123,6 +132,94 @@ def known(*vals: Any) -> bool:
     return not any(v is UNKNOWN or isinstance(v, (Partial, Hole, Ref)) for v in vals)
 
 
+# ------------------------------------------------------------------ ARM's hash functions
+
+_M32 = 0xFFFFFFFF
+_M64 = 0xFFFFFFFFFFFFFFFF
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def _rotl32(x: int, r: int) -> int:
+    return ((x << r) | (x >> (32 - r))) & _M32
+
+
+def _fmix32(h: int) -> int:
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & _M32
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & _M32
+    return h ^ (h >> 16)
+
+
+def murmur_hash64(data: bytes) -> int:
+    """The 64-bit MurmurHash variant behind ARM's ``uniqueString`` (seed 0).
+
+    Two 32-bit lanes over 8-byte little-endian blocks (MurmurHash3's x86 constants and
+    rotations, ``h = h * 5 + c`` mixing), the tail folded into the lanes, both lanes XORed with
+    the length, cross-added, finalised with MurmurHash3's ``fmix32`` and cross-added again; the
+    result is ``lane2 << 32 | lane1``. Written from the published definition (Azure/bicep's and
+    Microsoft's ``ComputeHash.MurmurHash64``); tests/armeval pins it to values ARM produced.
+    """
+    c1, c2 = 0x239B961B, 0xAB0E9789
+    n = len(data)
+    h1 = h2 = 0
+    i = 0
+    while i + 8 <= n:
+        k1 = int.from_bytes(data[i:i + 4], "little")
+        k2 = int.from_bytes(data[i + 4:i + 8], "little")
+        h1 ^= (_rotl32((k1 * c1) & _M32, 15) * c2) & _M32
+        h1 = ((_rotl32(h1, 19) + h2) * 5 + 0x561CCD1B) & _M32
+        h2 ^= (_rotl32((k2 * c2) & _M32, 17) * c1) & _M32
+        h2 = ((_rotl32(h2, 13) + h1) * 5 + 0x0BCAA747) & _M32
+        i += 8
+    tail = n - i
+    if tail:
+        k1 = int.from_bytes(data[i:i + min(tail, 4)], "little")
+        h1 ^= (_rotl32((k1 * c1) & _M32, 15) * c2) & _M32
+        if tail > 4:
+            k2 = int.from_bytes(data[i + 4:n], "little")
+            h2 ^= (_rotl32((k2 * c2) & _M32, 17) * c1) & _M32
+    h1 ^= n & _M32
+    h2 ^= n & _M32
+    h1 = (h1 + h2) & _M32
+    h2 = (h2 + h1) & _M32
+    h1, h2 = _fmix32(h1), _fmix32(h2)
+    h1 = (h1 + h2) & _M32
+    h2 = (h2 + h1) & _M32
+    return (h2 << 32) | h1
+
+
+def unique_string(*parts: str) -> str:
+    """ARM's ``uniqueString(parts...)``: the parts joined with ``-``, hashed as UTF-8 by
+    :func:`murmur_hash64`, written as 13 characters of base32 (``a-z2-7``), most significant
+    5 bits first (the 13th character takes the last 4 bits, shifted up by one)."""
+    value = murmur_hash64("-".join(parts).encode("utf-8"))
+    out = []
+    for _ in range(13):
+        out.append(_BASE32[value >> 59])
+        value = (value << 5) & _M64
+    return "".join(out)
+
+
+def arm_guid(*parts: str, namespace: uuid.UUID = ARM_GUID_NAMESPACE) -> str:
+    """ARM's ``guid(parts...)``: a name-based (version 5, SHA-1) UUID of the parts joined with
+    ``-`` in ARM's namespace, lower case (RFC 4122 §4.3, as Python's :func:`uuid.uuid5` makes it)."""
+    return str(uuid.uuid5(namespace, "-".join(parts)))
+
+
+def _hash_args(a: list[Any], s: Scope) -> list[str] | None:
+    """The arguments of uniqueString/guid when every one is a known string (ARM refuses other
+    types); None otherwise. A placeholder spelled inside a string (``‹resource group›``, the
+    diagram's) is not a value: hashing it would invent a name."""
+    if not a or not all(isinstance(x, str) and known(x) for x in a):
+        return None
+    if not s.hashes or (s.placeholders and any("‹" in x for x in a)):
+        return None
+    if sum(len(x) for x in a) + len(a) - 1 > MAX_HASHED:
+        return None
+    return a
+
+
 # ------------------------------------------------------------------ expression parsing
 
 _TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<id>[A-Za-z_][\w]*)|(?P<p>[(),.\[\]]))")
@@ -148,6 +245,10 @@ class Scope:
 
     ``copy`` maps copy-loop names to the current index (key ``""``: the resource's own loop);
     :meth:`at` gives a scope inside one more loop that shares this one's variable cache.
+
+    ``uniqueString``/``guid`` hash exactly what they are given, and ARM hashes the resource
+    group's id as Resource Manager stores it (its name's case included): a caller that only has
+    the name a user typed passes ``hashes=False`` and gets a wildcard instead of a wrong name.
     """
 
     parameters: dict[str, Any]
@@ -158,6 +259,8 @@ class Scope:
     placeholders: bool = False
     assume_zones: bool = False
     copy: dict[str, int] = field(default_factory=dict)
+    deployment_name: str | None = None  # deployment().name; unknown unless the caller knows it
+    hashes: bool = True  # False: uniqueString/guid stay unknown (wildcards), whatever their inputs
     _vars: dict[str, Any] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
     _plain_vars: dict[str, Any] = field(default_factory=dict)
@@ -617,6 +720,13 @@ def _call(fn: str, a: list[Any], s: Scope) -> Any:
         return {"name": s.resource_group, "id": rg_id, "location": s.location or UNKNOWN}
     if fn == "subscription":
         return {"subscriptionId": s.subscription, "id": f"/subscriptions/{s.subscription}"}
+    if fn == "deployment":
+        return {"name": s.deployment_name} if s.deployment_name else UNKNOWN
+    if fn in ("uniquestring", "guid"):
+        parts = _hash_args(a, s)
+        if parts is None:
+            return UNKNOWN
+        return unique_string(*parts) if fn == "uniquestring" else arm_guid(*parts)
     if fn == "resourceid":
         return _resource_id_fn(a, s)
     if fn == "subscriptionresourceid":

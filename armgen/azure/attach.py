@@ -56,7 +56,7 @@ import copy
 import dataclasses
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +113,27 @@ class AttachError(Exception):
         self.exit_code = exit_code
 
 
+class NamesNeedDeployment(AttachError):
+    """A resource name depends on the deployment (``deployment().name``, a parameter whose
+    default does): which deployment it was decides the name."""
+
+    def __init__(self, message: str):
+        super().__init__(message, EXIT_USAGE)
+
+
+@dataclass(frozen=True)
+class NameContext:
+    """What Resource Manager knew when it evaluated the deployment's names: the resource group as
+    Azure stores it (its id is hashed by ``uniqueString``, case and all), the deployment's name
+    and its parameter values (the user's, completed by what the deployment recorded)."""
+
+    subscription: str
+    resource_group: str
+    values: Mapping[str, Any]
+    deployment: str | None = None
+    source: str = ""  # how the names were found, for the progress line
+
+
 # ---------------------------------------------------------------- options and results
 
 
@@ -127,6 +148,21 @@ class AttachOptions:
     detach: bool = False
     attempts: int = 5  # PUTs per subnet while it keeps changing under us (412)
     parameters_label: str = "parameters"  # file name for messages
+    # the deployment whose names to use (deployment().name, its recorded parameter values); None:
+    # names that need one are looked up among the resource group's succeeded deployments
+    deployment: str | None = None
+    origins: Mapping[str, Any] = field(default_factory=dict)  # parameter name -> params.Origin, for errors
+    # read and preview only (rollout plan): nothing is written; resources the deployment will
+    # create may not exist yet, and the deployment itself may not either
+    plan_only: bool = False
+    # seconds to wait for an operation still running on a subnet (an attach interrupted mid-PUT)
+    # before classifying it; 0: such a subnet stops the run (exit 1) at once
+    wait_running: float = 0.0
+
+    def key(self) -> dict[str, Any]:
+        """What decides the attach step's effect, for the rollout's record of it."""
+        return {"action": "detach" if self.detach else "attach", "natGateway": self.nat_gateway,
+                "routeTableSubnets": sorted(s.lower() for s in self.route_table_subnets), "replace": self.replace}
 
     @classmethod
     def from_inventory(cls, value: Any, file: str, path: str) -> AttachOptions:
@@ -147,6 +183,9 @@ class AttachOptions:
                 parse_subnet_id(s)
             except AttachError as exc:
                 raise InputError(exc.message, file=file, path=f"{path}.routeTableSubnets[{i}]") from None
+        if not nat and not subnets:
+            raise InputError('nothing to attach: set "natGateway": true or list "routeTableSubnets" (or use null)',
+                             file=file, path=path)
         return cls(nat_gateway=nat, route_table_subnets=tuple(subnets))
 
 
@@ -192,6 +231,8 @@ class AttachResult:
     findings: list[GateFinding] = field(default_factory=list)
     exit_code: int = EXIT_OK
     message: str | None = None
+    names: NameContext | None = None  # how the resources' names were settled
+    notes: list[str] = field(default_factory=list)  # plan_only: what could not be previewed yet, and why
 
     @property
     def ok(self) -> bool:
@@ -209,7 +250,11 @@ class AttachResult:
         return self
 
     def to_json(self) -> dict[str, Any]:
+        names = self.names
         return {"action": self.action, "exitCode": self.exit_code, "message": self.message,
+                "names": {"resourceGroup": names.resource_group, "deployment": names.deployment,
+                          "source": names.source} if names is not None else None,
+                **({"notes": self.notes} if self.notes else {}),
                 "subnets": [o.to_json() for o in self.outcomes],
                 "gate": {"passed": not any(f.verdict == "blocked" for f in self.findings),
                          "findings": [{"resourceId": f.resource_id, "changeType": f.change_type, "verdict": f.verdict,
@@ -227,6 +272,11 @@ class AttachInterrupted(KeyboardInterrupt):
 
 Report = Callable[[str], None]
 ShowWhatIf = Callable[[dict[str, Any], list[GateFinding]], None]
+ShouldStop = Callable[[], bool]
+
+
+class _Stopped(Exception):
+    """The caller asked to stop (a rollout's Ctrl-C reaches its workers as a flag)."""
 
 
 # ---------------------------------------------------------------- ids and names
@@ -274,20 +324,23 @@ def _ref(props: dict[str, Any], prop: str) -> str | None:
 # ---------------------------------------------------------------- planning (no requests)
 
 
-def template_resource_ids(template: dict[str, Any], values: dict[str, Any], subscription: str,
-                          resource_group: str, rtype: str) -> list[str]:
+def template_resource_ids(template: dict[str, Any], values: Mapping[str, Any], subscription: str,
+                          resource_group: str, rtype: str, deployment: str | None = None) -> list[str]:
     """Ids of the ``rtype`` resources the template creates, copy loops expanded, in order.
 
     Evaluated with the deployment's parameter values (:class:`~armgen.azure.whatif_gate.Scope`,
-    the what-if gate's evaluator, with ``copyIndex``). A name that cannot be evaluated (e.g.
-    ``uniqueString``) is an AttachError: attach must know exactly which resource it points at.
+    the what-if gate's evaluator, with ``copyIndex``, ``uniqueString`` and ``guid`` as ARM
+    computes them) and, when known, the deployment's name. A name that cannot be evaluated is an
+    AttachError (:class:`NamesNeedDeployment` when the deployment's name would settle it):
+    attach must know exactly which resource it points at.
     """
+    values = dict(values)
     resources = template.get("resources") or []
     out: list[str] = []
     for key, r in (resources.items() if isinstance(resources, dict) else enumerate(resources)):
         if not isinstance(r, dict) or r.get("existing") is True or str(r.get("type", "")).lower() != rtype.lower():
             continue
-        scope = Scope(values, template, subscription, resource_group)
+        scope = Scope(values, template, subscription, resource_group, deployment_name=deployment)
         if "condition" in r and scope.value(r["condition"]) is False:
             continue
         loop = r.get("copy")
@@ -301,39 +354,50 @@ def template_resource_ids(template: dict[str, Any], values: dict[str, Any], subs
         for i in range(count if count is not None else 1):
             # inside its own loop, copyIndex() and copyIndex('<loop name>') both mean this iteration
             here = {"": i, str(loop.get("name", "")).lower(): i} if isinstance(loop, dict) else {}
-            s = Scope(values, template, subscription, resource_group, copy=here)
+            s = Scope(values, template, subscription, resource_group, copy=here, deployment_name=deployment)
             name = s.value(r.get("name", ""))
             sub = s.value(r["subscriptionId"]) if "subscriptionId" in r else subscription
             rg = s.value(r["resourceGroup"]) if "resourceGroup" in r else resource_group
             if not all(isinstance(x, str) and x for x in (name, sub, rg)) or "/" in name:
+                if deployment is None and isinstance(Scope(values, template, subscription, resource_group, copy=here,
+                                                           deployment_name="x").value(r.get("name", "")), str):
+                    raise NamesNeedDeployment(f"the name of the template's {rtype} {r.get('name')!r} depends on the "
+                                              "deployment's name")
                 raise AttachError(f"cannot evaluate the name of the template's {rtype} {r.get('name')!r}: attach needs "
-                                  "names built from parameters, variables and copyIndex() only", EXIT_USAGE)
+                                  "names built from parameters, variables, copyIndex(), uniqueString() and the "
+                                  "deployment's name only", EXIT_USAGE)
             rid = build_id(sub, rg, rtype, [name])
             assert isinstance(rid, str)
             out.append(rid)
     return out
 
 
-def _check_values(values: dict[str, Any], label: str) -> None:
-    """Types and URL-safety of the parameters that name the network, with their JSON paths."""
+def _check_values(values: Mapping[str, Any], label: str, origins: Mapping[str, Any] | None = None) -> None:
+    """Types and URL-safety of the parameters that name the network, with their JSON paths
+    (``origins``: where each value came from, when the caller knows: a file and path, a ``-p``)."""
+    def error(key: str, message: str) -> InputError:
+        origin = (origins or {}).get(key)
+        if origin is not None:
+            return InputError(message, file=origin.file, path=origin.path)
+        return InputError(message, file=label, path=f"$.parameters.{key}.value")
+
     for key, val in values.items():
-        path = f"$.parameters.{key}.value"
         low = key.lower()
         if _SUBNET_PARAM.match(key):
             names = [val] if isinstance(val, str) else val if isinstance(val, list) else None
             if names is None or not all(isinstance(n, str) for n in names):
-                raise InputError(f"must be a subnet name or a list of them, got {json.dumps(val)}", file=label, path=path)
+                raise error(key, f"must be a subnet name or a list of them, got {json.dumps(val)}")
             for n in names:
                 if n and not _NAME_RX.match(n):
-                    raise InputError(f"{n!r} is not a subnet name (letters, digits, '_', '.', '-')", file=label, path=path)
+                    raise error(key, f"{n!r} is not a subnet name (letters, digits, '_', '.', '-')")
         elif low == "vnetname":
             if not isinstance(val, str) or not _NAME_RX.match(val):
-                raise InputError(f"must be the existing VNet's name, got {json.dumps(val)}", file=label, path=path)
+                raise error(key, f"must be the existing VNet's name, got {json.dumps(val)}")
         elif low in ("vnetresourcegroup", "vnetresourcegroupname") and not (isinstance(val, str) and val.startswith("[")):
             try:
                 check_resource_group(val if isinstance(val, str) else json.dumps(val))
             except AzureFailure as exc:
-                raise InputError(exc.message, file=label, path=path) from None
+                raise error(key, exc.message) from None
 
 
 def brought_nat_gateways(values: dict[str, Any], template: dict[str, Any], label: str) -> list[str]:
@@ -365,13 +429,14 @@ def brought_nat_gateways(values: dict[str, Any], template: dict[str, Any], label
 
 
 def _owned_vnets(template: dict[str, Any], values: dict[str, Any], subscription: str,
-                 resource_group: str) -> list[str]:
+                 resource_group: str, deployment: str | None = None) -> list[str]:
     """Ids of the VNets the template itself creates (a greenfield build)."""
-    return template_resource_ids(template, values, subscription, resource_group, "Microsoft.Network/virtualNetworks")
+    return template_resource_ids(template, values, subscription, resource_group, "Microsoft.Network/virtualNetworks",
+                                 deployment)
 
 
 def _nic_subnets(template: dict[str, Any], values: dict[str, Any], subscription: str,
-                 resource_group: str) -> list[str]:
+                 resource_group: str, deployment: str | None = None) -> list[str]:
     """The subnet of each appliance NIC the template creates, distinct, in copy order: for appliance
     *i* in slot *i mod slots*, the zone subnets in slot order. Appliances come in copy loops; a NIC
     outside one (the greenfield build's management host) is not an appliance's. Evaluated as the
@@ -385,13 +450,15 @@ def _nic_subnets(template: dict[str, Any], values: dict[str, Any], subscription:
         loop = r.get("copy") if isinstance(r.get("copy"), dict) else None
         if loop is None:
             continue
-        count = Scope(values, template, subscription, resource_group).value(loop.get("count"))
+        count = Scope(values, template, subscription, resource_group,
+                      deployment_name=deployment).value(loop.get("count"))
         if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 800:
             raise AttachError("cannot evaluate the copy count of the template's NICs; pass the parameter values it "
                               "depends on", EXIT_USAGE)
         for i in range(count):
             here = {"": i, str(loop.get("name", "")).lower(): i}
-            props = Scope(values, template, subscription, resource_group, copy=here).value(r.get("properties"))
+            props = Scope(values, template, subscription, resource_group, copy=here,
+                          deployment_name=deployment).value(r.get("properties"))
             configs = props.get("ipConfigurations") if isinstance(props, dict) else None
             for c in configs if isinstance(configs, list) else []:
                 sid = ((c.get("properties") or {}).get("subnet") or {}).get("id") if isinstance(c, dict) else None
@@ -404,7 +471,7 @@ def _nic_subnets(template: dict[str, Any], values: dict[str, Any], subscription:
 
 
 def _route_tables_of(template: dict[str, Any], values: dict[str, Any], subscription: str,
-                     resource_group: str) -> set[str]:
+                     resource_group: str, deployment: str | None = None) -> set[str]:
     """Route tables the template's own VNets give to subnets that also take a NAT gateway (the zone
     subnets' table), lower-cased."""
     out: set[str] = set()
@@ -412,7 +479,8 @@ def _route_tables_of(template: dict[str, Any], values: dict[str, Any], subscript
     for r in resources.values() if isinstance(resources, dict) else resources:
         if not isinstance(r, dict) or str(r.get("type", "")).lower() != "microsoft.network/virtualnetworks":
             continue
-        props = Scope(values, template, subscription, resource_group).value(r.get("properties"))
+        props = Scope(values, template, subscription, resource_group,
+                      deployment_name=deployment).value(r.get("properties"))
         for sn in (props.get("subnets") if isinstance(props, dict) else None) or []:
             sp = sn.get("properties") if isinstance(sn, dict) else None
             if isinstance(sp, dict) and _ref(sp, NAT_GATEWAY) and isinstance(_ref(sp, ROUTE_TABLE), str):
@@ -420,13 +488,15 @@ def _route_tables_of(template: dict[str, Any], values: dict[str, Any], subscript
     return out
 
 
-def appliance_subnets(values: dict[str, Any], template: dict[str, Any], subscription: str,
-                      resource_group: str, label: str) -> tuple[list[str], list[str]]:
+def appliance_subnets(values: Mapping[str, Any], template: dict[str, Any], subscription: str,
+                      resource_group: str, label: str,
+                      origins: Mapping[str, Any] | None = None) -> tuple[list[str], list[str]]:
     """``(service subnet ids, management subnet ids)`` of the appliances, each in zone-slot order,
     read from the parameters with the template exactly as ``preflight`` does."""
     from armgen.azure.preflight import network_plan
 
-    _check_values(values, label)
+    values = dict(values)
+    _check_values(values, label, origins)
     try:
         plan = network_plan(values, resource_group, template)
     except AzureFailure as exc:  # worded for preflight, whose reading of the parameters this is
@@ -438,22 +508,24 @@ def appliance_subnets(values: dict[str, Any], template: dict[str, Any], subscrip
     return service or [base + s.name for s in plan.subnets], mgmt
 
 
-def plan_links(subscription: str, resource_group: str, template: dict[str, Any], values: dict[str, Any],
-               options: AttachOptions) -> tuple[list[Link], list[str]]:
+def plan_links(subscription: str, resource_group: str, template: dict[str, Any], values: Mapping[str, Any],
+               options: AttachOptions, deployment: str | None = None) -> tuple[list[Link], list[str]]:
     """The associations to make and the appliance subnet ids; no request is sent.
 
     Zone slot *k*'s NAT gateway (the template's NAT gateways in copy order) goes to slot *k*'s
     subnet of each NIC role; one NAT gateway serves every appliance subnet. Raises InputError /
-    AttachError (exit 2) for input that cannot be mapped, AttachError (exit 1) for a refused
-    route table on an appliance subnet.
+    AttachError (exit 2) for input that cannot be mapped (:class:`NamesNeedDeployment` when only
+    the deployment's name is missing), AttachError (exit 1) for a refused route table on an
+    appliance subnet.
     """
     label = options.parameters_label
-    owned = _owned_vnets(template, values, subscription, resource_group)
+    values = dict(values)
+    owned = _owned_vnets(template, values, subscription, resource_group, deployment)
     if owned:
         # greenfield: the template's own VNet; its NICs say which subnets are the zone subnets
-        service, mgmt = _nic_subnets(template, values, subscription, resource_group), []
+        service, mgmt = _nic_subnets(template, values, subscription, resource_group, deployment), []
     else:
-        service, mgmt = appliance_subnets(values, template, subscription, resource_group, label)
+        service, mgmt = appliance_subnets(values, template, subscription, resource_group, label, options.origins)
     appliance = list(dict.fromkeys(s.lower() for s in [*service, *mgmt]))
     links: dict[str, Link] = {}
     brought = brought_nat_gateways(values, template, label)
@@ -462,7 +534,7 @@ def plan_links(subscription: str, resource_group: str, template: dict[str, Any],
                           "only what the deployment created, so their associations stay", EXIT_OK)
     if options.nat_gateway and not (brought and options.detach):
         nats = brought or template_resource_ids(template, values, subscription, resource_group,
-                                                RESOURCE_TYPE[NAT_GATEWAY])
+                                                RESOURCE_TYPE[NAT_GATEWAY], deployment)
         if not nats:
             raise AttachError("the template creates no NAT gateway (was it built with --no-nat?)", EXIT_USAGE)
         if brought:
@@ -484,10 +556,11 @@ def plan_links(subscription: str, resource_group: str, template: dict[str, Any],
                                       "NAT gateways differ; one subnet takes one NAT gateway", EXIT_USAGE)
                 links.setdefault(sid.lower(), Link(sid, NAT_GATEWAY, nat, "appliance", k + 1))
     if options.route_table_subnets:
-        rts = template_resource_ids(template, values, subscription, resource_group, RESOURCE_TYPE[ROUTE_TABLE])
+        rts = template_resource_ids(template, values, subscription, resource_group, RESOURCE_TYPE[ROUTE_TABLE],
+                                    deployment)
         if owned:
             # the appliance subnets' own route table of a greenfield VNet is not the workload route table
-            own_tables = _route_tables_of(template, values, subscription, resource_group)
+            own_tables = _route_tables_of(template, values, subscription, resource_group, deployment)
             rts = [r for r in rts if r.lower() not in own_tables]
         if len(rts) != 1:
             raise AttachError(f"the template creates {len(rts)} route tables; --route-table needs exactly one "
@@ -518,22 +591,38 @@ def plan_links(subscription: str, resource_group: str, template: dict[str, Any],
 
 class _Network:
     """GET (keeping the etag) and conditional PUT of resources by id, through the generic
-    resources client of azure-mgmt-resource with the pinned Microsoft.Network api-version."""
+    resources client of azure-mgmt-resource with the pinned Microsoft.Network api-version; and
+    preflight's reader for resource groups and Resource Manager's lists."""
 
     def __init__(self, target: AzureTarget):
-        self.client = target.resources_client()
+        from armgen.azure.preflight import _Reader
+
+        self.reader = _Reader(target)
+        self.client = self.reader.client
 
     def close(self) -> None:
         self.client.close()
+
+    def group(self, name: str) -> dict[str, Any] | None:
+        """The resource group as Azure stores it (None: not found)."""
+        return self.reader.group(name)
+
+    def rest(self, path: str, api_version: str, **params: str) -> Any:
+        return self.reader.rest(path, api_version, **params)
+
+    def rest_list(self, path: str, api_version: str, **params: str) -> list[dict[str, Any]] | None:
+        return self.reader.rest_list(path, api_version, **params)
 
     def get(self, rid: str) -> tuple[dict[str, Any] | None, str | None]:
         """``(body, etag)``; ``(None, None)`` for a 404. The etag is the body's ``etag`` (where
         Microsoft.Network puts it), else the ``ETag`` header."""
         from azure.core.exceptions import ResourceNotFoundError
 
+        from armgen.azure.guard import read_json
+
         def raw(pipeline_response: Any, _deserialized: Any, _headers: Any) -> tuple[Any, str | None]:
             resp = pipeline_response.http_response
-            return resp.json(), resp.headers.get("ETag")
+            return read_json(resp, expect=None), resp.headers.get("ETag")
 
         try:
             body, header = self.client.resources.get_by_id(rid, api_version=NETWORK_API_VERSION, cls=raw)
@@ -622,34 +711,45 @@ def verify(before: dict[str, Any], after: dict[str, Any] | None, prop: str,
 # ---------------------------------------------------------------- the run
 
 
-def run_attach(target: AzureTarget, resource_group: str, template: dict[str, Any], values: dict[str, Any],
+def run_attach(target: AzureTarget, resource_group: str, template: dict[str, Any], values: Mapping[str, Any],
                options: AttachOptions | None = None, report: Report | None = None,
-               show_what_if: ShowWhatIf | None = None) -> AttachResult:
+               show_what_if: ShowWhatIf | None = None, should_stop: ShouldStop | None = None) -> AttachResult:
     """Attach (or detach) for one target; see the module docstring. ``values`` are the plain
-    parameter values (:func:`armgen.azure.whatif.parameter_values`). ``report`` gets progress
-    lines, ``show_what_if`` each what-if result with its gate findings."""
+    parameter values (:func:`armgen.params.plain_values`). ``report`` gets progress lines,
+    ``show_what_if`` each what-if result with its gate findings. ``should_stop`` is asked before
+    each step that sends something (a rollout's Ctrl-C): once it says yes nothing more is sent,
+    and :class:`AttachInterrupted` carries the result so far, as after a real Ctrl-C."""
     opts = options or AttachOptions()
     say = report or (lambda _line: None)
+    stop = should_stop or (lambda: False)
     result = AttachResult("detach" if opts.detach else "attach")
     try:
         check_resource_group(resource_group)
-        links, appliance = plan_links(target.subscription, resource_group, template, values, opts)
+        # bad input is exit 2 before any request: every parameter check runs offline first
+        plan_links(target.subscription, resource_group, template, values, opts, deployment=opts.deployment)
+    except NamesNeedDeployment:
+        pass  # settled below from the resource group's deployments
     except (AttachError, AzureFailure) as exc:
         return result.fail(exc.message, exc.exit_code)
     except InputError as exc:
         return result.fail(str(exc), EXIT_USAGE)
-    result.outcomes = [SubnetOutcome(link) for link in links]
     try:
         net = _Network(target)
     except AzureFailure as exc:
         return result.fail(exc.message, exc.exit_code)
     try:
-        return _run(target, net, result, appliance, opts, say, show_what_if)
+        if stop():
+            raise _Stopped
+        result.names, links, appliance = resolve_names(target, net, resource_group, template, values, opts, say)
+        result.outcomes = [SubnetOutcome(link) for link in links]
+        return _run(target, net, result, appliance, opts, say, show_what_if, stop)
     except AttachError as exc:
         return result.fail(exc.message, exc.exit_code)
     except AzureFailure as exc:
         return result.fail(exc.message, exc.exit_code)
-    except KeyboardInterrupt:
+    except InputError as exc:
+        return result.fail(str(exc), EXIT_USAGE)
+    except (KeyboardInterrupt, _Stopped):
         writing = [o for o in result.outcomes if o.state == "interrupted"]
         if writing:
             result.fail(f"interrupted while {subnet_label(writing[0].link.subnet_id)} was being written; the update "
@@ -661,9 +761,147 @@ def run_attach(target: AzureTarget, resource_group: str, template: dict[str, Any
         net.close()
 
 
+# ---------------------------------------------------------------- which resources: names
+
+
+def _recorded(dep: Mapping[str, Any], template: dict[str, Any]) -> dict[str, Any]:
+    """The parameter values a deployment recorded: its ``parameters`` (secure ones have no value),
+    completed by outputs that only echo a parameter (``[parameters('nameSuffix')]``)."""
+    props = dep.get("properties") if isinstance(dep.get("properties"), dict) else {}
+    out: dict[str, Any] = {}
+    for name, entry in (props.get("parameters") or {}).items():
+        if isinstance(entry, dict) and "value" in entry:
+            out[name] = entry["value"]
+    echoes = {}
+    for oname, decl in (template.get("outputs") or {}).items():
+        m = re.fullmatch(r"\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]", str((decl or {}).get("value", ""))) \
+            if isinstance(decl, dict) else None
+        if m:
+            echoes[oname.lower()] = m.group(1)
+    for oname, entry in (props.get("outputs") or {}).items():
+        pname = echoes.get(str(oname).lower())
+        if pname and isinstance(entry, dict) and "value" in entry and pname.lower() not in {k.lower() for k in out}:
+            out[pname] = entry["value"]
+    return out
+
+
+def _merge(given: Mapping[str, Any], recorded: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The user's values completed by the recorded ones; the names whose values disagree."""
+    low = {k.lower(): k for k in given}
+    merged = dict(given)
+    conflicts = []
+    for name, value in recorded.items():
+        mine = low.get(name.lower())
+        if mine is None:
+            merged[name] = value
+        elif given[mine] != value and not isinstance(given[mine], dict):
+            conflicts.append(mine)
+    return merged, conflicts
+
+
+def _state_of(dep: Mapping[str, Any]) -> str:
+    props = dep.get("properties") if isinstance(dep.get("properties"), dict) else {}
+    return str(props.get("provisioningState") or "Unknown")
+
+
+def _created(dep: Mapping[str, Any]) -> set[str] | None:
+    """The resource ids the deployment lists as provisioned (None: it lists none)."""
+    props = dep.get("properties") if isinstance(dep.get("properties"), dict) else {}
+    ids = {str(r.get("id")).lower().rstrip("/") for r in props.get("outputResources") or []
+           if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    return ids or None
+
+
+def resolve_names(target: AzureTarget, net: _Network, resource_group: str, template: dict[str, Any],
+                  values: Mapping[str, Any], opts: AttachOptions,
+                  say: Report) -> tuple[NameContext, list[Link], list[str]]:
+    """Settle which resources the deployment created, as Resource Manager named them.
+
+    The resource group is read first: ``uniqueString(resourceGroup().id, ...)`` hashes its id as
+    Azure stores it (the name's case included), not as typed. Names built from the parameters
+    alone need nothing more. A name that depends on the deployment (``deployment().name``,
+    directly or through a parameter's default such as the offer's ``nameSuffix``) is settled by a
+    deployment: ``opts.deployment`` if given (the rollout's own name, or ``--deployment``),
+    else the newest succeeded deployment in the resource group that was made with these
+    parameters and lists these resources among those it provisioned. A deployment's recorded
+    parameter values (and outputs echoing one) complete the user's.
+    """
+    from urllib.parse import quote
+
+    from armgen.azure.session import DEPLOYMENTS_API_VERSION
+
+    with azure_errors(target, "Microsoft.Resources/subscriptions/resourceGroups/read", resource_group):
+        group = net.group(resource_group)
+    if group is None:
+        raise AttachError(f"resource group {resource_group} not found in subscription {target.subscription}", EXIT_USAGE)
+    rg_name = str(group.get("name") or resource_group)
+    m = re.match(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)$", str(group.get("id") or ""), re.IGNORECASE)
+    sub, rg_name = (m.group(1), m.group(2)) if m else (target.subscription, rg_name)
+    base = f"/subscriptions/{target.subscription}/resourcegroups/{resource_group}/providers/Microsoft.Resources/deployments"
+
+    def links_for(vals: Mapping[str, Any], deployment: str | None) -> tuple[list[Link], list[str]]:
+        return plan_links(sub, rg_name, template, vals, opts, deployment=deployment)
+
+    if opts.deployment:
+        with azure_errors(target, "Microsoft.Resources/deployments/read", resource_group):
+            dep = net.rest(f"{base}/{quote(opts.deployment, safe='')}", DEPLOYMENTS_API_VERSION)
+        if dep is None:
+            if not opts.plan_only:
+                raise AttachError(f"no deployment named {opts.deployment!r} in resource group {resource_group}",
+                                  EXIT_USAGE)
+            ctx = NameContext(sub, rg_name, dict(values), opts.deployment, f"deployment {opts.deployment} (to come)")
+            return (ctx, *links_for(values, opts.deployment))
+        if not isinstance(dep, dict):
+            raise AzureFailure(f"Resource Manager's answer for deployment {opts.deployment} is not a JSON object")
+        state = _state_of(dep)
+        if state.lower() != "succeeded" and not opts.plan_only:
+            raise AttachError(f"deployment {opts.deployment} is {state}, not Succeeded: attach after it has succeeded",
+                              EXIT_BLOCKED)
+        merged, conflicts = _merge(values, _recorded(dep, template))
+        if conflicts:
+            raise AttachError(f"deployment {opts.deployment} was made with other values of {', '.join(conflicts)} than "
+                              "the parameters given; pass the parameters that deployment used", EXIT_USAGE)
+        ctx = NameContext(sub, rg_name, merged, opts.deployment, f"deployment {opts.deployment}")
+        say(f"Names from deployment {opts.deployment} in {rg_name}.")
+        return (ctx, *links_for(merged, opts.deployment))
+    try:
+        return (NameContext(sub, rg_name, dict(values), None, "parameters"), *links_for(values, None))
+    except NamesNeedDeployment as exc:
+        why = exc.message
+    with azure_errors(target, "Microsoft.Resources/deployments/read", resource_group):
+        deps = net.rest_list(f"{base}/", DEPLOYMENTS_API_VERSION, **{"$filter": "provisioningState eq 'Succeeded'"}) or []
+    succeeded = [d for d in deps if isinstance(d, dict) and _state_of(d).lower() == "succeeded"
+                 and isinstance(d.get("name"), str)]
+    succeeded.sort(key=lambda d: str((d.get("properties") or {}).get("timestamp") or ""), reverse=True)
+    tried = []
+    for dep in succeeded[:100]:
+        name = dep["name"]
+        merged, conflicts = _merge(values, _recorded(dep, template))
+        if conflicts:
+            tried.append(f"{name} (other {', '.join(conflicts)})")
+            continue
+        try:
+            links, appliance = links_for(merged, name)
+        except (AttachError, InputError):
+            tried.append(f"{name} (not this template)")
+            continue
+        created = _created(dep)
+        if created is not None and not all(lk.resource_id.lower() in created for lk in links):
+            tried.append(f"{name} (did not create them)")
+            continue
+        say(f"Names from deployment {name} in {rg_name}, the newest succeeded one made with these parameters "
+            "(--deployment NAME picks another).")
+        return NameContext(sub, rg_name, merged, name, f"deployment {name} (found)"), links, appliance
+    seen = f"; succeeded deployments looked at: {', '.join(tried[:8])}" if tried else \
+        f"; there is no succeeded deployment in {rg_name}"
+    raise AttachError(f"{why}, and no deployment settles it{seen}. Pass --deployment NAME (the name the deployment "
+                      "was given: az's default is the template file's name), or the parameter's value with -p",
+                      EXIT_USAGE)
+
+
 def _run(target: AzureTarget, net: _Network, result: AttachResult, appliance: list[str], opts: AttachOptions,
-         say: Report, show_what_if: ShowWhatIf | None) -> AttachResult:
-    docs = _read_all(target, net, result, appliance, opts, say)
+         say: Report, show_what_if: ShowWhatIf | None, stop: ShouldStop) -> AttachResult:
+    docs = _read_all(target, net, result, appliance, opts, say, stop)
     pending = [o for o in result.outcomes if o.state == "pending"]
     conflicts = [o for o in result.outcomes if o.state == "conflict"]
     if conflicts:
@@ -674,12 +912,26 @@ def _run(target: AzureTarget, net: _Network, result: AttachResult, appliance: li
         say(f"Nothing to {result.action}: every subnet is already as asked.")
         return result
     if opts.what_if:
-        blocked = _what_if(target, result, pending, docs, opts, say, show_what_if)
+        if stop():
+            raise _Stopped
+        try:
+            blocked = _what_if(target, result, pending, docs, opts, say, show_what_if)
+        except AttachError as exc:
+            if not (opts.plan_only and result.notes):
+                raise
+            # the preview names resources the deployment has yet to create: a Resource Manager
+            # that refuses to predict that is no verdict on the subnets; attach previews again
+            result.notes.append(f"{exc.message}; the preview runs again when attach follows the deployment")
+            blocked = []
         if blocked:
             return result.fail(f"blocked: the what-if shows {len(blocked)} change(s) beyond "
                                f"{'the NAT gateway / route table property' if not opts.detach else 'its removal'} "
                                "(see above); nothing was written", EXIT_BLOCKED)
+    if opts.plan_only:
+        return result
     for o in pending:
+        if stop():
+            raise _Stopped
         doc, etag = docs[o.link.subnet_id.lower()]
         _apply(target, net, o, doc, etag, opts, say)
         if o.state == "failed":
@@ -692,9 +944,43 @@ def _run(target: AzureTarget, net: _Network, result: AttachResult, appliance: li
     return result
 
 
+def _settled(net: _Network, subnet_id: str, doc: dict[str, Any], etag: str | None, opts: AttachOptions,
+             poll_interval: float, say: Report, stop: ShouldStop) -> tuple[dict[str, Any], str | None]:
+    """The subnet once no operation runs on it: read again (1 s, doubling to the poll interval)
+    for at most ``opts.wait_running`` seconds; still running then: exit 1, run again later."""
+    import time
+
+    deadline = time.monotonic() + max(opts.wait_running, 0.0)
+    delay, cap = 1.0, max(poll_interval, 0.05)
+    told = False
+    while True:
+        state = str((doc.get("properties") or {}).get("provisioningState") or "Succeeded")
+        if state.lower() in TERMINAL_STATES:
+            return doc, etag
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AttachError(f"subnet {subnet_label(subnet_id)} is being changed by an operation still running "
+                              f"(provisioningState {state}); run again when it has finished", EXIT_BLOCKED)
+        if not told:
+            say(f"{subnet_label(subnet_id)}: an operation is still running on it ({state}); waiting for it to end")
+            told = True
+        if stop():
+            raise _Stopped
+        time.sleep(max(min(delay, cap, left), 0.01))
+        delay = min(delay * 2, cap)
+        fresh, etag = net.get(subnet_id)
+        if fresh is None:
+            raise AttachError(f"unknown subnet {subnet_id}", EXIT_USAGE)
+        doc = fresh
+
+
 def _read_all(target: AzureTarget, net: _Network, result: AttachResult, appliance: list[str], opts: AttachOptions,
-              say: Report) -> dict[str, tuple[dict[str, Any], str | None]]:
-    """Read every resource involved, check regions and loops, classify each subnet. No writes."""
+              say: Report, stop: ShouldStop) -> dict[str, tuple[dict[str, Any], str | None]]:
+    """Read every resource involved, check regions and loops, classify each subnet. No writes.
+
+    ``plan_only``: armgen's NAT gateway or route table may not exist yet (the deployment will
+    create it); its region and routes are then checked by the attach that follows the deployment.
+    """
     refs: dict[str, dict[str, Any]] = {}
     vnets: dict[str, dict[str, Any]] = {}
     docs: dict[str, tuple[dict[str, Any], str | None]] = {}
@@ -704,19 +990,19 @@ def _read_all(target: AzureTarget, net: _Network, result: AttachResult, applianc
             key = link.resource_id.lower()
             if key not in refs:
                 doc, _ = net.get(link.resource_id)
-                if doc is None:
+                if doc is None and not opts.plan_only:
                     raise AttachError(f"{KIND[link.prop]} {link.resource_id} not found: deploy the template into "
                                       "this resource group first (or check -g and the parameters)", EXIT_USAGE)
-                refs[key] = doc
+                if doc is None:
+                    result.notes.append(f"{KIND[link.prop]} {_name(link.resource_id)} does not exist yet: its region "
+                                        "and routes are checked when attach runs after the deployment")
+                refs[key] = doc or {}
             sub_doc, etag = net.get(link.subnet_id)
             if sub_doc is None:
                 raise AttachError(f"unknown subnet {link.subnet_id}", EXIT_USAGE)
             if not isinstance(sub_doc.get("properties", {}), dict):
                 raise AttachError(f"Resource Manager returned subnet {link.subnet_id} without a properties object", EXIT_AZURE)
-            state = str((sub_doc.get("properties") or {}).get("provisioningState") or "Succeeded")
-            if state.lower() not in TERMINAL_STATES:
-                raise AttachError(f"subnet {subnet_label(link.subnet_id)} is being changed by an operation still running "
-                                  f"(provisioningState {state}); run again when it has finished", EXIT_BLOCKED)
+            sub_doc, etag = _settled(net, link.subnet_id, sub_doc, etag, opts, target.poll_interval, say, stop)
             docs[link.subnet_id.lower()] = (sub_doc, etag)
             vnet_id = link.subnet_id.rsplit("/subnets/", 1)[0]
             if vnet_id.lower() not in vnets:
@@ -726,7 +1012,7 @@ def _read_all(target: AzureTarget, net: _Network, result: AttachResult, applianc
                 raise AttachError(f"subnet {subnet_label(link.subnet_id)} is in {here} (its virtual network's region), "
                                   f"{KIND[link.prop]} {_name(link.resource_id)} in {there}: they must share a region",
                                   EXIT_USAGE)
-            if link.prop == ROUTE_TABLE:
+            if link.prop == ROUTE_TABLE and refs[key]:
                 _check_loop(link, sub_doc, refs[key])
     for o in result.outcomes:
         props = docs[o.link.subnet_id.lower()][0].get("properties") or {}

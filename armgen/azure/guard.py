@@ -14,7 +14,8 @@ token policy, so it sees every attempt before the token is added), answers all o
 - **Bounded bodies.** The body is streamed and refused past ``ARMGEN_MAX_RESPONSE_BYTES``
   (default 64 MiB; a declared ``Content-Length`` over it is refused before reading).
 - **Usable JSON.** A body must be strict JSON (no ``NaN``, no unpaired surrogates, not nested
-  past the stack: :func:`armgen.jsonio.parse_json`) holding an object, and the envelope every
+  past the stack: :func:`armgen.jsonio.parse_json`) holding an object (a 200/201 answer to a
+  GET, PUT or PATCH of a resource must have one: an empty one is refused), and the envelope every
   ARM answer shares must have its types (``error``, ``status``, ``properties``, ``value``,
   ``nextLink``, ``id``...). Deeper types are the SDK's models' to check: their
   ``DeserializationError`` is mapped to one line by :func:`failure_of`.
@@ -126,8 +127,13 @@ class GuardPolicy:
         response = self.next.send(request)
         http_response = response.http_response
         body = self._read(http_response, method, url)
-        if body and method != "HEAD":
+        if body.strip() and method != "HEAD":
             self._check_json(body, http_response, method, url)
+        elif method in ("GET", "PUT", "PATCH") and http_response.status_code in (200, 201) and chain is None:
+            # a resource answered with nothing: the SDK would call .json() on it (JSONDecodeError).
+            # An operation URL's final answer may be empty (an operation without a result): the
+            # poller handles that, so chains are exempt.
+            raise _hostile(method, url, f"an empty body (HTTP {http_response.status_code}) where JSON was expected")
         self._remember_operations(http_response, url, chain)
         self._clamp_retry_after(http_response)
         return response
@@ -253,6 +259,37 @@ def _seconds(raw: str, ms: bool = False) -> float | None:
     return value / 1000 if ms else value
 
 
+def read_json(http_response: Any, *, expect: type | None = dict) -> Any:
+    """The JSON of a raw answer, for every caller that reads one itself (``cls=`` callbacks,
+    ``send_request``): an empty or malformed body is one line, exit 3, never a
+    ``JSONDecodeError`` escaping as a traceback.
+
+    The guard has already refused a non-empty body that is not JSON; what reaches here unread is
+    an empty 2xx body (no ``Content-Type`` to judge), which ``response.json()`` would choke on.
+    ``expect`` is the JSON type the caller needs (``dict``: an object; None: anything).
+    """
+    from armgen.errors import InputError
+    from armgen.jsonio import decode_text, parse_json
+
+    request = getattr(http_response, "request", None)
+    method, url = str(getattr(request, "method", "GET")), str(getattr(request, "url", "") or "")
+    try:
+        data = http_response.content  # azure.core.rest responses (the guard read the body already)
+    except AttributeError:
+        data = http_response.body()
+    if not data or not bytes(data).strip():
+        raise _hostile(method, url, f"an empty body (HTTP {getattr(http_response, 'status_code', '?')}) where JSON "
+                                    "was expected")
+    try:
+        doc = parse_json(decode_text(bytes(data), "body"), "body")
+    except InputError as exc:
+        where = f"{exc.path}: " if exc.path else ""
+        raise _hostile(method, url, f"{where}{exc.message}") from None
+    if expect is not None and not isinstance(doc, expect):
+        raise _hostile(method, url, f"expected a JSON {_type_name(expect())}, got {_type_name(doc)}")
+    return doc
+
+
 def guard_policy(target: AzureTarget) -> Any:
     """The :class:`GuardPolicy` for one SDK client of ``target`` (its limits from the environment)."""
     return GuardPolicy(
@@ -272,9 +309,11 @@ def client_settings(target: AzureTarget) -> dict[str, Any]:
 def failure_of(exc: BaseException) -> AzureFailure | None:
     """One line for what the SDK raises on an answer it cannot read (not an AzureError, so
     :func:`armgen.azure.session.azure_errors` would otherwise let it through as a traceback)."""
+    import json
+
     from azure.core.exceptions import DecodeError, DeserializationError, SerializationError
 
-    if isinstance(exc, DeserializationError | DecodeError | SerializationError):
+    if isinstance(exc, DeserializationError | DecodeError | SerializationError | json.JSONDecodeError):
         lines = str(exc).strip().splitlines()
         first = lines[0] if lines else type(exc).__name__
         return AzureFailure(f"Resource Manager sent an answer armgen cannot read: {first[:300]}", EXIT_AZURE)

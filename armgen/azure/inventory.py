@@ -20,6 +20,10 @@ records it per target, a plan records it per verdict, and each deployment carrie
 
 Counts are whole numbers (the schema's "integer" accepts ``2.0`` and ``1e308``; we do not) and
 bounded by the schema before they drive a loop.
+
+``attach`` (per target, or in ``defaults``; a target's replaces the default's, ``null`` turns it
+off) is ``{"natGateway": true, "routeTableSubnets": [ID, ...]}``: ``rollout apply`` runs
+``armgen attach`` for the target after its deployment succeeded, as a step of its own.
 """
 
 from __future__ import annotations
@@ -60,6 +64,11 @@ class Target:
     timeout: float
     deployment_name: str
     inputs_hash: str = ""
+    # what ``armgen attach`` does after the deployment succeeded (None: nothing), and the hash
+    # of what decides it (the deployment's inputs and the attach options): the state file's
+    # ``steps.attach`` is done for these inputs once it succeeded with this hash
+    attach: Any = None  # armgen.azure.attach.AttachOptions
+    attach_hash: str = ""
 
     def parameters_file(self) -> dict[str, Any]:
         """The deploymentParameters (2019-04-01) document for this target."""
@@ -125,6 +134,11 @@ def inputs_hash(template_hash: str, parameters: dict[str, Any], subscription: st
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
     return h.hexdigest()
+
+
+def attach_hash(inputs: str, options: dict[str, Any]) -> str:
+    """What decides a target's attach step: the deployment's inputs and the attach options."""
+    return hashlib.sha256(b"armgen-attach/1\n" + inputs.encode() + b"\n" + canonical(options)).hexdigest()
 
 
 def _is_reference(value: Any) -> bool:
@@ -334,14 +348,21 @@ def load_inventory(path: str | Path) -> Inventory:
             given.add(params.Given(k, v, params.Origin(file, origin.get(k, where))))
         ordered = params.check(template, given, missing=params.Origin(file, f"{where}.parameters"))
         dname = deployment_name(rollout, name)
+        attach = None
+        if merged.get("attach") is not None:
+            from armgen.azure.attach import AttachOptions
+
+            at = f"{where}.attach" if raw.get("attach") is not None else "$.defaults.attach"
+            attach = AttachOptions.from_inventory(merged["attach"], file, at)
         targets.append(Target(
             index=i, name=name, subscription=merged["subscription"], resource_group=merged["resourceGroup"],
             location=merged["location"], vnet_name=merged["vnet"]["name"],
             vnet_resource_group=merged["vnet"]["resourceGroup"], subnets=dict(sorted(merged["subnets"].items())),
             parameters=ordered, timeout=float(merged.get("timeoutSeconds") or doc.get("timeoutSeconds") or DEFAULT_TIMEOUT),
             deployment_name=dname,
-            inputs_hash=inputs_hash(template_hash, Target.parameters_file_of(ordered)["parameters"],
-                                    merged["subscription"], merged["resourceGroup"], dname)))
+            inputs_hash=(ih := inputs_hash(template_hash, Target.parameters_file_of(ordered)["parameters"],
+                                           merged["subscription"], merged["resourceGroup"], dname)),
+            attach=attach, attach_hash=attach_hash(ih, attach.key()) if attach is not None else ""))
 
     waves = doc.get("waves") or {}
     canary = waves.get("canary", targets[0].name) if "canary" in waves else targets[0].name

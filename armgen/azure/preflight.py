@@ -285,16 +285,17 @@ class _Reader:
         from azure.core.exceptions import HttpResponseError
         from azure.core.rest import HttpRequest
 
+        # azure-core formats a request's URL as a template: a brace (from a nextLink, say) is data
+        path = path.replace("{", "%7B").replace("}", "%7D")
         request = HttpRequest("GET", path, params={"api-version": api_version, **params} if api_version else params)
         response = self.client.send_request(request)
         if response.status_code == 404:
             return None
         if response.status_code >= 400:
             raise HttpResponseError(response=response)
-        try:
-            return response.json()
-        except ValueError:
-            raise AzureFailure(f"Resource Manager answered {path} with a body that is not JSON") from None
+        from armgen.azure.guard import read_json
+
+        return read_json(response, expect=None)
 
     def rest_list(self, path: str, api_version: str, **params: str) -> list[dict[str, Any]] | None:
         """Every ``value`` item of a list, following ``nextLink`` on the same host (None: 404)."""
@@ -601,6 +602,13 @@ def _restricted(sku: dict[str, Any], kind: str, location: str) -> list[dict[str,
 
 def _compute_checks(report: Report, reader: _Reader, target: AzureTarget, location: str, needs: ComputeNeeds,
                     lookups: Lookups) -> None:
+    from urllib.parse import quote
+
+    def seg(value: str) -> str:
+        """A URL path segment from the template or the command line: quoted, so that no value can
+        add a segment or a '{' that the SDK's URL formatting would choke on."""
+        return quote(value, safe="")
+
     sub = target.subscription
     loc = _norm_loc(location)
     base = f"/subscriptions/{sub}/providers"
@@ -608,13 +616,14 @@ def _compute_checks(report: Report, reader: _Reader, target: AzureTarget, locati
         skus = lookups.get((sub, "skus", loc), lambda: reader.rest_list(
             f"{base}/Microsoft.Compute/skus", SKUS_API_VERSION, **{"$filter": f"location eq '{loc}'"}))
         usages = lookups.get((sub, "usages", loc), lambda: reader.rest_list(
-            f"{base}/Microsoft.Compute/locations/{loc}/usages", USAGES_API_VERSION))
+            f"{base}/Microsoft.Compute/locations/{seg(loc)}/usages", USAGES_API_VERSION))
         _size_checks(report, sub, loc, needs, skus, usages)
     for publisher, offer, plan in needs.plans:
         subject = f"{publisher}:{offer}:{plan}"
         doc = lookups.get((sub, "terms", publisher.lower(), offer.lower(), plan.lower()), lambda p=publisher, o=offer,
                           n=plan: reader.rest(f"{base}/Microsoft.MarketplaceOrdering/offerTypes/virtualmachine/publishers/"
-                                              f"{p}/offers/{o}/plans/{n}/agreements/current", MARKETPLACE_API_VERSION))
+                                              f"{seg(p)}/offers/{seg(o)}/plans/{seg(n)}/agreements/current",
+                                              MARKETPLACE_API_VERSION))
         fix = f"az vm image terms accept --publisher {publisher} --offer {offer} --plan {plan} --subscription {sub}"
         accepted = ((doc or {}).get("properties") or {}).get("accepted") if isinstance(doc, dict) else None
         if doc is None:
@@ -626,7 +635,7 @@ def _compute_checks(report: Report, reader: _Reader, target: AzureTarget, locati
                        "deployment would fail with MarketplacePurchaseEligibilityFailed", fix)
     for ns in needs.namespaces:
         doc = lookups.get((sub, "provider", ns.lower()),
-                          lambda n=ns: reader.rest(f"{base}/{n}", RESOURCES_API_VERSION))
+                          lambda n=ns: reader.rest(f"{base}/{seg(n)}", RESOURCES_API_VERSION))
         fix = f"az provider register --namespace {ns} --subscription {sub}"
         state = str((doc or {}).get("registrationState") or "") if isinstance(doc, dict) else ""
         if doc is None:

@@ -123,8 +123,16 @@ class RolloutTarget(AzureTarget):
 
 def connect(cloud: str | None, endpoint: str | None, inventory: Inventory,
             throttle: Throttle | None = None) -> RolloutTarget:
-    """The base target for a run (credential, endpoint, retry budget from the environment)."""
+    """The base target for a run (credential, endpoint, retry budget from the environment).
+
+    The HTTP stack every request of the run goes through is imported here, once, before any
+    worker starts: imported lazily by the first worker's first client instead, it cost a quarter
+    of a second under the client registry's lock with every other worker queued behind it (the
+    rollout bench's no-throttling run, 2 CPUs).
+    """
     import requests
+    from azure.core.pipeline.transport import RequestsTransport  # noqa: F401  (see docstring)
+    from azure.mgmt.resource.deployments import DeploymentsMgmtClient  # noqa: F401
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
 
@@ -222,6 +230,7 @@ class TargetPlan:
     reasons: list[str] = field(default_factory=list)
     source: str = "checked"  # checked | plan (a trusted verdict from --plan) | state (recorded at submission)
     refused: AzureFailure | None = None  # a 401/403 met while checking
+    attach: dict[str, Any] | None = None  # the attach step's preview (armgen attach's JSON, nothing written)
 
     def to_json(self) -> dict[str, Any]:
         t = self.target
@@ -229,7 +238,20 @@ class TargetPlan:
                 "location": t.location, "deploymentName": t.deployment_name, "inputsHash": t.inputs_hash,
                 "parametersFile": self.parameters_file,
                 "changes": {"create": self.creates, "modify": self.modifies, "delete": self.deletes},
-                "gate": self.gate, "reasons": self.reasons, "preflight": self.preflight, "whatIf": self.what_if}
+                "gate": self.gate, "reasons": self.reasons, "preflight": self.preflight, "whatIf": self.what_if,
+                **({"attach": self.attach} if self.attach is not None else {})}
+
+    def attach_summary(self) -> str:
+        """The ATTACH column: what the attach step would do, or ``-`` when there is none."""
+        a = self.attach
+        if a is None:
+            return "-"
+        if a.get("exitCode"):
+            return {1: "BLOCKED", 3: "ERROR"}.get(a["exitCode"], "ERROR")
+        states = [s.get("state") for s in a.get("subnets") or []]
+        todo, done = states.count("pending"), states.count("unchanged")
+        parts = ([f"{todo} to attach"] if todo else []) + ([f"{done} attached"] if done else [])
+        return ", ".join(parts) or "nothing"
 
 
 def _count_changes(result: dict[str, Any]) -> tuple[int, int, int]:
@@ -269,7 +291,8 @@ def plan_target(inv: Inventory, t: Target, base: RolloutTarget, allow_modify: li
         tp.gate = "error"
         tp.reasons.append(f"preflight: still throttled after {t.timeout:g} s")
     try:
-        outcome = what_if(az, t.resource_group, inv.template, params, allow_modify, location=t.location)
+        outcome = what_if(az, t.resource_group, inv.template, params, allow_modify, location=t.location,
+                          deployment_name=t.deployment_name)
         tp.what_if = outcome.to_json()
         tp.creates, tp.modifies, tp.deletes = _count_changes(outcome.result)
         for f in outcome.blocked:
@@ -283,7 +306,34 @@ def plan_target(inv: Inventory, t: Target, base: RolloutTarget, allow_modify: li
     except DeadlineExceeded:
         tp.gate = "error"
         tp.reasons.append(f"what-if: still throttled after {t.timeout:g} s")
+    if t.attach is not None:
+        _preview_attach(inv, t, az, values, tp)
     return tp
+
+
+def _preview_attach(inv: Inventory, t: Target, az: RolloutTarget, values: dict[str, Any], tp: TargetPlan) -> None:
+    """What the target's attach step will do, read and previewed as ``armgen attach`` does it
+    (the subnets classified, a what-if of the subnet bodies through the attach gate), nothing
+    written. A refusal (another NAT gateway on a subnet, a loop, the gate) blocks the target:
+    a deployment whose attach cannot follow is not sent."""
+    from armgen.azure.attach import AttachInterrupted, run_attach
+
+    opts = dataclasses.replace(t.attach, deployment=t.deployment_name, parameters_label=str(inv.path), plan_only=True)
+    try:
+        result = run_attach(az, t.resource_group, inv.template, values, opts)
+    except AttachInterrupted:
+        raise KeyboardInterrupt from None
+    except DeadlineExceeded:
+        tp.gate = "error"
+        tp.reasons.append(f"attach: still throttled after {t.timeout:g} s")
+        return
+    doc = result.to_json()
+    doc.pop("whatIf", None)
+    tp.attach = doc
+    if not result.ok:
+        verdict = "blocked" if result.exit_code == 1 else "error"
+        tp.gate = "error" if "error" in (tp.gate, verdict) else "blocked"
+        tp.reasons.append(f"attach: {result.message}")
 
 
 def _plan_all(inv: Inventory, targets: list[Target], base: RolloutTarget, allow_modify: list[str],
@@ -343,8 +393,10 @@ def plan(inv: Inventory, out_dir: Path, base: RolloutTarget, allow_modify: list[
 
 
 def format_plan_table(plans: list[TargetPlan], title: str = "Plan") -> str:
-    rows = [("TARGET", "RESOURCE GROUP", "CREATE", "MODIFY", "DELETE", "GATE")]
+    attach = any(p.attach is not None for p in plans)
+    rows = [("TARGET", "RESOURCE GROUP", "CREATE", "MODIFY", "DELETE", *(("ATTACH",) if attach else ()), "GATE")]
     rows += [(p.target.name, p.target.resource_group, str(p.creates), str(p.modifies), str(p.deletes),
+              *((p.attach_summary(),) if attach else ()),
               p.gate.upper() + (" (plan)" if p.source == "plan" else "")) for p in plans]
     w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     right = {2, 3, 4}
@@ -415,7 +467,7 @@ class Decision:
     """What apply will do with one target, before anything is sent."""
 
     target: Target
-    action: str  # skip | reattach | deploy
+    action: str  # skip | reattach | deploy | attach (deployed with these inputs; only its attach step is left)
     changed: bool = False  # a succeeded target whose inputs changed (or --redeploy)
     note: str = ""
     verdict: TargetPlan | None = None  # the gate's verdict (for whatever may be PUT)
@@ -434,6 +486,32 @@ class ApplyResult:
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes.values())
+
+
+class Operation:
+    """A deployment's long-running operation, followed by azure-mgmt-core's ARM polling method on
+    the worker's own thread.
+
+    ``LROPoller`` would start one more thread per deployment only for the worker to block on
+    it: with 20 deployments in flight that is 20 more threads competing for the interpreter lock
+    and a thread start and join per target (a sixth of the CPU a target costs, by the rollout
+    bench). The polling method, its status reads and its final answer are the SDK's as before.
+    """
+
+    def __init__(self, client: Any, initial: Any, polling: Any):
+        from armgen.azure.guard import read_json
+
+        self.polling = polling
+        # the final answer as JSON (a status document, or the deployment): _wait_lro reads either
+        polling.initialize(client, initial, lambda response: read_json(response.http_response))
+
+    def result(self) -> Any:
+        if not self.polling.finished():
+            self.polling.run()
+        return self.polling.resource()
+
+    def status(self) -> str:
+        return str(self.polling.status())
 
 
 def deployment_body(inv: Inventory, t: Target) -> dict[str, Any]:
@@ -491,6 +569,9 @@ def decide(t: Target, rec: dict[str, Any], redeploy: set[str]) -> Decision:
         if t.name.lower() in redeploy:
             return Decision(t, "deploy", changed=True, note="--redeploy")
         if recorded == t.inputs_hash:
+            if t.attach is not None and not attach_done(t, rec):
+                step = ((rec.get("steps") or {}).get("attach") or {}).get("status")
+                return Decision(t, "attach", note=f"deployed; attach {step or 'not run'}")
             return Decision(t, "skip", note="already succeeded")
         if not recorded:
             return Decision(t, "skip", note="succeeded before inputs were recorded; --redeploy to deploy again")
@@ -498,6 +579,12 @@ def decide(t: Target, rec: dict[str, Any], redeploy: set[str]) -> Decision:
     if status in IN_FLIGHT:
         return Decision(t, "reattach")
     return Decision(t, "deploy")
+
+
+def attach_done(t: Target, rec: dict[str, Any]) -> bool:
+    """Did the target's attach step succeed for its current inputs (deployment and options)?"""
+    step = (rec.get("steps") or {}).get("attach") or {}
+    return step.get("status") == "succeeded" and step.get("inputsHash") == t.attach_hash
 
 
 def _needs_gate(d: Decision, rec: dict[str, Any]) -> bool:
@@ -670,7 +757,12 @@ class Rollout:
         if wave_failed.is_set() or self._stopping():
             return Outcome(t.name, "notStarted", "wave stopped" if wave_failed.is_set() else "interrupted")
         try:
-            o = self._deploy(t, d, wave_failed)
+            if d.action == "attach":
+                o = self._attach(t)
+            else:
+                o = self._deploy(t, d, wave_failed)
+                if o.status == "succeeded" and t.attach is not None and not attach_done(t, self.state.get(t.name)):
+                    o = self._attach(t)
         except (Interrupted, KeyboardInterrupt):
             o = Outcome(t.name, "interrupted", "in flight; a rerun re-attaches")
         except DeadlineExceeded:  # throttled past the target's deadline while watching it
@@ -708,6 +800,54 @@ class Rollout:
         if o.status != "interrupted":
             self.progress.event(t.name, o.status, o.detail, final=True)
         return o
+
+    def _attach(self, t: Target) -> Outcome:
+        """The target's attach step (``armgen attach`` after its deployment succeeded).
+
+        Recorded ``running`` on disk before any subnet is read or written, then ``succeeded``,
+        ``failed`` or ``interrupted``, with what was attached and the result's JSON. Attach is
+        idempotent (a subnet already pointing at the deployment's resource gets no PUT) and waits
+        for an operation an interrupted run left on a subnet, so running it again after a
+        Ctrl-C attaches each subnet once.
+        """
+        from armgen.azure.attach import AttachInterrupted, run_attach
+
+        if self._stopping():
+            raise Interrupted("rollout interrupted")
+        started = _now()
+        self.state.flush(self.state.step(t.name, "attach", status="running", inputsHash=t.attach_hash,
+                                         startedAt=started))
+        self.progress.event(t.name, "attaching", "")
+        base = self.base or self.clients.base
+        opts = dataclasses.replace(t.attach, deployment=t.deployment_name, parameters_label=str(self.inv.path),
+                                   wait_running=min(t.timeout, 600.0))
+        values = {k: v for k, v in t.parameters.items() if not (isinstance(v, dict) and set(v) == {"reference"})}
+
+        def record(status: str, result: Any) -> None:
+            doc = result.to_json()
+            doc.pop("whatIf", None)  # the gate's findings stay; the full preview would swamp the file
+            done = [o.link.subnet_id for o in result.outcomes if o.state in ("attached", "replaced", "detached")]
+            kept = [o.link.subnet_id for o in result.outcomes if o.state in ("unchanged", "absent")]
+            self.state.step(t.name, "attach", status=status, inputsHash=t.attach_hash, startedAt=started,
+                            finishedAt=_now(), attached=done, unchanged=kept, result=doc)
+
+        try:
+            result = run_attach(base.for_subscription(t.subscription), t.resource_group, self.inv.template, values,
+                                opts, should_stop=self._stopping)
+        except AttachInterrupted as exc:
+            record("interrupted", exc.result)
+            raise Interrupted("rollout interrupted") from None
+        except DeadlineExceeded:  # the deployment stays succeeded: only its attach step is left to do
+            self.state.step(t.name, "attach", status="failed", inputsHash=t.attach_hash, startedAt=started,
+                            finishedAt=_now(), error={"code": "Timeout", "message": "still throttled"})
+            return Outcome(t.name, "failed", f"attach: still throttled after {t.timeout:g} s; a rerun attaches")
+        if result.ok:
+            record("succeeded", result)
+            n = result.count("attached", "replaced", "detached")
+            return Outcome(t.name, "succeeded", f"deployed; attached {n} subnet{'s' if n != 1 else ''}"
+                           + (f", {result.count('unchanged')} already" if result.count("unchanged") else ""))
+        record("failed", result)
+        return Outcome(t.name, "failed", f"attach: {result.message}")
 
     def _fatal_error(self, t: Target, exc: BaseException) -> Outcome:
         with self._lock:
@@ -793,9 +933,12 @@ class Rollout:
             polling = rollout_polling(self.throttle, schedule, deadline, final_get=False,
                                       on_status=lambda s, n=t.name: self._lro_status(n, s))
             try:
-                poller = client.deployments.begin_create_or_update(
-                    t.resource_group, t.deployment_name, parameters=deployment_body(self.inv, t), polling=polling,
-                    headers={"x-ms-correlation-request-id": cid}, armgen_deadline=deadline, armgen_write_once=True)
+                initial = client.deployments.begin_create_or_update(
+                    t.resource_group, t.deployment_name, parameters=deployment_body(self.inv, t), polling=False,
+                    cls=lambda response, _model, _headers: response,
+                    headers={"x-ms-correlation-request-id": cid}, armgen_deadline=deadline,
+                    armgen_write_once=True).result()
+                poller = Operation(client.deployments._client, initial, polling)
             except DeadlineExceeded:
                 return self._timed_out(t, "still throttled")
             except HttpResponseError as exc:
@@ -982,8 +1125,8 @@ def apply(inv: Inventory, state_path: Path, target: RolloutTarget, progress: Pro
             pre = ApplyResult(decisions=decisions, refused=rollout._refused)
             if pre.refused is not None:
                 return pre
-            sendable = [d for d in decisions.values() if d.verdict is not None and d.verdict.gate == "pass"
-                        and d.action == "deploy"]
+            sendable = [d for d in decisions.values() if (d.verdict is not None and d.verdict.gate == "pass"
+                                                          and d.action == "deploy") or d.action == "attach"]
             if sendable and confirm is not None and not confirm(pre):
                 pre.declined = True
                 return pre

@@ -370,11 +370,13 @@ def arm_error_of(exc: Any) -> tuple[str, str]:
     message = getattr(err, "message", None)
     if not code:
         resp = getattr(exc, "response", None)
+        from armgen.azure.guard import read_json
+
         try:
-            body = resp.json() if resp is not None else None
+            body = read_json(resp) if resp is not None else None
             e = (body or {}).get("error") or {}
             code, message = e.get("code"), e.get("message")
-        except Exception:  # body not JSON
+        except Exception:  # no body, or not an ARM error: the status line says what happened
             code = None
     status = getattr(exc, "status_code", None)
     text = message or (str(getattr(exc, "reason", "") or exc).splitlines() or [""])[0]

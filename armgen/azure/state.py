@@ -17,8 +17,10 @@ target has *changed* and is redeployed through the gate); for ``submitting``/``r
 ``pending``, ``failed`` and ``blocked`` are (re)deployed through the gate.
 
 A record is open for more than the deployment: ``steps`` holds one entry per step of the target
-(``gate`` today: verdict, reasons, the inputs hash it was decided for and where it came from),
-so later steps add their own entries without changing what ``status`` means.
+(``gate``: verdict, reasons, the inputs hash it was decided for and where it came from;
+``attach``: the ``armgen attach`` run after the deployment succeeded, with its status, the hash
+of its inputs, what it attached and its result), so steps add their own entries without changing
+what ``status`` (the deployment's) means.
 
 Writes are group-committed: every change wakes one writer thread that writes the newest snapshot,
 so changes arriving while a write is in progress share the next write (200 workers do not queue
@@ -53,6 +55,9 @@ from armgen.jsonio import load_json, write_atomic
 KIND = "armgen-rollout-state"
 IN_FLIGHT = ("submitting", "running", "timedOut")
 STATUSES = ("pending", "submitting", "running", "succeeded", "failed", "timedOut", "blocked")
+# steps.attach: running (started; may have written some subnets), succeeded, failed (refused or
+# blocked: exit 1/2/3 of armgen attach), interrupted (Ctrl-C; a rerun runs it again)
+ATTACH_STATUSES = ("running", "succeeded", "failed", "interrupted")
 
 
 _TEXT_FIELDS = ("deploymentName", "subscription", "resourceGroup", "correlationId", "inputsHash")
@@ -112,6 +117,11 @@ def _check_record(rec: Any, file: str, where: str) -> None:
         raise InputError("expected a whole number of attempts", file=file, path=f"{where}.attempts")
     if rec.get("steps") is not None and not isinstance(rec["steps"], dict):
         raise InputError("expected an object of steps", file=file, path=f"{where}.steps")
+    attach = (rec.get("steps") or {}).get("attach")
+    if attach is not None and (not isinstance(attach, dict) or attach.get("status") not in ATTACH_STATUSES
+                               or not isinstance(attach.get("inputsHash", ""), str)):
+        raise InputError(f"expected an attach step with a status ({', '.join(ATTACH_STATUSES)})", file=file,
+                         path=f"{where}.steps.attach")
     gate = (rec.get("steps") or {}).get("gate")
     if gate is not None and (not isinstance(gate, dict) or gate.get("verdict") not in ("pass", "blocked", "error")
                              or not isinstance(gate.get("inputsHash", ""), str)):
@@ -156,6 +166,7 @@ class StateFile:
         self._closing = False
         self._thread: threading.Thread | None = None
         self._rows: dict[str, str] = {}  # encoded lines of the targets unchanged since the last write
+        self._writing = False  # a snapshot is being written (by a flush() or the writer thread)
 
     # ------------------------------------------------------------ loading
     @classmethod
@@ -222,18 +233,64 @@ class StateFile:
         return self._version
 
     def flush(self, version: int | None = None) -> None:
-        """Wait until change ``version`` (default: every change so far) is on disk."""
+        """Wait until change ``version`` (default: every change so far) is on disk.
+
+        The caller writes it itself when no write is in progress (it holds the interpreter
+        already: waking the writer thread instead costs a hand-over of the interpreter lock per
+        write, milliseconds each with 20 workers busy); otherwise it waits for that write and,
+        if its change came too late for it, writes the next one (group commit: every change
+        made meanwhile shares it).
+        """
         with self._cond:
             want = self._version if version is None else version
             self._start_writer()
+        while True:
+            with self._cond:
+                while True:
+                    if self._error is not None:
+                        raise self.failure()
+                    if self._written >= want:
+                        return
+                    claim = self._claim()
+                    if claim is not None:
+                        break
+                    if not self._writing and self._thread is not None and not self._thread.is_alive():
+                        self._error = RuntimeError("the state writer stopped")
+                        continue
+                    self._cond.wait(0.5)
+            self._write(*claim)
+
+    def _claim(self) -> tuple[int, str] | None:
+        """Under the lock: become the writer of the newest snapshot (its version and text), or
+        None when a write is in progress, nothing is new, or writing failed before."""
+        if self._writing or self._error is not None or self._written >= self._version:
+            return None
+        version = self._version
+        try:
+            text = render(self._doc, self._rows)
+        except BaseException as exc:
+            self._error = exc
             self._cond.notify_all()
-            while self._written < want and self._error is None:
-                if self._thread is not None and not self._thread.is_alive():
-                    self._error = RuntimeError("the state writer stopped")
-                    break
-                self._cond.wait(0.5)
-            if self._error is not None:
-                raise self.failure()
+            return None
+        self._writing = True
+        return version, text
+
+    def _write(self, version: int, text: str) -> bool:
+        """Outside the lock: write a claimed snapshot; whatever fails reaches every flush()."""
+        try:
+            write_atomic(self.path, text)
+        except BaseException as exc:  # whatever it is, flush() must hear of it or it waits forever
+            with self._cond:
+                self._error = exc
+                self._writing = False
+                self._cond.notify_all()
+            return False
+        with self._cond:
+            self._written = max(self._written, version)
+            self._writes += 1
+            self._writing = False
+            self._cond.notify_all()
+        return True
 
     def failure(self) -> InputError:
         """The writer's failure as the one line a user gets."""
@@ -264,32 +321,24 @@ class StateFile:
             self._thread.start()
 
     def _run(self) -> None:
+        """The writer thread: writes what nobody flushes (progress records), grouped."""
         while True:
             with self._cond:
-                while self._written >= self._version and not self._closing:
+                while (self._written >= self._version or self._writing) and not self._closing \
+                        and self._error is None:
                     self._cond.wait()
-                if self._written >= self._version:
-                    return
-                version = self._version
-                try:
-                    text = render(self._doc, self._rows)
-                except BaseException as exc:
-                    self._error = exc
-                    self._cond.notify_all()
-                    return
                 if self._error is not None:
                     return
-            try:
-                write_atomic(self.path, text)
-            except BaseException as exc:  # whatever it is, flush() must hear of it or it waits forever
-                with self._cond:
-                    self._error = exc
-                    self._cond.notify_all()
+                if self._writing:  # closing while a flush writes: let it finish first
+                    self._cond.wait(0.5)
+                    continue
+                if self._written >= self._version:
+                    return  # closing, everything written
+                claim = self._claim()
+                if claim is None:
+                    continue
+            if not self._write(*claim):
                 return
-            with self._cond:
-                self._written = version
-                self._writes += 1
-                self._cond.notify_all()
 
 
 class StateLock:

@@ -12,7 +12,10 @@ subscription (the URL's ``/subscriptions/{id}``):
 
 - a **pause**: a 429 closes the subscription for its ``Retry-After`` (capped by
   ``ARMGEN_MAX_RETRY_AFTER``), for every worker, and each waiter resumes at a random moment in a
-  short window after it (jitter) instead of all at once;
+  short window after it (jitter) instead of all at once; a request whose deadline comes before
+  the end of the uncapped ``Retry-After`` gives up at once (:class:`DeadlineExceeded`): Resource
+  Manager said it will not take it in time, and waiting out the deadline in capped pauses would
+  only keep asking;
 - an **AIMD limit** on requests in flight: halved on a 429 (once per pause), raised by one per
   window of successes, between 1 and the inventory's concurrency;
 - **early pacing**: ``x-ms-ratelimit-remaining-subscription-(global-)reads/writes`` on every
@@ -106,6 +109,9 @@ class SubscriptionThrottle:
     waiting: int = 0  # threads waiting for a slot right now
     paused_until: float = 0.0
     pause_length: float = 0.0
+    # when Resource Manager said it would take requests again (its Retry-After, not capped): a
+    # request whose deadline comes first need not wait for a pause it cannot outlive
+    refused_until: float = 0.0
     epoch: int = 0  # bumped whenever a pause is started or extended
     decreased_at: float = -1.0  # when the limit was last halved: 429s to requests sent before count as that event
     pace: dict[str, float] = field(default_factory=lambda: {"read": 0.0, "write": 0.0})
@@ -144,6 +150,9 @@ class SubscriptionThrottle:
                     raise Interrupted("rollout interrupted")
                 now = time.monotonic()
                 wake: float | None
+                if deadline is not None and now < self.refused_until and self.refused_until > deadline:
+                    raise DeadlineExceeded("Resource Manager throttles this subscription until after the target's "
+                                           "deadline (its Retry-After)")
                 if now < self.paused_until or (resume_at is not None and resume_at[0] == self.epoch
                                                and now < resume_at[1]):
                     if resume_at is None or resume_at[0] != self.epoch:
@@ -187,6 +196,8 @@ class SubscriptionThrottle:
             if status == 429:
                 stats["throttled"] += 1
                 pause = min(DEFAULT_PAUSE if retry_after is None else retry_after, self.throttle.max_pause)
+                if retry_after is not None:
+                    self.refused_until = max(self.refused_until, now + min(retry_after, 1e9))
                 if now + pause > self.paused_until:
                     self.paused_until = now + pause
                     self.pause_length = pause
@@ -200,6 +211,7 @@ class SubscriptionThrottle:
                     stats["decreases"] += 1
             elif status is not None and status < 400:
                 self.limit = min(float(self.max_limit), self.limit + 1 / max(self.limit, 1.0))
+                self.refused_until = 0.0  # it answered: whatever it said before, it takes requests now
             if remaining is not None:
                 self._pace(kind, remaining)
             self.cond.notify_all()
@@ -313,6 +325,9 @@ def rollout_retry_policy(throttle: Throttle, total: int, backoff: float, max_ret
             if error is None and self._throttled(response):  # free of the error budget
                 if time.monotonic() >= settings["armgen_deadline"]:
                     raise DeadlineExceeded("the target's deadline passed while Resource Manager throttled it")
+                if throttle.for_url(response.http_request.url).refused_until > settings["armgen_deadline"]:
+                    raise DeadlineExceeded("Resource Manager throttles this subscription until after the target's "
+                                           "deadline (its Retry-After)")
                 return True
             if error is not None and settings["armgen_write_once"] and self._is_read_error(error):
                 return False  # the request went out; whether it arrived is for a GET to tell

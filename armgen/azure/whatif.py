@@ -126,13 +126,15 @@ def run_what_if(target: AzureTarget, resource_group: str, template: dict[str, An
     """POST the what-if, poll it to the end, and return the REST JSON of the result."""
     body = {"properties": {"mode": mode, "template": template, "parameters": parameters,
                            "whatIfSettings": {"resultFormat": "FullResourcePayloads"}}}
+    from armgen.azure.guard import read_json
+
     with azure_errors(target, WHATIF_ACTION, resource_group):
         client = target.deployments_client()
         try:
             # the answer's own JSON (the guard checked it is JSON), not the SDK's model of it: the
             # model turns a wrong type into a string or drops it instead of saying so
             poller = client.deployments.begin_what_if(resource_group, deployment_name, parameters=body,
-                                                      cls=lambda response, _model, _headers: response.http_response.json())
+                                                      cls=lambda response, _model, _headers: read_json(response.http_response))
             doc = poller.result()
         finally:
             client.close()
@@ -161,8 +163,11 @@ def _check_answer(doc: Any) -> None:
 
 
 def what_if(target: AzureTarget, resource_group: str, template: dict[str, Any], parameters: dict[str, Any],
-            allow_modify: list[str], location: str | None = None, mode: str = "Incremental") -> WhatIfOutcome:
-    """What-if plus the brownfield gate."""
-    result = run_what_if(target, resource_group, template, parameters, mode=mode)
+            allow_modify: list[str], location: str | None = None, mode: str = "Incremental",
+            deployment_name: str = "armgen-what-if") -> WhatIfOutcome:
+    """What-if plus the brownfield gate. ``deployment_name`` is the name Resource Manager
+    evaluates ``deployment().name`` with: a rollout previews each target under the name it will
+    deploy it with, so names derived from it are the ones the deployment will create."""
+    result = run_what_if(target, resource_group, template, parameters, mode=mode, deployment_name=deployment_name)
     declared = declared_resources(template, parameter_values(parameters), target.subscription, resource_group, location)
     return WhatIfOutcome(result, check_gate(result, declared, allow_modify))

@@ -89,8 +89,13 @@ def _split_name(name: Any) -> list[Any]:
 
 def declared_resources(template: dict[str, Any], parameters: dict[str, Any], subscription: str,
                        resource_group: str, location: str | None = None) -> list[Declared]:
-    """Every resource id the template (and its inline nested templates) will create."""
-    scope = Scope(parameters, template, subscription, resource_group, location)
+    """Every resource id the template (and its inline nested templates) will create.
+
+    ``uniqueString``/``guid`` stay wildcards here (``hashes=False``): their value depends on the
+    resource group's name as Azure stores it, and the gate has only the name the user typed; a
+    hash of the wrong case would block the template's own resources.
+    """
+    scope = Scope(parameters, template, subscription, resource_group, location, hashes=False)
     out: list[Declared] = []
     _walk(template.get("resources") or [], scope, subscription, resource_group, None, None, "$.resources", out)
     return out
@@ -135,7 +140,8 @@ def _walk_nested(r: dict[str, Any], scope: Scope, sub: Any, rg: Any, where: str,
     if inner_scope_mode == "inner":
         values = {k: scope.value(v.get("value")) for k, v in (props.get("parameters") or {}).items()
                   if isinstance(v, dict) and "value" in v}
-        nested = Scope(values, inner, sub_s, rg_s, scope.location if rg_s == scope.resource_group else None)
+        nested = Scope(values, inner, sub_s, rg_s, scope.location if rg_s == scope.resource_group else None,
+                       hashes=scope.hashes)
     else:
         nested = scope
     _walk(inner.get("resources") or [], nested, sub, rg, None, None, f"{where}.properties.template.resources", out)

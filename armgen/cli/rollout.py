@@ -109,7 +109,13 @@ def _summary(result: Any) -> str:
     blocked = sum(d.action == "deploy" and (d.verdict is None or d.verdict.gate != "pass") for d in ds)
     reattach = sum(d.action == "reattach" for d in ds)
     skip = sum(d.action == "skip" for d in ds)
-    parts = [f"deploy {plural(len(send), 'target')}" + (f" ({changed} changed)" if changed else "")]
+    attach_only = sum(d.action == "attach" for d in ds)
+    then_attach = sum(d.target.attach is not None for d in send)
+    parts = [f"deploy {plural(len(send), 'target')}" + (f" ({changed} changed)" if changed else "")
+             + (f" and attach their subnets after each succeeds ({then_attach})" if then_attach else "")]
+    if attach_only:
+        parts.append(f"attach the subnets of {plural(attach_only, 'deployed target')} (their attach step is "
+                     "not done)")
     if reattach:
         parts.append(f"re-attach to {reattach}")
     if skip:

@@ -79,6 +79,16 @@ class Spinner:
         except (OSError, ValueError):  # the terminal went away: stop drawing, never fail the command
             self._stop.set()
 
+    def above(self, write: Any) -> None:
+        """Run ``write`` (which prints a line) with the spinner's line erased first: the line
+        stays above, and the next frame is drawn below it. For commands that report progress
+        while they wait."""
+        with self._lock:
+            if self._width:
+                self._write("\r" + " " * self._width + "\r")
+                self._width = 0
+            write()
+
     def stop(self) -> None:
         """Stop and erase the line, so what is printed next starts at column 0 on a clean line."""
         self._stop.set()

@@ -53,15 +53,6 @@ def target_options(f: Callable[..., Any], *, tenant: bool = True) -> Callable[..
     return f
 
 
-def _target_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The options as they were before ``--tenant``, for commands not yet taking ``tenant``
-    (move to :func:`target_options`)."""
-    return target_options(f, tenant=False)
-
-
-_use_color = use_color  # the name other command modules imported before armgen.cli.common
-
-
 def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``SOURCE``, ``-f/--template-file`` and ``-p/--parameters``."""
     f = click.argument("source", required=False, type=click.Path())(f)

@@ -27,7 +27,8 @@ def sh(arm: FakeArm, argv: list[str]) -> str:
     i = argv.index("--subscription")
     del argv[i:i + 2]  # the subscription comes from AZURE_SUBSCRIPTION_ID, as it would for a user
     shown = " ".join(a.replace(arm.base_url, SHOWN_URL).replace(str(ROOT) + "/", "") for a in argv)
-    p = subprocess.run([sys.executable, "-m", "armgen.cli", *argv], env=env, cwd=ROOT, capture_output=True, text=True)
+    p = subprocess.run([sys.executable, "-m", "armgen.cli", *argv], env=env, cwd=os.getcwd(), capture_output=True,
+                       text=True)
     out = (p.stdout + p.stderr).replace(arm.base_url, SHOWN_URL)
     return f"$ armgen {shown}\n{out}$ echo $?\n{p.returncode}\n"
 
@@ -46,6 +47,35 @@ def main() -> None:
         world.net.add_subnet(ZONE2, {"addressPrefix": "10.0.2.0/26", "natGateway": {"id": OTHER_NAT}})
         print(sh(arm, world.argv("attach")))
         print(sh(arm, world.argv("attach", "--route-table", "--subnet", ZONE2.replace("/subnets/", "/subnet/"))))
+    print("# --- the built-in offer after 'az deployment group create -f mainTemplate.json' (deployment 'mainTemplate')")
+    with FakeArm(default_subscription=SUBSCRIPTION) as arm:
+        print(sh(arm, offer_after_az(arm)))
+
+
+def offer_after_az(arm: FakeArm) -> list[str]:
+    """The built-in offer deployed by az into appliance-rg: its NAT gateways end with the suffix
+    ARM derived from the resource group and the deployment's name; parameters.json has no suffix."""
+    import json
+    import tempfile
+
+    from armgen.armeval import unique_string
+    from tests.azure.attach_world import RG, RG_ID
+    from tests.fakearm.deployments import install_deployments
+
+    world = build(arm)
+    world.net.polls = 1
+    suffix = unique_string(RG_ID, "mainTemplate")[:8]
+    nats = [f"{RG_ID}/providers/Microsoft.Network/natGateways/zscc-ngw-{k}-{suffix}" for k in (1, 2)]
+    for rid in nats:
+        world.net.add_nat_gateway(rid)
+    values = {"vnetName": "hub-vnet", "vnetResourceGroup": "network-rg", "zone1SubnetName": "cc-zone1",
+              "zone2SubnetName": "cc-zone2"}
+    install_deployments(arm).add_deployment(SUBSCRIPTION, RG, "mainTemplate", values, output_resources=nats)
+    folder = Path(tempfile.mkdtemp())
+    (folder / "parameters.json").write_text(json.dumps({"parameters": {k: {"value": v} for k, v in values.items()}}))
+    os.chdir(folder)
+    return ["attach", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", arm.base_url, "-p", "parameters.json",
+            "--no-what-if"]
 
 
 def byo() -> None:

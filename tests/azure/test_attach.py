@@ -154,7 +154,7 @@ def test_bad_input_one_line_exit_2_no_write(fake_arm: FakeArm, tmp_path, case: s
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith("armgen: ") and "Traceback" not in err
     expected = {"unknown subnet": f"unknown subnet {ZONE2.replace('cc-zone2', 'no-such-subnet')}",
-                "wrong type": f"{pfile}: $.parameters.zone1SubnetName.value: must be a subnet name",
+                "wrong type": f"{pfile}: $.parameters.zone1SubnetName.value: expected string, got integer",
                 "other region": "is in northeurope (its virtual network's region), NAT gateway zcc-ngw-1 in westeurope",
                 "bad subnet name": "$.parameters.zone1SubnetName.value: '../../x' is not a subnet name",
                 "malformed id": "is not a subnet resource id",

@@ -111,7 +111,7 @@ def test_created_gateways_when_the_byo_build_was_deployed_without_any(world: Wor
     (["/subscriptions/x/resourceGroups/r/providers/Microsoft.Network/routeTables/rt"], BYO_TEMPLATE,
      "$.parameters.existingNatGatewayIds.value[0]: '/subscriptions/x/resourceGroups/r/providers/Microsoft.Network/"
      "routeTables/rt' is not a NAT gateway resource id"),
-    ("egress-ngw-1", BYO_TEMPLATE, "$.parameters.existingNatGatewayIds.value: must be a list of NAT gateway"),
+    ("egress-ngw-1", BYO_TEMPLATE, "$.parameters.existingNatGatewayIds.value: expected array, got string"),
     ([BYO1], None, "the template does not take it: give the package the deployment was built from"),
     ([f"{EGRESS_RG_ID}/providers/Microsoft.Network/natGateways/missing"], BYO_TEMPLATE, "not found"),
 ])

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from armgen.armeval import unique_string
 from armgen.azure.attach import (
     AttachError,
     AttachOptions,
+    NamesNeedDeployment,
     parse_subnet_id,
     plan_links,
     run_attach,
@@ -49,8 +51,9 @@ VALUES = {"namePrefix": "zcc", "vnetName": "hub-vnet", "vnetResourceGroup": "net
           "zone1SubnetName": "cc-zone1", "zone2SubnetName": "cc-zone2"}
 
 
-def plan(values: dict | None = None, template: dict | None = None, **opts):
-    return plan_links(SUBSCRIPTION, RG, template or TEMPLATE, values or VALUES, AttachOptions(**opts))
+def plan(values: dict | None = None, template: dict | None = None, deployment: str | None = None, **opts):
+    return plan_links(SUBSCRIPTION, RG, template or TEMPLATE, values or VALUES, AttachOptions(**opts),
+                      deployment=deployment)
 
 
 # ---------------------------------------------------------------- planning
@@ -87,9 +90,15 @@ def test_one_nat_gateway_serves_every_subnet_and_counts_must_match() -> None:
 def test_names_must_be_evaluable_and_conditions_count() -> None:
     t = copy.deepcopy(TEMPLATE)
     nat = next(r for r in t["resources"] if r["type"].endswith("natGateways"))
-    nat["name"] = "[concat('ngw-', uniqueString(resourceGroup().id), copyIndex())]"
+    nat["name"] = "[concat('ngw-', reference('x').name, copyIndex())]"  # known only once deployed
     with pytest.raises(AttachError, match="cannot evaluate the name"):
         plan(template=t)
+    nat["name"] = "[concat('ngw-', uniqueString(resourceGroup().id, deployment().name), copyIndex())]"
+    with pytest.raises(NamesNeedDeployment, match="depends on the deployment's name"):
+        plan(template=t)
+    links, _ = plan(template=t, deployment="cc-site-1")
+    assert links[0].resource_id.endswith("/natGateways/ngw-" + unique_string(f"/subscriptions/{SUBSCRIPTION}/"
+                                                                              f"resourceGroups/{RG}", "cc-site-1") + "0")
     nat["name"] = "[format('{0}-ngw-{1}', parameters('namePrefix'), copyIndex(1))]"
     nat["condition"] = "[equals(parameters('namePrefix'), 'nope')]"
     with pytest.raises(AttachError, match="creates no NAT gateway"):

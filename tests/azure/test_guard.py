@@ -9,6 +9,7 @@ reach the other host.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from armgen.cli import main
 from tests.azure.helpers import CREATES, PARAMS, RG, TEMPLATE_DIR
 from tests.fakearm.fixtures import SUBSCRIPTION
-from tests.fakearm.hostile import HostileArm, endless_operation, raw, redirect, zeros
+from tests.fakearm.hostile import HostileArm, Raw, endless_operation, raw, redirect, zeros
 from tests.fakearm.server import FakeArm, Request, Response
 from tests.fakearm.whatif import WHATIF_PATH, install_what_if
 
@@ -185,3 +186,37 @@ def test_retry_after_zero_is_kept_when_polling_without_delay_is_asked_for() -> N
     resp = _Response({"Retry-After": "0"})
     _policy(poll_interval=0)._clamp_retry_after(resp)  # type: ignore[attr-defined]
     assert resp.headers.get("Retry-After") == "0"
+
+
+def test_an_empty_body_where_json_was_expected(arm: HostileArm, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty body has no Content-Type for the guard to judge, and the SDK's generated code
+    calls ``response.json()`` on it (a JSONDecodeError, a traceback). A 200/201 answer to a GET,
+    PUT or PATCH of a resource is refused by the guard; an operation's empty final answer is the
+    poller's (no result), which the what-if's shape check then refuses."""
+    answer_what_if(arm, lambda req: raw(200, b"", content_type=None))
+    assert_one_line_exit_3(*what_if(arm, capsys), "what-if answer is not usable")
+    answer_what_if(arm, lambda req: arm.begin_operation(Raw(b"", content_type=None), polls=0))
+    assert_one_line_exit_3(*what_if(arm, capsys), "what-if answer is not usable")
+    arm.inject("GET", r"/virtualNetworks/", 200, times=None, body=Raw(b"", content_type=None))
+    code = main(["preflight", "-g", RG, "--subscription", SUBSCRIPTION, "--endpoint", arm.base_url, "-p", PARAMS,
+                 TEMPLATE_DIR])
+    assert_one_line_exit_3(code, capsys.readouterr().err, "an empty body (HTTP 200) where JSON was expected")
+
+
+def test_read_json_turns_an_unreadable_raw_answer_into_one_line() -> None:
+    """Callers that read a raw answer themselves (cls= callbacks, send_request) use read_json."""
+    from types import SimpleNamespace
+
+    from armgen.azure.guard import read_json
+    from armgen.azure.session import AzureFailure
+
+    def answer(data: bytes) -> SimpleNamespace:
+        return SimpleNamespace(content=data, status_code=200, request=SimpleNamespace(method="GET", url="http://h/x"))
+
+    assert read_json(answer(b'{"a": 1}')) == {"a": 1}
+    for data, needle in ((b"", "an empty body (HTTP 200)"), (b"  \n", "an empty body"), (b"{", "GET /x"),
+                         (b"[1]", "expected a JSON object, got array")):
+        with pytest.raises(AzureFailure, match=re.escape(needle)) as exc:
+            read_json(answer(data))
+        assert exc.value.exit_code == 3
+    assert read_json(answer(b"[1]"), expect=None) == [1]

@@ -380,3 +380,20 @@ def test_huge_copy_count_is_bounded(fake_arm: FakeArm, tmp_path: Path, capsys: p
     assert err.count("\n") == 1 and "9007199254740993" in err and "800" in err
     with pytest.raises(AzureFailure):
         network_plan({"vnetName": "v", "subnetName": "s", "vmCount": 10**6}, "rg")
+
+
+def test_template_values_are_quoted_into_urls(fake_arm: FakeArm, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A resource type or location with a brace or a slash (the fuzzer's find: the SDK formats a
+    request URL as a template and raised ValueError) is one quoted path segment: a 404, a row."""
+    network(fake_arm)
+    pfile = params(tmp_path)
+    tpl = json.loads((tmp_path / "template.json").read_text())
+    tpl["resources"].append({"type": "Microsoft.{x}/things", "apiVersion": "2020-01-01", "name": "t"})
+    (tmp_path / "template.json").write_text(json.dumps(tpl))
+    code = run(fake_arm, pfile, "--location", "west{europe}")
+    assert code in (0, 1), capsys.readouterr().err
+    rows = checks(capsys)
+    assert rows[("resource provider", "Microsoft.{x}")]["status"] == "warn"
+    assert [r.path for r in fake_arm.requests if "Microsoft.{x}" in r.path] == [  # arrived as one segment
+        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.{{x}}"]

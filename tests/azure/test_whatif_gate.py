@@ -29,7 +29,8 @@ def test_evaluator_functions() -> None:
     assert evaluate("[[literal]", s) == "[literal]"
     assert evaluate("[resourceId('other', 'Microsoft.Network/virtualNetworks/subnets', 'v', 's')]", s) == \
         f"/subscriptions/{SUB}/resourceGroups/other/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
-    part = evaluate("[concat('lb-', uniqueString(resourceGroup().id))]", s)
+    gate = Scope({"P2": "given"}, t, SUB, RG, "westeurope", hashes=False)  # the gate's mode: hashes are wildcards
+    part = evaluate("[concat('lb-', uniqueString(resourceGroup().id))]", gate)
     assert isinstance(part, Partial) and part.regex() == "lb\\-[^/]*"
     assert not isinstance(evaluate("[bogus(]", s), str)
 

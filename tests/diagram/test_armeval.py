@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from armgen.armeval import UNKNOWN, Hole, Partial, Ref, Scope, evaluate
+from armgen.armeval import UNKNOWN, Hole, Partial, Ref, Scope, evaluate, unique_string
 
 
 def scope(template: dict, values: dict | None = None, **kw: object) -> Scope:
@@ -86,7 +86,11 @@ def test_functions() -> None:
     }
     for expr, want in cases.items():
         assert evaluate(expr, s) == want if want is not UNKNOWN else evaluate(expr, s) is UNKNOWN, expr
-    assert isinstance(evaluate("[concat('lb-', uniqueString(resourceGroup().id))]", s), Partial)
+    assert isinstance(evaluate("[concat('lb-', uniqueString(deployment().name))]", s), Partial)  # name unknown
+    assert evaluate("[concat('lb-', uniqueString(resourceGroup().id))]", s) == \
+        "lb-" + unique_string("/subscriptions/sub/resourceGroups/rg")
+    gate = scope({}, hashes=False)  # the what-if gate's mode: a hash stays a wildcard
+    assert isinstance(evaluate("[concat('lb-', uniqueString(resourceGroup().id))]", gate), Partial)
 
 
 def test_cidr_functions_as_microsoft_documents_them() -> None:

@@ -30,6 +30,14 @@ Lost answers: ``svc.lose_answers(pattern, times=1)`` processes the next ``times`
 (the deployment is created and runs) but answers nothing: the connection is closed, as when the
 answer is lost on the way back.
 
+What a finished deployment reports: ``svc.on_success = fn(record)`` is called once when a
+deployment turns ``Succeeded`` and returns what Resource Manager would then list for it,
+``{"outputs": {...}, "outputResources": [ids], "parameters": {...}}`` (parameters: values it
+recorded beyond the PUT's, e.g. defaults it evaluated); the hook may create the resources too.
+``svc.add_deployment(sub, rg, name, parameters, ...)`` records a deployment made by someone
+else (``az deployment group create``, the portal). ``GET .../deployments`` lists a resource
+group's deployments (``$filter=provisioningState eq 'X'`` honoured), newest first.
+
 Observability: ``svc.puts`` (``Counter`` of accepted PUTs keyed by lower-cased ``"rg/name"``),
 ``svc.deployments`` (records keyed the same way), ``svc.bodies`` (accepted PUT bodies in order).
 """
@@ -48,8 +56,8 @@ from urllib.parse import unquote
 
 from tests.fakearm.server import DROP, FakeArm, Request, Response, arm_error
 
-DEPLOYMENT_PATH = (r"/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)"
-                   r"/providers/Microsoft\.Resources/deployments/(?P<name>[^/]+)")
+DEPLOYMENTS_PATH = r"/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/Microsoft\.Resources/deployments"
+DEPLOYMENT_PATH = DEPLOYMENTS_PATH + r"/(?P<name>[^/]+)"
 
 
 @dataclass
@@ -75,6 +83,7 @@ class DeploymentRecord:
     polls_left: int
     state: str = "Running"  # Running | Succeeded | Failed
     reads: int = 0
+    reported: dict[str, Any] = field(default_factory=dict)  # outputs, outputResources, parameters once done
 
     @property
     def id(self) -> str:
@@ -94,6 +103,26 @@ class DeploymentService:
     lock: threading.RLock = field(default_factory=threading.RLock)
     keep_tags: bool = True
     lost: list[list[Any]] = field(default_factory=list)  # [regex, answers still to lose]
+    on_success: Callable[[DeploymentRecord], dict[str, Any] | None] | None = None
+
+    def add_deployment(self, sub: str, rg: str, name: str, parameters: dict[str, Any], *, state: str = "Succeeded",
+                       timestamp: str = "2026-01-01T00:00:00.000000Z", outputs: dict[str, Any] | None = None,
+                       output_resources: list[str] | None = None) -> DeploymentRecord:
+        """A deployment someone else made, already ended (``parameters``: plain values)."""
+        body = {"properties": {"mode": "Incremental", "template": {},
+                               "parameters": {k: {"value": v} for k, v in parameters.items()}}}
+        rec = DeploymentRecord(sub, rg, name, body, Behaviour(), str(uuid.uuid4()), time.monotonic(), timestamp, 0,
+                               state=state)
+        rec.reported = {"outputs": {k: {"type": "String", "value": v} for k, v in (outputs or {}).items()},
+                        "outputResources": [{"id": i} for i in output_resources or []]}
+        with self.lock:
+            self.deployments[self.key(rg, name)] = rec
+        return rec
+
+    def _succeeded(self, rec: DeploymentRecord) -> None:
+        rec.state = "Succeeded"
+        if self.on_success is not None:
+            rec.reported = dict(self.on_success(rec) or {})
 
     def lose_answers(self, pattern: str, times: int = 1) -> None:
         """Process the next ``times`` PUTs matching ``pattern`` but drop their answers."""
@@ -144,7 +173,10 @@ class DeploymentService:
                 return
             if rec.behaviour.until is not None and not rec.behaviour.until():
                 return
-            rec.state = "Failed" if rec.behaviour.fail else "Succeeded"
+            if rec.behaviour.fail:
+                rec.state = "Failed"
+            else:
+                self._succeeded(rec)
 
     def _doc(self, rec: DeploymentRecord, state: str | None = None) -> dict[str, Any]:
         props = rec.body.get("properties") or {}
@@ -156,6 +188,13 @@ class DeploymentService:
             "parameters": {k: {"type": "String", "value": v.get("value")}
                            for k, v in (props.get("parameters") or {}).items() if isinstance(v, dict)},
         }
+        if rec.state == "Succeeded" and state is None and rec.reported:
+            extra = rec.reported
+            out["parameters"].update({k: {"type": "String", "value": v} for k, v in (extra.get("parameters") or {}).items()
+                                      if k not in out["parameters"]})
+            for key in ("outputs", "outputResources"):
+                if extra.get(key):
+                    out[key] = extra[key]
         if rec.state == "Failed" and state is None and rec.behaviour.fail:
             code, message = rec.behaviour.fail
             out["error"] = {"code": "DeploymentFailed", "message": "At least one resource deployment operation "
@@ -210,7 +249,10 @@ class DeploymentService:
         """Re-check a running deployment without consuming a poll (time-based completion only)."""
         if (rec.state == "Running" and rec.polls_left <= 0 and time.monotonic() - rec.started >= rec.behaviour.duration
                 and (rec.behaviour.until is None or rec.behaviour.until())):
-            rec.state = "Failed" if rec.behaviour.fail else "Succeeded"
+            if rec.behaviour.fail:
+                rec.state = "Failed"
+            else:
+                self._succeeded(rec)
 
     def get(self, req: Request) -> Response:
         miss = self.arm.missing_resource_group(req)
@@ -244,6 +286,22 @@ class DeploymentService:
         return Response(200, {"value": [{"id": f"{rec.id}/operations/1", "operationId": "1", "properties": op}]}, {})
 
 
+    def list_deployments(self, req: Request) -> Response:
+        miss = self.arm.missing_resource_group(req)
+        if miss:
+            return miss
+        rg = unquote(req.params["rg"]).lower()
+        m = re.fullmatch(r"\s*provisioningState\s+eq\s+'(\w+)'\s*", req.query.get("$filter", "")) \
+            if req.query.get("$filter") else None
+        with self.lock:
+            recs = [r for r in self.deployments.values() if r.rg.lower() == rg]
+            for r in recs:
+                self._advance_quiet(r)
+            docs = [self._doc(r) for r in sorted(recs, key=lambda r: r.timestamp, reverse=True)
+                    if m is None or r.state.lower() == m.group(1).lower()]
+        return Response(200, {"value": docs}, {})
+
+
 def install_deployments(arm: FakeArm, polls: int = 1, duration: float = 0.0, retry_after: str = "0") -> DeploymentService:
     """Register the deployment routes on ``arm`` and return the service (see module docstring)."""
     svc = DeploymentService(arm, Behaviour(polls, duration), retry_after)
@@ -251,4 +309,5 @@ def install_deployments(arm: FakeArm, polls: int = 1, duration: float = 0.0, ret
     arm.route("GET", DEPLOYMENT_PATH)(svc.get)
     arm.route("GET", DEPLOYMENT_PATH + r"/operationStatuses/(?P<op>[^/]+)")(svc.status)
     arm.route("GET", DEPLOYMENT_PATH + r"/operations")(svc.operations)
+    arm.route("GET", DEPLOYMENTS_PATH)(svc.list_deployments)
     return svc

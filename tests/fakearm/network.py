@@ -33,7 +33,9 @@ between armgen's GET and its PUT; ``net.fail_next_put = (code, message)`` ends t
 operation as ``Failed``; ``net.on_write = fn(subnet_id, properties)`` edits what a PUT stores (a
 resource provider that normalises or drops something); ``net.finish_operations()`` ends every
 running operation at once. Observability: ``net.puts`` (every subnet PUT: id, If-Match, status,
-body), ``net.what_ifs`` (what-if request bodies), ``net.put_count(subnet_id=None)``.
+body), ``net.what_ifs`` (what-if request bodies), ``net.put_count(subnet_id=None)``. With
+``install_network(arm, fallback=whatif.handle)`` the what-ifs of other templates (a rollout's
+deployments) are answered by the what-if service installed before.
 """
 
 from __future__ import annotations
@@ -91,6 +93,9 @@ class NetworkService:
     what_ifs: list[Any] = field(default_factory=list)
     fail_next_put: tuple[str, str] | None = None
     on_write: Callable[[str, dict[str, Any]], None] | None = None
+    # what-ifs of templates without subnets (a deployment's) go here when set: the service
+    # installed before this one (tests/fakearm/whatif.py), so both kinds are answered
+    fallback: Callable[[Request], Response] | None = None
     _meddles: dict[str, list[Callable[[dict[str, Any]], None]]] = field(default_factory=dict)
     _ops: dict[str, _Op] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
@@ -306,10 +311,13 @@ class NetworkService:
         miss = self.arm.missing_resource_group(req)
         if miss:
             return miss
+        template = (((req.json or {}).get("properties") or {}).get("template")) or {}
+        if self.fallback is not None and not any(str(r.get("type", "")).lower() == "microsoft.network/virtualnetworks/subnets"
+                                                 for r in template.get("resources") or [] if isinstance(r, dict)):
+            return self.fallback(req)
         with self.lock:
             self.what_ifs.append(copy.deepcopy(req.json))
         sub, rg = req.params["sub"], unquote(req.params["rg"])
-        template = (((req.json or {}).get("properties") or {}).get("template")) or {}
         changes = []
         for r in template.get("resources") or []:
             rtype = str(r.get("type", ""))
@@ -354,9 +362,11 @@ def _delta(before: Any, after: Any, path: str) -> list[dict[str, Any]]:
     return [{"path": path, "propertyChangeType": "Modify", "before": before, "after": after}]
 
 
-def install_network(arm: FakeArm, polls: int = 1) -> NetworkService:
-    """Register the subnet PUT, its operation status and the subnet what-if (module docstring)."""
-    svc = NetworkService(arm, polls)
+def install_network(arm: FakeArm, polls: int = 1,
+                    fallback: Callable[[Request], Response] | None = None) -> NetworkService:
+    """Register the subnet PUT, its operation status and the subnet what-if (module docstring);
+    ``fallback`` answers the what-ifs of templates that declare no subnet."""
+    svc = NetworkService(arm, polls, fallback=fallback)
     arm.route("PUT", SUBNET_PATH)(svc.put)
     arm.route("GET", STATUS_PATH)(svc.status)
     arm.route("POST", WHATIF_PATH)(svc.what_if)

@@ -1,7 +1,7 @@
 """The fuzzed entry points: for each, a strategy of :class:`~tests.fuzz.harness.Case`.
 
 Entry points: ``build`` (options file, values, flags), ``validate``, ``lint``, ``package``,
-``inspect``, ``what-if``, ``preflight``, ``rollout plan`` and ``rollout apply``. The Azure ones
+``inspect``, ``what-if``, ``preflight``, ``attach``, ``rollout plan`` and ``rollout apply``. The Azure ones
 run against one local Resource Manager (:class:`tests.fakearm.hostile.HostileArm`) that each case
 can make misbehave (:data:`SERVER_BEHAVIOURS`), and a second one ("elsewhere") that must never
 receive a request.
@@ -262,6 +262,12 @@ def _azure_setup(behaviour: tuple[str, str, int | None]) -> Callable[[Path], Non
     return setup
 
 
+def _show(behaviour: tuple[str, str, int | None]) -> str:
+    """A server behaviour as the failure report names it."""
+    kind, where, times = behaviour
+    return kind if kind == "normal" else f"{kind} at {where!r} {'every time' if times is None else f'{times}x'}"
+
+
 def _endpoint() -> str:
     return Servers.get().arm.base_url
 
@@ -292,9 +298,17 @@ def _azure_case(draw: st.DrawFn, command: str) -> Case:
     argv = [command, "-g", rg, "--subscription", SUB, "--endpoint", _endpoint(), "-p", "{root}/p.json", *source]
     if command == "what-if" and draw(st.booleans()):
         argv += ["--allow-modify", draw(g.flag_text)]
+    if command == "attach":
+        argv += draw(st.sampled_from([[], [], ["--no-what-if"], ["--deployment", "mainTemplate"], ["-o", "json"],
+                                      ["--route-table", "--subnet", "/subscriptions/x/resourceGroups/y"],
+                                      ["-p", "nameSuffix=abc"], ["--replace"]]))
     behaviour = draw(server_behaviour)
     env = draw(g.azure_env())
-    return Case(argv, files, env=env, label=command, setup=_azure_setup(behaviour))
+    return Case(argv, files, env=env, label=f"{command}, server {_show(behaviour)}", setup=_azure_setup(behaviour))
+
+
+def attach_case() -> st.SearchStrategy[Case]:
+    return _azure_case("attach")
 
 
 def what_if_case() -> st.SearchStrategy[Case]:
@@ -305,15 +319,18 @@ def preflight_case() -> st.SearchStrategy[Case]:
     return _azure_case("preflight")
 
 
-INVENTORY_KEYS = ["name", "template", "defaults", "targets", "waves", "concurrency", "timeoutSeconds", "bindings"]
+INVENTORY_KEYS = ["name", "template", "defaults", "targets", "waves", "concurrency", "timeoutSeconds", "bindings",
+                  "attach"]
 
 
-def inventory_seed() -> dict[str, Any]:
+def inventory_seed(attach: bool = False) -> dict[str, Any]:
     targets = [{"name": n, "subscription": SUB, "resourceGroup": f"rg-{n}",
                 "vnet": {"name": f"vnet-{n}", "resourceGroup": f"net-{n}"},
                 "subnets": {"zone1": "snet-1", "zone2": "snet-2"}} for n in ("site-000", "site-001", "site-002")]
-    return {"name": "cc", "template": "mainTemplate.json",
-            "defaults": {"location": "westeurope", "parameters": {"vmSize": "Standard_D2s_v5"}},
+    defaults: dict[str, Any] = {"location": "westeurope", "parameters": {"vmSize": "Standard_D2s_v5"}}
+    if attach:  # the attach step: the template creates no NAT gateway, so it is refused (exit 2 inside)
+        defaults["attach"] = {"natGateway": True}
+    return {"name": "cc", "template": "mainTemplate.json", "defaults": defaults,
             "targets": targets, "waves": {"canary": "site-000", "batchSize": 2}, "concurrency": 2}
 
 
@@ -321,8 +338,8 @@ def inventory_seed() -> dict[str, Any]:
 def _rollout_files(draw: st.DrawFn) -> dict[str, bytes | None]:
     from tests.rollout.conftest import TEMPLATE
 
-    inv = draw(g.json_bytes(inventory_seed(), INVENTORY_KEYS)) if not draw(st.integers(0, 2)) else \
-        json.dumps(inventory_seed()).encode()
+    seed = inventory_seed(attach=draw(st.sampled_from([False, False, False, True])))
+    inv = draw(g.json_bytes(seed, INVENTORY_KEYS)) if not draw(st.integers(0, 2)) else json.dumps(seed).encode()
     tpl = draw(g.json_bytes(TEMPLATE)) if not draw(st.integers(0, 4)) else json.dumps(TEMPLATE).encode()
     return {"fleet.json": inv, "mainTemplate.json": tpl}
 
@@ -337,9 +354,9 @@ def rollout_plan_case(draw: st.DrawFn) -> Case:
     elif layout == "blocked":
         files["plan/plan.json"] = None  # a folder where plan.json goes
     argv = ["rollout", "plan", "{root}/fleet.json", "--out", "{root}/plan", "--endpoint", _endpoint()]
+    behaviour = draw(server_behaviour)
     return Case(argv, files, env=draw(g.azure_env()), guarded=["plan"], unchanged_on=frozenset({2, 3}),
-                label="rollout plan",
-                setup=_azure_setup(draw(server_behaviour)))
+                label=f"rollout plan, server {_show(behaviour)}", setup=_azure_setup(behaviour))
 
 
 STATE_SEED = {"kind": "armgen-rollout-state", "version": 1, "inventory": "fleet.json",
@@ -354,9 +371,50 @@ def rollout_apply_case(draw: st.DrawFn) -> Case:
         files["fleet.state.json"] = draw(g.json_bytes(STATE_SEED)) if draw(st.booleans()) else \
             json.dumps(STATE_SEED).encode()
     argv = ["rollout", "apply", "{root}/fleet.json", "--state", "{root}/fleet.state.json", "--endpoint", _endpoint()]
+    # apply refuses to run without a terminal unless --yes (exit 2 before any request): nearly
+    # every case confirms, so the gate, the PUTs and the state file really meet the hostile server
+    confirm = draw(st.sampled_from(["--yes"] * 10 + ["-y"] * 9 + [None]))  # integers(0, 19) favours 0
+    if confirm:
+        argv.append(confirm)
+    plan = draw(st.sampled_from(["none", "none", "trusted", "stale", "mangled"]))
+    verdicts = draw(st.lists(st.sampled_from(["pass", "pass", "blocked", "error"]), min_size=3, max_size=3))
+    mangle = draw(g.json_bytes({"kind": "armgen-rollout-plan", "targets": []})) if plan == "mangled" else b""
+    if plan != "none":  # resume from a plan: its verdicts trusted where the inputs are still the planned ones
+        argv += ["--plan", "{root}/fleet.plan"]
+    behaviour = draw(server_behaviour)
+    server = _azure_setup(behaviour)
+
+    def setup(root: Path) -> None:
+        _write_plan(root, plan, verdicts, mangle)
+        server(root)
+
     return Case(argv, files, env=draw(g.azure_env()), guarded=["fleet.state.json"], unchanged_on=frozenset({2, 3}),
-                label="rollout apply",
-                setup=_azure_setup(draw(server_behaviour)))
+                label=f"rollout apply, plan {plan}, server {_show(behaviour)}", setup=setup)
+
+
+def _write_plan(root: Path, kind: str, verdicts: list[str], mangled: bytes) -> None:
+    """``fleet.plan/plan.json`` as ``rollout plan`` would have written it for the inventory laid
+    out (``trusted``: the targets' real inputs hashes, so apply sends on the plan's verdicts;
+    ``stale``: other hashes, so apply checks again), or mangled bytes."""
+    if kind == "none":
+        return
+    folder = root / "fleet.plan"
+    folder.mkdir(exist_ok=True)
+    if kind == "mangled":
+        (folder / "plan.json").write_bytes(mangled)
+        return
+    from armgen.azure.inventory import load_inventory
+    from armgen.errors import InputError
+
+    try:
+        inv = load_inventory(root / "fleet.json")
+    except (InputError, OSError):
+        (folder / "plan.json").write_text('{"kind": "armgen-rollout-plan", "targets": []}', encoding="utf-8")
+        return
+    targets = [{"name": t.name, "inputsHash": t.inputs_hash if kind == "trusted" else "0" * 64,
+                "gate": verdicts[i % len(verdicts)], "reasons": [] if verdicts[i % len(verdicts)] == "pass" else ["x"],
+                "changes": {"create": 1, "modify": 0, "delete": 0}} for i, t in enumerate(inv.targets)]
+    (folder / "plan.json").write_text(json.dumps({"kind": "armgen-rollout-plan", "targets": targets}), encoding="utf-8")
 
 
 ENTRY_POINTS: dict[str, Strategy] = {
@@ -368,11 +426,12 @@ ENTRY_POINTS: dict[str, Strategy] = {
     "package": package_case,
     "inspect": inspect_case,
     "what-if": what_if_case,
+    "attach": attach_case,
     "preflight": preflight_case,
     "rollout-plan": rollout_plan_case,
     "rollout-apply": rollout_apply_case,
 }
-AZURE = {"what-if", "preflight", "rollout-plan", "rollout-apply"}
+AZURE = {"what-if", "preflight", "attach", "rollout-plan", "rollout-apply"}
 
 
 def elsewhere_requests() -> int:

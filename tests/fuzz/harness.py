@@ -158,12 +158,12 @@ def run_case(case: Case, root: Path) -> Result:
     try:
         with _environment(case.env, root), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             code = main(case.resolve(root))
-    except _Hang:
-        crash = f"hung: still running after {HARD_LIMIT:.0f} s"
+    except _Hang as exc:
+        crash = f"hung: still running after {HARD_LIMIT:.0f} s{_where(exc)}"
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException as exc:  # anything escaping main() is the finding
-        crash = "uncaught " + "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
+        crash = "uncaught " + "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300] + _where(exc)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)
@@ -178,6 +178,14 @@ def run_case(case: Case, root: Path) -> Result:
 
 def _alarm(signum: int, frame: object) -> None:
     raise _Hang
+
+
+def _where(exc: BaseException) -> str:
+    """Where it happened: the innermost frames of armgen's own code (a finding names its line)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/armgen/" in f.filename.replace("\\", "/")]
+    if not frames:
+        return ""
+    return " at " + " <- ".join(f"{f.filename.rsplit('/armgen/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-3:]))
 
 
 def run_subprocess(case: Case, root: Path) -> Result:

@@ -37,7 +37,7 @@ def describe(case: Case, result: Result) -> str:
            (v not in (None, "0", "1", "3", "30", "test-token") and k.startswith("ARMGEN_"))}
     files = {k: (v[:120] if v is not None else "<folder>") for k, v in case.files.items()}
     err = result.err.strip().replace("\n", "\n      ")[-1500:]
-    return (f"{'; '.join(result.problems)}\n    argv: {argv}\n    env: {env}\n    files: {files}\n"
+    return (f"{'; '.join(result.problems)}\n    case: {case.label}\n    argv: {argv}\n    env: {env}\n    files: {files}\n"
             f"    exit {result.code}, stderr:\n      {err}")
 
 

@@ -19,7 +19,7 @@ from tests.fuzz.run import describe, fuzz
 
 # cases per entry point in `make test` (about 25 s in all on a 2-core machine)
 SAMPLE = {"build-options": 15, "build-values": 15, "build-flags": 20, "validate": 25, "lint": 25, "package": 12,
-          "inspect": 30, "what-if": 25, "preflight": 25, "rollout-plan": 20, "rollout-apply": 20}
+          "inspect": 30, "what-if": 25, "preflight": 25, "attach": 15, "rollout-plan": 20, "rollout-apply": 20}
 
 def test_every_entry_point_has_a_sample() -> None:
     assert set(SAMPLE) == set(ENTRY_POINTS)

@@ -3,6 +3,7 @@ existing networks, and a writer for inventory files pointing at a small template
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from armgen.armeval import unique_string
 from tests.fakearm.deployments import DeploymentService, install_deployments
+from tests.fakearm.network import install_network
 from tests.fakearm.server import FakeArm
 from tests.fakearm.whatif import WhatIfService, install_what_if
 
@@ -107,6 +110,97 @@ def write_inventory(tmp_path: Path, fleet: Fleet) -> Callable[..., Path]:
                             "subnets": {"zone1": "snet-1", "zone2": "snet-2"}})
         doc: dict[str, Any] = {"name": "cc", "template": "mainTemplate.json",
                                "defaults": {"location": "westeurope", "parameters": {"vmSize": "Standard_D2s_v5"}},
+                               "targets": targets, **top}
+        path = tmp_path / "fleet.json"
+        path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+        return path
+
+    return write
+
+
+# ---------------------------------------------------------------- rollouts with an attach step
+NAT_NAME = "[format('cc-ngw-{0}-{1}', copyIndex(1), parameters('nameSuffix'))]"
+
+
+def attach_template() -> dict[str, Any]:
+    """TEMPLATE plus the offer's per-deployment name suffix and one NAT gateway per zone slot."""
+    t = copy.deepcopy(TEMPLATE)
+    t["parameters"]["nameSuffix"] = {"type": "string",
+                                     "defaultValue": "[take(uniqueString(resourceGroup().id, deployment().name), 8)]"}
+    t["resources"].append({"type": "Microsoft.Network/natGateways", "apiVersion": "2025-07-01", "name": NAT_NAME,
+                           "location": "[parameters('location')]", "sku": {"name": "Standard"},
+                           "copy": {"name": "natLoop", "count": 2}, "properties": {}})
+    t["outputs"] = {"resourceNameSuffix": {"type": "string", "value": "[parameters('nameSuffix')]"}}
+    return t
+
+
+class AttachFleet(Fleet):
+    """A fleet whose networks are Microsoft.Network's as attach meets them (etags, If-Match,
+    subnet PUTs as operations: tests/fakearm/network.py), and whose deployments create their
+    NAT gateways when they succeed, named as ARM names them (uniqueString of the resource
+    group's id and the deployment's name)."""
+
+    def __init__(self, arm: FakeArm):
+        super().__init__(arm)
+        self.net = install_network(arm, polls=1, fallback=self.whatif.handle)
+        self.deployments.default.polls = 0
+        self.deployments.on_success = self._created
+
+    def add_network(self, sub: str, name: str, location: str = "westeurope") -> None:
+        self.arm.add_resource_group(sub, f"rg-{name}", location)
+        vnet = f"/subscriptions/{sub}/resourceGroups/net-{name}/providers/Microsoft.Network/virtualNetworks/vnet-{name}"
+        self.net.add_vnet(vnet, location=location)
+        for i in (1, 2):
+            self.net.add_subnet(f"{vnet}/subnets/snet-{i}", {"addressPrefix": f"10.0.{i}.0/24", "ipConfigurations": []})
+
+    @staticmethod
+    def nat_ids(sub: str, rg: str, deployment: str) -> list[str]:
+        rg_id = f"/subscriptions/{sub}/resourceGroups/{rg}"
+        suffix = unique_string(rg_id, deployment)[:8]
+        return [f"{rg_id}/providers/Microsoft.Network/natGateways/cc-ngw-{k}-{suffix}" for k in (1, 2)]
+
+    def _created(self, rec: Any) -> dict[str, Any]:
+        ids = self.nat_ids(rec.sub, rec.rg, rec.name)
+        for rid in ids:
+            if self.arm.get_resource(rid) is None:
+                self.net.add_nat_gateway(rid)
+        return {"outputResources": [{"id": i} for i in ids]}
+
+    def subnet_ids(self, sub: str, name: str) -> list[str]:
+        vnet = f"/subscriptions/{sub}/resourceGroups/net-{name}/providers/Microsoft.Network/virtualNetworks/vnet-{name}"
+        return [f"{vnet}/subnets/snet-{i}" for i in (1, 2)]
+
+    def accepted_subnet_puts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in self.net.puts:
+            if 200 <= p.status < 300:
+                out[p.subnet_id.lower()] = out.get(p.subnet_id.lower(), 0) + 1
+        return out
+
+
+@pytest.fixture
+def attach_fleet() -> Iterator[AttachFleet]:
+    arm = FakeArm(default_subscription=SUB)
+    with arm:
+        yield AttachFleet(arm)
+
+
+@pytest.fixture
+def write_attach_inventory(tmp_path: Path, attach_fleet: AttachFleet) -> Callable[..., Path]:
+    """``write_attach_inventory(n, **top_level)``: like write_inventory, with the attach template
+    and ``"attach": {"natGateway": true}`` in the defaults."""
+    (tmp_path / "mainTemplate.json").write_text(json.dumps(attach_template()), encoding="utf-8")
+
+    def write(n: int = 3, **top: Any) -> Path:
+        targets = []
+        for name in target_names(n):
+            attach_fleet.add_network(SUB, name)
+            targets.append({"name": name, "subscription": SUB, "resourceGroup": f"rg-{name}",
+                            "vnet": {"name": f"vnet-{name}", "resourceGroup": f"net-{name}"},
+                            "subnets": {"zone1": "snet-1", "zone2": "snet-2"}})
+        doc: dict[str, Any] = {"name": "cc", "template": "mainTemplate.json",
+                               "defaults": {"location": "westeurope", "parameters": {"vmSize": "Standard_D2s_v5"},
+                                            "attach": {"natGateway": True}},
                                "targets": targets, **top}
         path = tmp_path / "fleet.json"
         path.write_text(json.dumps(doc, indent=2), encoding="utf-8")

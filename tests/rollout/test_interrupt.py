@@ -103,3 +103,58 @@ def test_hung_requests_time_out_in_plan(write_inventory, tmp_path: Path, monkeyp
     assert code == 1 and elapsed < 15, elapsed
     plan = json.loads((tmp_path / "fleet.plan" / "plan.json").read_text())
     assert plan["summary"]["error"] == 1
+
+
+def test_sigint_during_attach_then_resume_attaches_each_subnet_once(attach_fleet, write_attach_inventory,
+                                                                    tmp_path: Path) -> None:
+    """A real Ctrl-C while the attach steps run: some subnet PUTs accepted and their operations
+    still running, the rest not sent. The resume (after Azure finished those operations) writes
+    each subnet exactly once in all, deploys nothing again and ends with exit 0; a reader thread
+    parses the state file from the first write to the last."""
+    from armgen.cli import main
+    from tests.rollout.conftest import SUB, AttachFleet, target_names
+    from tests.rollout.helpers import StateReader
+
+    inv = write_attach_inventory(4, concurrency=4, waves={"canary": None})
+    attach_fleet.net.polls = 10**9  # subnet operations run until the test ends them (after the Ctrl-C)
+    reader = StateReader(tmp_path / "fleet.state.json")
+    reader.start()
+    env = {**os.environ, "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
+    proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "rollout", "apply", "--yes", str(inv),
+                                "--endpoint", attach_fleet.arm.base_url], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        # every target is deployed and has its first subnet PUT accepted, its operation running
+        while (len(attach_fleet.accepted_subnet_puts()) < 4 and time.monotonic() < deadline
+               and proc.poll() is None):
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, (out, err)
+    state = json.loads((tmp_path / "fleet.state.json").read_text())["targets"]
+    assert {r["status"] for r in state.values()} == {"succeeded"}  # every deployment done...
+    assert {r["steps"]["attach"]["status"] for r in state.values()} <= {"running", "interrupted"}  # ...no attach
+    first_run = attach_fleet.accepted_subnet_puts()
+    assert len(first_run) == 4 and set(first_run.values()) == {1}  # one subnet of each target written
+
+    attach_fleet.net.polls = 0
+    attach_fleet.net.finish_operations()  # Azure ends the operations the killed run left running
+    try:
+        assert main(["rollout", "apply", "--yes", str(inv), "--endpoint", attach_fleet.arm.base_url]) == 0
+    finally:
+        reader.stop()
+    assert reader.reads > 0 and reader.bad == []
+    puts = attach_fleet.accepted_subnet_puts()
+    assert len(puts) == 8 and set(puts.values()) == {1}  # each subnet written exactly once in all
+    assert set(attach_fleet.accepted_puts().values()) == {1} and len(attach_fleet.accepted_puts()) == 4
+    state = json.loads((tmp_path / "fleet.state.json").read_text())["targets"]
+    for name in target_names(4):
+        assert state[name]["steps"]["attach"]["status"] == "succeeded"
+        nats = AttachFleet.nat_ids(SUB, f"rg-{name}", f"cc-{name}")
+        assert [attach_fleet.net.subnet(s)["properties"]["natGateway"]["id"]
+                for s in attach_fleet.subnet_ids(SUB, name)] == nats

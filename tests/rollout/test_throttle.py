@@ -149,6 +149,34 @@ def test_stop_and_deadline_wake_a_waiter() -> None:
     assert len(errors) == 1 and isinstance(errors[0], Interrupted)
 
 
+def test_a_retry_after_past_the_deadline_gives_up_at_once() -> None:
+    """Resource Manager says "not before an hour from now" and the request's deadline is in a
+    minute: waiting out the deadline in capped pauses would only keep asking. Any answer below 400
+    means it takes requests again."""
+    throttle = Throttle(max_concurrency=2, max_pause=0)  # ARMGEN_MAX_RETRY_AFTER=0: pauses are capped to nothing
+    sub = throttle.for_url(f"/subscriptions/{SUB}/x")
+    sub.release("read", 429, 3600.0, None, sub.acquire("read", None))
+    with pytest.raises(DeadlineExceeded, match="until after the target's deadline"):
+        sub.acquire("read", time.monotonic() + 60)
+    sent = sub.acquire("read", time.monotonic() + 7200)  # a deadline after it: waits out the (capped) pause
+    sub.release("read", 200, None, None, sent)
+    sub.release("read", 200, None, None, sub.acquire("read", time.monotonic() + 60))  # relented: no refusal left
+
+
+def test_plan_against_a_subscription_throttled_for_good_ends_promptly(fleet: Fleet, write_inventory, tmp_path: Path,
+                                                                      monkeypatch, capsys) -> None:
+    """Every request answered 429 with an absurd Retry-After (the fuzzer's find: plan hung until
+    the target's hour-long timeout): each target's check ends at once as an error verdict."""
+    monkeypatch.setenv("ARMGEN_MAX_RETRY_AFTER", "0")
+    inv = write_inventory(2)
+    fleet.arm.inject("*", ".", 429, times=None, headers={"Retry-After": "1e308"})
+    t0 = time.monotonic()
+    rc = main(["rollout", "plan", str(inv), "--endpoint", fleet.arm.base_url])
+    out = capsys.readouterr().out
+    assert rc == 1 and time.monotonic() - t0 < 60
+    assert "still throttled" in out and "ERROR" in out
+
+
 def _catch(fn, errors: list[BaseException]) -> None:
     try:
         fn()
