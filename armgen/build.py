@@ -6,7 +6,6 @@ files written, each atomically, so a failed build never leaves a half-written fo
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,7 +98,7 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
     files, so they do not render and parse-check text they would throw away.
     Raises InputError when the generated documents do not validate, before anything is written.
     """
-    from armgen.checks.schemas import validate_document
+    from armgen.checks.schemas import validate_text
     from armgen.offers import get_offer
     from armgen.render import arm_json, bicep
     from armgen.uidef import build_uidef
@@ -123,11 +122,13 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
             result.files["parameters.bicepparam"] = bicep.render_params(
                 model, doc, template_file="main.bicep", file=values_source)
 
-    problems = validate_document(template, "template", file="mainTemplate.json")
-    problems += validate_document(uidef, "createUiDefinition", file="createUiDefinition.json")
+    # by the files' bytes: a package gate that validates the same files again in this run is
+    # answered from the result kept here
+    problems = validate_text(result.files["mainTemplate.json"], "template", "mainTemplate.json", template)
+    problems += validate_text(result.files["createUiDefinition.json"], "createUiDefinition",
+                              "createUiDefinition.json", uidef)
     if values is not None:
-        problems += validate_document(json.loads(result.files["parameters.json"]), "parameters",
-                                      file="parameters.json")
+        problems += validate_text(result.files["parameters.json"], "parameters", "parameters.json")
     if problems:
         p = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

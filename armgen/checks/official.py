@@ -30,7 +30,6 @@ import json
 import os
 import pickle
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -75,14 +74,10 @@ class OfficialProblem:
 
 
 def _user_cache_dir() -> Path:
-    """Where the on-disk cache lives: $ARMGEN_CACHE_DIR, else the platform's user cache dir."""
-    if env := os.environ.get("ARMGEN_CACHE_DIR"):
-        return Path(env)
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "armgen"
-    if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "armgen" / "Cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "armgen"
+    """Where the on-disk cache lives (see :mod:`armgen.checks.diskcache`)."""
+    from armgen.checks.diskcache import user_cache_dir
+
+    return user_cache_dir()
 
 
 def _schema_files(root: Path) -> list[Path]:
@@ -222,12 +217,9 @@ def load_schemas(directory: str | os.PathLike[str], *, disk_cache: bool = True) 
 
 def _store_cache(path: Path, payload: Any) -> None:
     """Best effort: a cache that cannot be written only costs speed."""
-    from armgen.jsonio import write_atomic
+    from armgen.checks.diskcache import store
 
-    try:
-        write_atomic(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
+    store(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # ----------------------------------------------------------------------------------------------
