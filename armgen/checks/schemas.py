@@ -460,16 +460,22 @@ def _fast_prepare(node: Any) -> Any:
     return out
 
 
+@functools.cache
 def _fast_digest(root: Path) -> str:
-    """The cache key: the schema files' names and bytes, the compiler and the bytecode format."""
+    """The cache key: the schema files (names and bytes), the compiler's source files (its code
+    decides what the compiled check does) and Python's bytecode format. Found without importing
+    fastjsonschema: a run whose code is cached never needs it."""
     import importlib.util
-    from importlib.metadata import version
 
-    h = hashlib.sha256(f"{_FAST_FORMAT}|{version('fastjsonschema')}|".encode())
+    spec = importlib.util.find_spec("fastjsonschema")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("fastjsonschema")
+    h = hashlib.sha256(f"{_FAST_FORMAT}|".encode())
     h.update(importlib.util.MAGIC_NUMBER)
-    for p in _schema_files(root):
-        h.update(p.relative_to(root).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
+    for folder, files in ((Path(spec.origin).parent, "*.py"), (root, "**/*.json")):
+        for p in sorted(q for q in folder.glob(files) if q.is_file()):
+            h.update(p.relative_to(folder).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 

@@ -45,7 +45,7 @@ def test_listing_is_what_click_makes_of_the_commands_themselves(width: int) -> N
     plain = click.Group("armgen", help=cli.help, params=cli.params, context_settings=cli.context_settings)
     for name in COMMANDS:
         plain.add_command(_command(name), name)
-    texts = [group.get_help(click.Context(group, info_name="armgen", terminal_width=width))
+    texts = [group.get_help(click.Context(group, info_name="armgen", terminal_width=width, **group.context_settings))
              for group in (cli, plain)]
     assert texts[0] == texts[1]
 
