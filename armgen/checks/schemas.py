@@ -397,34 +397,9 @@ def _dispatch_keyword(validator: Any, spec: dict[str, Any], instance: Any, schem
 # The compiled check: fastjsonschema code that tells valid from not, cached on disk
 
 #: Changes whenever the way schemas are prepared for fastjsonschema changes (part of the cache key)
-_FAST_FORMAT = 1
-#: Keywords whose meaning fastjsonschema (with defaults and formats off) shares with jsonschema's
-#: Draft 2020-12 validator. A schema using any other keyword is not compiled: it goes to jsonschema.
-_FAST_KEYWORDS = frozenset({
-    "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default",
-    "deprecated", "readOnly", "writeOnly", "format", "type", "enum", "const", "allOf", "anyOf", "oneOf",
-    "not", "if", "then", "else", "minLength", "maxLength", "pattern", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "items",
-    "minProperties", "maxProperties", "required", "properties", "patternProperties",
-    "additionalProperties", "propertyNames", "dependentRequired", DISPATCH_KEYWORD,
-})
-#: JSON types as jsonschema's Draft 2020-12 type checker tests them (``{v}``: the value), or more
-#: strictly (a Decimal is no number here: the document then goes to jsonschema, which decides)
-_JSON_TYPES = {
-    "null": "{v} is None",
-    "boolean": "isinstance({v}, bool)",
-    "string": "isinstance({v}, str)",
-    "array": "isinstance({v}, list)",
-    "object": "isinstance({v}, dict)",
-    "number": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
-    "integer": "((isinstance({v}, int) and not isinstance({v}, bool)) or (isinstance({v}, float) and {v}.is_integer()))",
-}
+_FAST_FORMAT = 2
 _ANNOTATIONS = frozenset({"$comment", "title", "description", "examples", "default", "deprecated",
                           "readOnly", "writeOnly"})
-
-
-class _Unsupported(Exception):
-    """A schema the compiled check cannot judge exactly as jsonschema does."""
 
 
 def _fast_prepare(node: Any) -> Any:
@@ -432,8 +407,7 @@ def _fast_prepare(node: Any) -> Any:
 
     ``$ref`` beside other keywords: 2020-12 applies both, draft 7 only the ``$ref``, so the ref
     goes into an ``allOf``. ``pattern``: ECMA's ``$`` as for jsonschema (:func:`ecma_pattern`).
-    ``enum``/``const`` with objects or arrays: compared with Python's ``==`` (``1 == True``) by
-    fastjsonschema, so not compiled.
+    (What cannot be made to mean the same is refused by :mod:`armgen.checks.compiled`.)
     """
     if isinstance(node, list):
         return [_fast_prepare(v) for v in node]
@@ -441,17 +415,12 @@ def _fast_prepare(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for k, v in node.items():
-        if k in ("enum", "const"):
-            for value in v if k == "enum" and isinstance(v, list) else [v]:
-                if isinstance(value, dict | list):
-                    raise _Unsupported(k)
+        if k in ("enum", "const") or k in _ANNOTATIONS:
             out[k] = v
         elif k == "pattern" and isinstance(v, str):
             out[k] = ecma_pattern(v, escape_class_dollar=True)
         elif k in ("properties", "patternProperties", "$defs") and isinstance(v, dict):
             out[k] = {name: _fast_prepare(sub) for name, sub in v.items()}
-        elif k in _ANNOTATIONS:
-            out[k] = v
         else:
             out[k] = _fast_prepare(v)
     if "$ref" in out and set(out) - {"$ref"} - _ANNOTATIONS:
@@ -462,27 +431,20 @@ def _fast_prepare(node: Any) -> Any:
 
 @functools.cache
 def _fast_digest(root: Path) -> str:
-    """The cache key: the schema files (names and bytes), the compiler's source files (its code
-    decides what the compiled check does) and Python's bytecode format. Found without importing
-    fastjsonschema: a run whose code is cached never needs it."""
-    import importlib.util
+    """The cache key: the schema files (names and bytes), the compiler
+    (:func:`armgen.checks.compiled.compiler_digest`) and how schemas are prepared for it."""
+    from armgen.checks.compiled import compiler_digest
 
-    spec = importlib.util.find_spec("fastjsonschema")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("fastjsonschema")
-    h = hashlib.sha256(f"{_FAST_FORMAT}|".encode())
-    h.update(importlib.util.MAGIC_NUMBER)
-    for folder, files in ((Path(spec.origin).parent, "*.py"), (root, "**/*.json")):
-        for p in sorted(q for q in folder.glob(files) if q.is_file()):
-            h.update(p.relative_to(folder).as_posix().encode() + b"\0")
-            h.update(hashlib.sha256(p.read_bytes()).digest())
+    h = hashlib.sha256(f"{_FAST_FORMAT}|".encode() + compiler_digest())
+    for p in _schema_files(root):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 
 def _fast_source(kind: str) -> str:
     """Python source of a module whose ``validate(doc)`` raises when ``doc`` is not valid."""
-    from fastjsonschema.draft2019 import CodeGeneratorDraft2019
-    from fastjsonschema.ref_resolver import RefResolver
+    from armgen.checks import compiled
 
     docs, aliases = _schema_docs()
     prepared = {uri: _fast_prepare(doc) for uri, doc in _with_dispatch(docs).items()}
@@ -490,102 +452,18 @@ def _fast_source(kind: str) -> str:
     def fetch(uri: str) -> Any:  # every $ref resolves among our files; never the network
         found = prepared.get(uri)
         if found is None:
-            raise _Unsupported(f"$ref outside the schema files: {uri}")
+            raise compiled.Unsupported(f"$ref outside the schema files: {uri}")
         return found
 
-    class Offline(dict):  # a handler for every URI scheme, so fastjsonschema never opens a URL
-        def __contains__(self, scheme: object) -> bool:
-            return True
-
-        def __getitem__(self, scheme: str) -> Callable[[str], Any]:
-            return fetch
-
-    class Generator(CodeGeneratorDraft2019):
-        """Validity only (no messages: jsonschema explains), refusing keywords it cannot judge."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._json_keywords_to_function[DISPATCH_KEYWORD] = self.generate_dispatch
-            self._json_keywords_to_function["dependentRequired"] = self.generate_dependent_required
-
-        def _generate_func_code_block(self, definition: Any) -> Any:
-            if isinstance(definition, dict) and not set(definition) <= _FAST_KEYWORDS:
-                raise _Unsupported(", ".join(sorted(set(definition) - _FAST_KEYWORDS)))
-            if isinstance(definition, dict) and isinstance(definition.get("items"), list):
-                raise _Unsupported("items as a list")
-            return super()._generate_func_code_block(definition)
-
-        def exc(self, msg: str, *args: Any, append_to_msg: Any = None, rule: Any = None) -> None:
-            self.l('raise JsonSchemaValueException("invalid")')
-
-        def generate_type(self) -> None:
-            # jsonschema's types, not fastjsonschema's wider ones (a tuple is no array there)
-            types = self._definition["type"]
-            names = types if isinstance(types, list) else [types]
-            if not names or any(t not in _JSON_TYPES for t in names):
-                raise _Unsupported(f"type {types!r}")
-            with self.l("if not ({}):", " or ".join(_JSON_TYPES[t].format(v=self._variable) for t in names)):
-                self.exc("")
-
-        def generate_dependent_required(self) -> None:
-            spec = self._definition["dependentRequired"]
-            if not isinstance(spec, dict) or not all(
-                    isinstance(v, list) and all(isinstance(k, str) for k in v) for v in spec.values()):
-                raise _Unsupported("dependentRequired")
-            with self.l("if isinstance({variable}, dict):"):
-                self.l("pass")
-                for key, needed in spec.items():
-                    with self.l("if {} in {variable} and not all(k in {variable} for k in {}):", repr(key), repr(needed)):
-                        self.exc("")
-
-        def generate_dispatch(self) -> None:
-            spec = self._definition[DISPATCH_KEYWORD]
-            var, name = self._variable, self._variable_name
-            with self.l("if isinstance({variable}, dict):"):
-                self.l("{variable}_dispatch = [{}]", ", ".join(f"{var}.get({k!r})" for k in spec["on"]))
-                with self.l("if all(isinstance(v, str) for v in {variable}_dispatch):"):
-                    self.l("{variable}_dispatch = {}({variable}_dispatch)", "__armgen_key")
-                with self.l("else:"):
-                    self.l("{variable}_dispatch = None")
-                keyword = "if"
-                for key, refs in spec["table"].items():
-                    with self.l(keyword + " {variable}_dispatch == {}:", repr(key)):
-                        self.l("pass")
-                        for ref in refs:
-                            self.generate_func_code_block({"$ref": ref}, var, name)
-                    keyword = "elif"
-                if spec["default"]:
-                    with self.l("else:" if keyword == "elif" else "if True:"):
-                        for ref in spec["default"]:
-                            self.generate_func_code_block({"$ref": ref}, var, name)
-            with self.l("else:"):
-                self.l("pass")
-                self.generate_func_code_block(spec["fallback"], var, name)
-
-    root = prepared[_uri(kind, aliases)]
-    resolver = RefResolver.from_schema(root, handlers=Offline(), store={})
-    gen = Generator(root, resolver=resolver, use_default=False, use_formats=False, detailed_exceptions=False)
-    body = gen.func_code
-    patterns = ",\n".join(f"    {k!r}: re.compile({v.pattern!r})" for k, v in sorted(gen._compile_regexps.items()))
-    header = "\n".join([
-        *gen._extra_imports_lines,
-        "import re",
-        "class JsonSchemaValueException(ValueError):",
-        "    pass",
-        "JsonSchemaValuesException = JsonSchemaValueException",
-        f"REGEX_PATTERNS = {{\n{patterns}\n}}",
-        "",
-    ])
-    return header + body + f"\nvalidate = {resolver.get_scope_name()}\n"
+    return compiled.source(prepared[_uri(kind, aliases)], fetch, draft=compiled.DRAFT2020,
+                           dispatch_keyword=DISPATCH_KEYWORD)
 
 
 @functools.cache
 def _fast_validator(kind: str) -> Callable[[Any], Any] | None:
     """The compiled check of ``kind`` (one of :data:`KINDS`), from the disk cache when it is there;
     None where the schemas use what the compiled check cannot judge, or fastjsonschema is missing."""
-    import marshal
-
-    from armgen.checks import diskcache
+    from armgen.checks import compiled, diskcache
 
     if kind not in KINDS:
         return None
@@ -594,37 +472,14 @@ def _fast_validator(kind: str) -> Callable[[Any], Any] | None:
     except Exception:  # fastjsonschema not installed, or the schema files unreadable: jsonschema decides
         return None
     entry = diskcache.user_cache_dir() / "schemas" / digest / f"{kind}.marshal"
-    code = None
-    raw = diskcache.read(entry)
-    if raw is not None:
-        try:
-            code = marshal.loads(raw)
-        except (EOFError, ValueError, TypeError):  # a damaged entry is compiled again
-            code = None
-    if code is None:
-        try:
-            code = compile(_fast_source(kind), f"<armgen compiled schema: {kind}>", "exec")
-        except Exception:  # _Unsupported, or anything fastjsonschema refuses: jsonschema decides
-            return None
-        diskcache.store(entry, marshal.dumps(code))
-    namespace: dict[str, Any] = {"__armgen_key": _key}
-    try:
-        exec(code, namespace)
-    except Exception:
-        return None
-    return namespace["validate"]
+    return compiled.load(entry, lambda: _fast_source(kind), kind, {"__armgen_key": _key})
 
 
 def _proven_valid(doc: Any, kind: str) -> bool:
     """Whether the compiled check proves ``doc`` valid; False also when it cannot tell."""
-    check = _fast_validator(kind)
-    if check is None:
-        return False
-    try:
-        check(doc)
-    except Exception:  # invalid, or something the compiled code did not expect: jsonschema decides
-        return False
-    return True
+    from armgen.checks.compiled import passes
+
+    return passes(_fast_validator(kind), doc)
 
 
 # --------------------------------------------------------------------------------------------

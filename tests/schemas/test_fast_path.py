@@ -196,9 +196,15 @@ def test_compiled_check_never_passes_what_jsonschema_refuses(kind: str, docs: li
     assert proven and refused  # both kinds of answer were tried
 
 
-def test_compiled_check_refuses_what_only_jsonschema_can_judge(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(S._Unsupported):
-        S._fast_prepare({"enum": [{"a": 1}]})  # compared with Python's == (1 == True) by fastjsonschema
+def test_compiled_check_refuses_what_only_jsonschema_can_judge() -> None:
+    from armgen.checks import compiled
+
+    for schema in ({"enum": [{"a": 1}]}, {"const": [1]}, {"unevaluatedProperties": False}, {"items": [{}]},
+                   {"type": "any"}, {"dependencies": {"a": ["b"]}}):
+        with pytest.raises(compiled.Unsupported):
+            compiled.source(schema, lambda uri: {}, draft=compiled.DRAFT2020)
+    with pytest.raises(compiled.Unsupported):
+        compiled.source({"multipleOf": 0.1}, lambda uri: {}, draft=compiled.DRAFT4)
     assert S._fast_prepare({"$ref": "#/x", "not": {}}) == {"not": {}, "allOf": [{"$ref": "#/x"}]}
     assert S._fast_prepare({"pattern": "^[$a]+$"}) == {"pattern": r"^[\$a]+\Z"}
 
