@@ -12,6 +12,14 @@ parameters by ``bindings``; without them they are read from createUiDefinition's
 ``VirtualNetworkCombo`` output expressions ``...vnet.name``, ``...vnet.resourceGroup``,
 ``...subnets.zone1.name``), else conventional names (``vnetName``, ``vnetResourceGroup``,
 ``zone1SubnetName``...).
+
+Every target carries its **inputs hash** (:func:`inputs_hash`): SHA-256 over the template's
+bytes, the resolved parameters, subscription, resource group and deployment name. The state file
+records it per target, a plan records it per verdict, and each deployment carries it as a tag, so
+"is this what was deployed / planned?" is one comparison.
+
+Counts are whole numbers (the schema's "integer" accepts ``2.0`` and ``1e308``; we do not) and
+bounded by the schema before they drive a loop.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/depl
 DEFAULT_NAME = "armgen"
 DEFAULT_CONCURRENCY = 8
 DEFAULT_TIMEOUT = 3600.0
+INPUTS_TAG = "armgen-inputs"  # the deployment tag that carries a target's inputs hash
 
 
 @dataclass(frozen=True)
@@ -50,11 +59,21 @@ class Target:
     parameters: dict[str, Any]
     timeout: float
     deployment_name: str
+    inputs_hash: str = ""
 
     def parameters_file(self) -> dict[str, Any]:
         """The deploymentParameters (2019-04-01) document for this target."""
+        return self.parameters_file_of(self.parameters)
+
+    @staticmethod
+    def parameters_file_of(parameters: dict[str, Any]) -> dict[str, Any]:
         return {"$schema": PARAMETERS_SCHEMA, "contentVersion": "1.0.0.0",
-                "parameters": {k: (v if _is_reference(v) else {"value": v}) for k, v in self.parameters.items()}}
+                "parameters": {k: (v if _is_reference(v) else {"value": v}) for k, v in parameters.items()}}
+
+    @property
+    def zones(self) -> list[str]:
+        """The availability zones of the target's subnet slots (``zone1`` -> ``1``)."""
+        return [slot[4:] for slot in self.subnets]
 
     def subnet_id(self, slot: str) -> str:
         return (f"/subscriptions/{self.subscription}/resourceGroups/{self.vnet_resource_group}/providers/"
@@ -77,13 +96,35 @@ class Inventory:
     batch_size: int | None
     concurrency: int
     ui: dict[str, Any] | None = field(default=None, repr=False)
+    template_hash: str = ""
 
-    def waves(self) -> list[list[Target]]:
-        """The canary alone, then the other targets in inventory order in batches."""
-        rest = [t for t in self.targets if t.name != self.canary]
-        first = [t for t in self.targets if t.name == self.canary]
-        size = self.batch_size or max(len(rest), 1)
+    def waves(self, only: set[str] | None = None) -> list[list[Target]]:
+        """The canary alone, then the other targets in inventory order in batches (``only``:
+        just these target names, in the same waves, empty waves dropped)."""
+        keep = (lambda t: True) if only is None else (lambda t: t.name in only)
+        rest = [t for t in self.targets if t.name != self.canary and keep(t)]
+        first = [t for t in self.targets if t.name == self.canary and keep(t)]
+        size = min(self.batch_size or max(len(rest), 1), max(len(rest), 1))
         return ([first] if first else []) + [rest[i:i + size] for i in range(0, len(rest), size)]
+
+    def target(self, name: str) -> Target | None:
+        return next((t for t in self.targets if t.name.lower() == name.lower()), None)
+
+
+def canonical(doc: Any) -> bytes:
+    """JSON bytes that depend only on the value (sorted keys, no spaces, ASCII escapes), for hashing."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def inputs_hash(template_hash: str, parameters: dict[str, Any], subscription: str, resource_group: str,
+                deployment: str) -> str:
+    """What decides a deployment: template bytes, resolved parameters, where, and its name."""
+    h = hashlib.sha256(b"armgen-inputs/1\n")
+    for part in (template_hash.encode(), canonical(parameters), subscription.lower().encode(),
+                 resource_group.lower().encode(), deployment.lower().encode()):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
 
 
 def _is_reference(value: Any) -> bool:
@@ -95,11 +136,21 @@ def _schema() -> dict[str, Any]:
     return json.loads((schema_dir() / "inventory.schema.json").read_text(encoding="utf-8"))
 
 
+@cache
+def _validator() -> Any:
+    """Draft 2020-12 with "integer" meaning a JSON number written without a fraction or exponent
+    that Python reads as ``int``: ``2.0`` or ``1e308`` must not reach ``range()``."""
+    from jsonschema import Draft202012Validator, validators
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, v: isinstance(v, int) and not isinstance(v, bool))
+    strict = validators.extend(Draft202012Validator, type_checker=checker)
+    return strict(_schema())
+
+
 def validate_document(doc: Any, file: str) -> None:
     """Schema-check an inventory; the first error (in document order) becomes an InputError."""
-    from jsonschema import Draft202012Validator
-
-    errors = list(Draft202012Validator(_schema()).iter_errors(doc))
+    errors = list(_validator().iter_errors(doc))
     if not errors:
         return
     # an invalid property also makes it "unevaluated" for its parent: report the real error first
@@ -229,6 +280,7 @@ def load_inventory(path: str | Path) -> Inventory:
     template = _parse(files["mainTemplate.json"], "mainTemplate.json", file)
     ui = _parse(files["createUiDefinition.json"], "createUiDefinition.json", file) if "createUiDefinition.json" in files else None
     tparams: dict[str, Any] = template.get("parameters") or {}
+    template_hash = hashlib.sha256(canonical(template)).hexdigest()
 
     bindings = derive_bindings(template, ui)
     given = doc.get("bindings") or {}
@@ -281,12 +333,15 @@ def load_inventory(path: str | Path) -> Inventory:
         for k, v in values.items():
             given.add(params.Given(k, v, params.Origin(file, origin.get(k, where))))
         ordered = params.check(template, given, missing=params.Origin(file, f"{where}.parameters"))
+        dname = deployment_name(rollout, name)
         targets.append(Target(
             index=i, name=name, subscription=merged["subscription"], resource_group=merged["resourceGroup"],
             location=merged["location"], vnet_name=merged["vnet"]["name"],
             vnet_resource_group=merged["vnet"]["resourceGroup"], subnets=dict(sorted(merged["subnets"].items())),
             parameters=ordered, timeout=float(merged.get("timeoutSeconds") or doc.get("timeoutSeconds") or DEFAULT_TIMEOUT),
-            deployment_name=deployment_name(rollout, name)))
+            deployment_name=dname,
+            inputs_hash=inputs_hash(template_hash, Target.parameters_file_of(ordered)["parameters"],
+                                    merged["subscription"], merged["resourceGroup"], dname)))
 
     waves = doc.get("waves") or {}
     canary = waves.get("canary", targets[0].name) if "canary" in waves else targets[0].name
@@ -296,4 +351,4 @@ def load_inventory(path: str | Path) -> Inventory:
         canary = targets[seen[canary.lower()]].name
     return Inventory(path=p, name=rollout, template=template, template_source=source, targets=targets,
                      canary=canary, batch_size=waves.get("batchSize"),
-                     concurrency=int(doc.get("concurrency") or DEFAULT_CONCURRENCY), ui=ui)
+                     concurrency=int(doc.get("concurrency") or DEFAULT_CONCURRENCY), ui=ui, template_hash=template_hash)

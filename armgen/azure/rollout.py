@@ -1,22 +1,35 @@
 """Plan and apply one appliance deployment across many existing networks, in waves, resumably.
 
 ``plan``: per target, the deploymentParameters file, preflight (:mod:`armgen.azure.preflight`)
-and what-if + brownfield gate (:mod:`armgen.azure.whatif`), with bounded concurrency.
+and what-if + brownfield gate (:mod:`armgen.azure.whatif`), with bounded concurrency. The files
+are written together at the end (or not at all), each verdict with the target's inputs hash.
 
-``apply``: per target, ``DeploymentsMgmtClient.deployments.begin_create_or_update`` (mode
-Incremental) and then GETs of the deployment until it is terminal. Targets run in waves (the
-canary alone, then batches); a wave stops starting targets at its first failure and later waves
-never start. Every step is recorded in the state file (:mod:`armgen.azure.state`) before the next
-one, so a rerun skips what succeeded and re-attaches (GET, never a second PUT) to what may be in
-flight.
+``apply`` deploys only what passed that same gate, exactly once, whatever the network does:
 
-Why poll with GET instead of the SDK's LRO poller: the poller runs on a background thread that
-cannot be abandoned, so a timed-out or interrupted target would keep polling; and re-attaching to
-a deployment found in flight on a rerun needs GET polling anyway. One loop serves both.
+1. **Decide** per target from the state file (:mod:`armgen.azure.state`) and its inputs hash
+   (:func:`armgen.azure.inventory.inputs_hash`): skip what succeeded with these inputs, redeploy
+   what *changed* (or is named by ``--redeploy``), re-attach to what may be in flight, deploy the
+   rest.
+2. **Gate** every target that would be sent: a ``--plan`` verdict is trusted only where its
+   recorded inputs hash is the target's current one; every other target is checked now
+   (preflight, what-if, brownfield gate). The caller sees the verdicts before anything is sent
+   (the CLI asks for confirmation). A 401/403 here ends the run: nothing was deployed (exit 3).
+3. **Deploy** in waves (the canary alone, then batches); a wave stops starting targets at its
+   first failure and later waves never start. A BLOCKED/ERROR target is never sent: it is
+   recorded ``blocked`` and fails its wave. Each PUT carries the inputs hash as a deployment tag
+   and is never re-sent blindly: a 409 (``DeploymentActive``/``Conflict``), a 5xx or an answer
+   lost after the request went out is followed by a GET of the deployment by name, which
+   re-attaches when its tag is this run's hash. ``failed`` is recorded only for a deployment that
+   Azure itself reports failed (or that never existed).
 
-Throttling: all SDK clients of a run share one :class:`~armgen.azure.throttle.ThrottleGate`
-(a 429 + ``Retry-After`` seen by any worker pauses every worker), a bounded ``RetryPolicy`` (from
-:mod:`armgen.azure.session`) and one HTTP connection pool sized for the concurrency.
+Waiting is azure-core's: the SDK's ``RetryPolicy`` and ``ARMPolling``, extended in
+:mod:`armgen.azure.throttle` (429s paused per subscription with jitter and AIMD concurrency, not
+charged to the error budget; polls honouring ``Retry-After``/``Azure-AsyncOperation``, else from
+1 s backing off to ``ARMGEN_POLL_INTERVAL``). Only a re-attach, which has no LRO to poll,
+reads the deployment by GET on the same schedule.
+
+Every step is recorded in the state file before the next one (the record says ``submitting``
+on disk before a PUT goes out), so a rerun resumes instead of redeploying.
 """
 
 from __future__ import annotations
@@ -31,17 +44,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from armgen.azure.inventory import Inventory, Target
-from armgen.azure.session import DEPLOYMENTS_API_VERSION, AzureFailure, AzureTarget, arm_error_of
-from armgen.azure.state import IN_FLIGHT, StateFile
-from armgen.azure.throttle import Interrupted, ThrottleGate, shared_throttle_policy
-from armgen.errors import InputError
-from armgen.jsonio import dumps, write_atomic
+from armgen.azure.inventory import INPUTS_TAG, Inventory, Target
+from armgen.azure.session import (
+    DEPLOYMENTS_API_VERSION,
+    AzureFailure,
+    AzureTarget,
+    arm_error_of,
+    redact,
+    refusal,
+)
+from armgen.azure.state import IN_FLIGHT, StateFile, StateLock
+from armgen.azure.throttle import (
+    DeadlineExceeded,
+    Interrupted,
+    PollSchedule,
+    Throttle,
+    rollout_polling,
+    rollout_retry_policy,
+    throttle_policy,
+)
+from armgen.errors import InputError, json_path
+from armgen.jsonio import dumps, load_json, write_all_atomic
 
 INTERRUPT_GRACE = 2.0  # seconds workers get to stop after Ctrl-C before they are abandoned
 
 TERMINAL = {"succeeded": "succeeded", "failed": "failed", "canceled": "failed"}
 DEPLOY_ACTION = "Microsoft.Resources/deployments/write"
+READ_ACTION = "Microsoft.Resources/deployments/read"
+PLAN_KIND = "armgen-rollout-plan"
+VERDICTS = ("pass", "blocked", "error")
 
 
 def plural(n: int, noun: str) -> str:
@@ -56,21 +87,27 @@ def _now() -> str:
 # ---------------------------------------------------------------- clients (adapter over session.py)
 @dataclass
 class RolloutTarget(AzureTarget):
-    """:class:`AzureTarget` whose clients share the rollout's throttle gate and connection pool.
+    """:class:`AzureTarget` whose clients share the rollout's throttle and connection pool.
 
-    A thin adapter: ``session.AzureTarget.client_kwargs`` gives endpoint, auth and retry; this adds
-    the shared 429 gate (``custom_hook_policy`` slot, inside the retry loop) and a shared
-    ``requests.Session`` transport, so what-if/preflight (which build clients through
-    ``deployments_client()``/``resources_client()``) get them too.
+    A thin adapter: ``session.AzureTarget.client_kwargs`` builds every client (endpoint, auth,
+    retry); this substitutes the throttle-aware retry policy, adds the throttle policy
+    (``custom_hook_policy`` slot, inside the retry loop) and a shared ``requests.Session``
+    transport, so what-if/preflight (which build clients through ``deployments_client()``/
+    ``resources_client()``) get them too.
     """
 
-    gate: ThrottleGate | None = None
+    throttle: Throttle | None = None
     http_session: Any = None
+
+    def retry_policy(self) -> Any:
+        if self.throttle is None:
+            return super().retry_policy()
+        return rollout_retry_policy(self.throttle, self.retry_total, self.retry_backoff, self.max_retry_after)
 
     def client_kwargs(self) -> dict[str, Any]:
         kw = super().client_kwargs()
-        if self.gate is not None:
-            kw["custom_hook_policy"] = shared_throttle_policy(self.gate)
+        if self.throttle is not None:
+            kw["custom_hook_policy"] = throttle_policy(self.throttle)
         if self.http_session is not None:
             from azure.core.pipeline.transport import RequestsTransport
 
@@ -84,13 +121,15 @@ class RolloutTarget(AzureTarget):
         return dataclasses.replace(self, subscription=subscription)
 
 
-def connect(cloud: str | None, endpoint: str | None, inventory: Inventory, gate: ThrottleGate) -> RolloutTarget:
+def connect(cloud: str | None, endpoint: str | None, inventory: Inventory,
+            throttle: Throttle | None = None) -> RolloutTarget:
     """The base target for a run (credential, endpoint, retry budget from the environment)."""
     import requests
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
 
     base = AzureTarget.from_options(cloud, endpoint, inventory.targets[0].subscription)
+    throttle = throttle or Throttle()
     session = requests.Session()
     # Resolve proxy settings (HTTPS_PROXY, NO_PROXY...) once for the endpoint instead of on every
     # request: with trust_env requests re-reads the environment and ~/.netrc per request, which
@@ -98,12 +137,14 @@ def connect(cloud: str | None, endpoint: str | None, inventory: Inventory, gate:
     # replace the bearer token's Authorization header).
     session.proxies.update(get_environ_proxies(base.endpoint))
     session.trust_env = False
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=inventory.concurrency + 8)
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=2 * inventory.concurrency + 8)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
-    gate.max_pause = base.max_retry_after  # one cap for a Retry-After, whether the SDK or the gate waits
-    return RolloutTarget(**fields, gate=gate, http_session=session)
+    throttle.max_concurrency = inventory.concurrency
+    throttle.max_pause = base.max_retry_after  # one cap for a Retry-After, whether the SDK or the throttle waits
+    throttle.wait_cap = max(t.timeout for t in inventory.targets)
+    return RolloutTarget(**fields, throttle=throttle, http_session=session)
 
 
 class Clients:
@@ -133,6 +174,8 @@ class Clients:
 class Progress:
     """A one-line bar on a terminal; otherwise one plain line per target event."""
 
+    QUIET = ("succeeded", "skipped")  # on a terminal these only move the bar
+
     def __init__(self, total: int, stream: TextIO, tty: bool | None = None, width: int = 30):
         self.total, self.stream, self.width = total, stream, width
         self.tty = stream.isatty() if tty is None else tty
@@ -150,7 +193,7 @@ class Progress:
                 self.stream.write(line + "\n")
                 self.stream.flush()
                 return
-            if final and status not in ("succeeded", "skipped"):
+            if final and status not in self.QUIET:
                 self.stream.write("\r\033[2K" + line + "\n")  # failures stay visible above the bar
             filled = int(self.width * done / max(self.total, 1))
             tally = " ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
@@ -165,12 +208,217 @@ class Progress:
             self._drawn = False
 
 
-# ---------------------------------------------------------------- apply
+# ---------------------------------------------------------------- plan
+@dataclass
+class TargetPlan:
+    target: Target
+    parameters_file: str
+    preflight: dict[str, Any] | None = None
+    what_if: dict[str, Any] | None = None
+    creates: int = 0
+    modifies: int = 0
+    deletes: int = 0
+    gate: str = "pass"  # pass | blocked | error
+    reasons: list[str] = field(default_factory=list)
+    source: str = "checked"  # checked | plan (a trusted verdict from --plan) | state (recorded at submission)
+    refused: AzureFailure | None = None  # a 401/403 met while checking
+
+    def to_json(self) -> dict[str, Any]:
+        t = self.target
+        return {"name": t.name, "subscription": t.subscription, "resourceGroup": t.resource_group,
+                "location": t.location, "deploymentName": t.deployment_name, "inputsHash": t.inputs_hash,
+                "parametersFile": self.parameters_file,
+                "changes": {"create": self.creates, "modify": self.modifies, "delete": self.deletes},
+                "gate": self.gate, "reasons": self.reasons, "preflight": self.preflight, "whatIf": self.what_if}
+
+
+def _count_changes(result: dict[str, Any]) -> tuple[int, int, int]:
+    changes = (result.get("properties") or {}).get("changes") or []
+    kinds = [str(getattr(c.get("changeType"), "value", c.get("changeType"))) for c in changes]
+    return kinds.count("Create"), kinds.count("Modify"), kinds.count("Delete")
+
+
+def plan_target(inv: Inventory, t: Target, base: RolloutTarget, allow_modify: list[str],
+                lookups: Any = None) -> TargetPlan:
+    """Preflight and what-if + gate for one target (errors become verdicts)."""
+    from armgen.azure.preflight import run_preflight
+    from armgen.azure.whatif import WhatIfFailed, what_if
+
+    tp = TargetPlan(t, f"{t.name}.parameters.json")
+    az = base.for_subscription(t.subscription)
+    params = t.parameters_file()["parameters"]
+    values = {k: v["value"] for k, v in params.items() if "value" in v}
+
+    def error(what: str, exc: AzureFailure) -> None:
+        tp.gate = "error"
+        tp.reasons.append(f"{what}: {exc.message}")
+        if exc.refused and tp.refused is None:
+            tp.refused = exc
+
+    try:
+        report = run_preflight(az, t.resource_group, values, location=t.location, template=inv.template,
+                               zones=t.zones, lookups=lookups)
+        tp.preflight = report.to_json()
+        for c in report.checks:
+            if c.status == "fail":
+                tp.gate = "blocked" if tp.gate != "error" else "error"
+                tp.reasons.append(f"preflight {c.check} {c.subject}: {c.detail}" + (f" (fix: {c.fix})" if c.fix else ""))
+    except AzureFailure as exc:
+        error("preflight", exc)
+    except DeadlineExceeded:
+        tp.gate = "error"
+        tp.reasons.append(f"preflight: still throttled after {t.timeout:g} s")
+    try:
+        outcome = what_if(az, t.resource_group, inv.template, params, allow_modify, location=t.location)
+        tp.what_if = outcome.to_json()
+        tp.creates, tp.modifies, tp.deletes = _count_changes(outcome.result)
+        for f in outcome.blocked:
+            tp.gate = "blocked" if tp.gate != "error" else "error"
+            tp.reasons.append(f"what-if {f.change_type} {f.resource_id}: {f.reason}")
+    except AzureFailure as exc:
+        error("what-if", exc)
+    except WhatIfFailed as exc:
+        tp.gate = "error"
+        tp.reasons.append(f"what-if failed: {exc.code}: {exc.message}")
+    except DeadlineExceeded:
+        tp.gate = "error"
+        tp.reasons.append(f"what-if: still throttled after {t.timeout:g} s")
+    return tp
+
+
+def _plan_all(inv: Inventory, targets: list[Target], base: RolloutTarget, allow_modify: list[str],
+              on_done: Callable[[TargetPlan], None] | None = None) -> dict[str, TargetPlan]:
+    """:func:`plan_target` for ``targets``, ``concurrency`` at a time; Ctrl-C leaves at once
+    (nothing is deployed by a check, so workers blocked in requests are not waited for)."""
+    from armgen.azure.preflight import Lookups
+
+    results: dict[str, TargetPlan] = {}
+    if not targets:
+        return results
+    lookups = Lookups()
+    ex = ThreadPoolExecutor(max_workers=inv.concurrency, thread_name_prefix="plan")
+    futures = {ex.submit(plan_target, inv, t, base, list(allow_modify), lookups): t for t in targets}
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for f in done:
+                tp = f.result()
+                results[tp.target.name] = tp
+                if on_done:
+                    on_done(tp)
+    except BaseException:
+        if base.throttle is not None:
+            base.throttle.halt()
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown(wait=True)
+    return results
+
+
+def plan(inv: Inventory, out_dir: Path, base: RolloutTarget, allow_modify: list[str] | None = None,
+         on_done: Callable[[TargetPlan], None] | None = None) -> list[TargetPlan]:
+    """Plan every target; results in inventory order. Writes the parameters files and plan.json
+    together at the end: when one of them cannot be written, none is (nothing half-written)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("cannot write the plan: not a folder", file=str(out_dir))
+    results = _plan_all(inv, inv.targets, base, list(allow_modify or []), on_done)
+    ordered = [results[t.name] for t in inv.targets]
+    report = {"kind": PLAN_KIND, "inventory": inv.path.name, "template": inv.template_source,
+              "templateHash": inv.template_hash, "targets": [tp.to_json() for tp in ordered],
+              "summary": {v: sum(tp.gate == v for tp in ordered) for v in VERDICTS}}
+    files: dict[Path, str] = {out_dir / tp.parameters_file: dumps(tp.target.parameters_file()) for tp in ordered}
+    files[out_dir / "plan.json"] = dumps(report)
+    created = not out_dir.exists()
+    try:
+        write_all_atomic(files)
+    except BaseException:
+        if created:  # the folder was ours: leave nothing behind
+            try:
+                out_dir.rmdir()
+            except OSError:
+                pass
+        raise
+    return ordered
+
+
+def format_plan_table(plans: list[TargetPlan], title: str = "Plan") -> str:
+    rows = [("TARGET", "RESOURCE GROUP", "CREATE", "MODIFY", "DELETE", "GATE")]
+    rows += [(p.target.name, p.target.resource_group, str(p.creates), str(p.modifies), str(p.deletes),
+              p.gate.upper() + (" (plan)" if p.source == "plan" else "")) for p in plans]
+    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    right = {2, 3, 4}
+    lines = ["  ".join(c.rjust(w[i]) if i in right else c.ljust(w[i]) for i, c in enumerate(r)).rstrip() for r in rows]
+    for p in plans:
+        for reason in p.reasons:
+            lines.append(f"  {p.target.name}: {reason}")
+    n = {v: sum(p.gate == v for p in plans) for v in VERDICTS}
+    lines.append("")
+    lines.append(f"{title}: {plural(len(plans), 'target')}, {n['pass']} pass, {n['blocked']} blocked, "
+                 f"{plural(n['error'], 'error')}.")
+    return "\n".join(lines) + "\n"
+
+
+def load_plan(path: str | Path) -> dict[str, dict[str, Any]]:
+    """A plan folder's (or plan.json's) verdicts by target name, checked: bad input is one line."""
+    p = Path(path)
+    file = p / "plan.json" if p.is_dir() else p
+    doc = load_json(file)
+    f = str(file)
+    if not isinstance(doc, dict) or doc.get("kind") != PLAN_KIND:
+        raise InputError(f"not an armgen rollout plan (expected kind {PLAN_KIND!r})", file=f, path="$.kind")
+    targets = doc.get("targets")
+    if not isinstance(targets, list):
+        raise InputError("expected a list of targets", file=f, path="$.targets")
+    out: dict[str, dict[str, Any]] = {}
+    for i, entry in enumerate(targets):
+        where = ["targets", i]
+        if not isinstance(entry, dict):
+            raise InputError("a target is a JSON object", file=f, path=json_path(where))
+        for key in ("name", "inputsHash"):
+            if not isinstance(entry.get(key), str) or not entry[key] or len(entry[key]) > 256:
+                raise InputError("expected a string", file=f, path=json_path([*where, key]))
+        if entry.get("gate") not in VERDICTS:
+            raise InputError(f"expected one of {', '.join(VERDICTS)}", file=f, path=json_path([*where, "gate"]))
+        reasons = entry.get("reasons", [])
+        if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+            raise InputError("expected a list of strings", file=f, path=json_path([*where, "reasons"]))
+        for key in ("create", "modify", "delete"):
+            n = (entry.get("changes") or {}).get(key, 0) if isinstance(entry.get("changes", {}), dict) else None
+            if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                raise InputError("expected a whole number", file=f, path=json_path([*where, "changes", key]))
+        name = entry["name"].lower()
+        if name in out:
+            raise InputError(f"target {entry['name']!r} appears twice", file=f, path=json_path([*where, "name"]))
+        out[name] = entry
+    return out
+
+
+def _trusted(t: Target, entry: dict[str, Any]) -> TargetPlan:
+    changes = entry.get("changes") or {}
+    return TargetPlan(t, f"{t.name}.parameters.json", creates=changes.get("create", 0),
+                      modifies=changes.get("modify", 0), deletes=changes.get("delete", 0), gate=entry["gate"],
+                      reasons=list(entry.get("reasons") or []), source="plan")
+
+
+# ---------------------------------------------------------------- apply: outcomes and decisions
 @dataclass
 class Outcome:
     target: str
-    status: str  # succeeded | failed | timedOut | skipped | notStarted | interrupted
+    # succeeded | failed | timedOut | blocked | unknown | skipped | notStarted | interrupted
+    status: str
     detail: str = ""
+
+
+@dataclass
+class Decision:
+    """What apply will do with one target, before anything is sent."""
+
+    target: Target
+    action: str  # skip | reattach | deploy
+    changed: bool = False  # a succeeded target whose inputs changed (or --redeploy)
+    note: str = ""
+    verdict: TargetPlan | None = None  # the gate's verdict (for whatever may be PUT)
 
 
 @dataclass
@@ -180,6 +428,9 @@ class ApplyResult:
     interrupted: bool = False
     waves: int = 0
     abandoned: bool = False  # a worker still blocked in a request was left behind after Ctrl-C
+    refused: AzureFailure | None = None  # Azure refused the identity before anything was deployed
+    declined: bool = False  # the confirmation was declined: nothing was sent
+    decisions: dict[str, Decision] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes.values())
@@ -187,37 +438,96 @@ class ApplyResult:
 
 def deployment_body(inv: Inventory, t: Target) -> dict[str, Any]:
     return {"properties": {"mode": "Incremental", "template": inv.template,
-                           "parameters": t.parameters_file()["parameters"]}}
+                           "parameters": t.parameters_file()["parameters"]},
+            "tags": {INPUTS_TAG: t.inputs_hash}}
+
+
+def _get(obj: Any, key: str) -> Any:
+    if isinstance(obj, Mapping) or hasattr(obj, "get"):
+        try:
+            return obj.get(key)
+        except Exception:  # a model whose get() is not a mapping's
+            return getattr(obj, key, None)
+    return getattr(obj, key, None)
 
 
 def _dep_fields(dep: Any) -> tuple[str, str | None, dict[str, Any] | None]:
     """(provisioningState, correlationId, error) of a DeploymentExtended (model or dict)."""
     # TypeSpec models are mappings over the raw REST JSON: reading it directly is cheaper than as_dict()
-    props = dep.get("properties") if hasattr(dep, "get") else None
+    props = _get(dep, "properties")
     if not isinstance(props, Mapping):
         doc = dep.as_dict() if hasattr(dep, "as_dict") else {}
         props = doc.get("properties") or {}
     err = props.get("error")
-    if err:
+    if isinstance(err, Mapping) and err:
         details = err.get("details") or []
-        first = details[0] if details else {}
-        err = {"code": err.get("code"), "message": err.get("message"),
+        first = details[0] if isinstance(details, list) and details and isinstance(details[0], Mapping) else {}
+        err = {"code": str(err.get("code")), "message": str(err.get("message")),
                **({"detail": f"{first.get('code')}: {first.get('message')}"} if first else {})}
+    else:
+        err = None
     state = str(props.get("provisioningState") or props.get("provisioning_state") or "Unknown")
-    return state, props.get("correlationId") or props.get("correlation_id"), err
+    cid = props.get("correlationId") or props.get("correlation_id")
+    return state, str(cid) if cid else None, err
 
 
+def _dep_hash(dep: Any) -> str | None:
+    tags = _get(dep, "tags")
+    value = tags.get(INPUTS_TAG) if isinstance(tags, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+class _Refused(Exception):
+    def __init__(self, failure: AzureFailure):
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+def decide(t: Target, rec: dict[str, Any], redeploy: set[str]) -> Decision:
+    """Skip, re-attach or deploy (see module docstring), from the record alone."""
+    status = rec.get("status", "pending")
+    recorded = rec.get("inputsHash")
+    if status == "succeeded":
+        if t.name.lower() in redeploy:
+            return Decision(t, "deploy", changed=True, note="--redeploy")
+        if recorded == t.inputs_hash:
+            return Decision(t, "skip", note="already succeeded")
+        if not recorded:
+            return Decision(t, "skip", note="succeeded before inputs were recorded; --redeploy to deploy again")
+        return Decision(t, "deploy", changed=True, note="inputs changed since it succeeded")
+    if status in IN_FLIGHT:
+        return Decision(t, "reattach")
+    return Decision(t, "deploy")
+
+
+def _needs_gate(d: Decision, rec: dict[str, Any]) -> bool:
+    if d.action == "deploy":
+        return True
+    if d.action == "reattach":  # its PUT may never have arrived: then it is sent, so it needs a verdict
+        gate = (rec.get("steps") or {}).get("gate") or {}
+        return not (gate.get("verdict") == "pass" and gate.get("inputsHash") == d.target.inputs_hash)
+    return False
+
+
+# ---------------------------------------------------------------- apply
 class Rollout:
     """One ``apply`` run over an inventory (see module docstring)."""
 
     def __init__(self, inv: Inventory, state: StateFile, clients: Clients, progress: Progress,
-                 poll_interval: float, stop: threading.Event | None = None, gate: ThrottleGate | None = None):
+                 poll_interval: float, stop: threading.Event | None = None, throttle: Throttle | None = None,
+                 base: RolloutTarget | None = None):
         self.inv, self.state, self.clients, self.progress = inv, state, clients, progress
         self.poll_interval = poll_interval
-        self.stop = stop or threading.Event()
-        self.gate = gate
+        self.throttle = throttle or Throttle()
+        self.stop = stop or self.throttle.stop
+        self.base = base
+        self.deployed = threading.Event()  # a PUT was accepted (or an existing deployment found) in this run
+        self._refused: AzureFailure | None = None
+        self._fatal: BaseException | None = None
+        self._lock = threading.Lock()
+        self._sent: dict[str, set[str]] = {}  # correlation ids of the PUTs sent per target
 
-    # ------------------------------------------------------------ orchestration
+    # ------------------------------------------------------------ checks
     def check_state(self) -> None:
         """Refuse a state file that records a target somewhere else than the inventory says."""
         for t in self.inv.targets:
@@ -231,10 +541,47 @@ class Rollout:
                                      f"inventory says {want!r}; use another --state file",
                                      file=str(self.state.path), path=f"$.targets[{t.name!r}].{key}")
 
-    def run(self) -> ApplyResult:
+    def prepare(self, only: set[str] | None, redeploy: set[str], plan_entries: dict[str, dict[str, Any]] | None,
+                allow_modify: list[str], on_done: Callable[[TargetPlan], None] | None = None) -> dict[str, Decision]:
+        """Decide every selected target and gate the ones that may be sent (nothing is sent)."""
         self.check_state()
-        result = ApplyResult()
-        waves = self.inv.waves()
+        decisions: dict[str, Decision] = {}
+        to_check: list[Target] = []
+        for t in self.inv.targets:
+            if only is not None and t.name not in only:
+                continue
+            rec = self.state.get(t.name)
+            d = decide(t, rec, redeploy)
+            decisions[t.name] = d
+            entry = (plan_entries or {}).get(t.name.lower())
+            gate = (rec.get("steps") or {}).get("gate") or {}
+            if d.action == "reattach" and gate.get("verdict") == "pass" and gate.get("inputsHash") == t.inputs_hash:
+                # checked when it was submitted: if its PUT never arrived, it goes out on that verdict
+                d.verdict = TargetPlan(t, f"{t.name}.parameters.json", gate="pass",
+                                       reasons=list(gate.get("reasons") or []), source="state")
+            if not _needs_gate(d, rec):
+                continue
+            if entry is not None and entry.get("inputsHash") == t.inputs_hash:
+                d.verdict = _trusted(t, entry)
+                if on_done:
+                    on_done(d.verdict)
+            else:
+                to_check.append(t)
+        if to_check and self.base is not None:
+            checked = _plan_all(self.inv, to_check, self.base, allow_modify, on_done)
+            for name, tp in checked.items():
+                decisions[name].verdict = tp
+                if tp.refused is not None and self._refused is None:
+                    self._refused = tp.refused
+        return decisions
+
+    # ------------------------------------------------------------ orchestration
+    def run(self, decisions: dict[str, Decision], only: set[str] | None = None) -> ApplyResult:
+        result = ApplyResult(decisions=decisions)
+        if self._refused is not None:  # refused while checking: nothing was sent
+            result.refused = self._refused
+            return result
+        waves = self.inv.waves(only)
         result.waves = len(waves)
         for wi, wave in enumerate(waves):
             for t in wave:
@@ -244,12 +591,13 @@ class Rollout:
         executor = ThreadPoolExecutor(max_workers=self.inv.concurrency, thread_name_prefix="rollout")
         try:
             for wi, wave in enumerate(waves):
-                if result.stopped_wave is not None or result.interrupted:
+                if result.stopped_wave is not None or result.interrupted or self._stopping():
                     for t in wave:
                         result.outcomes[t.name] = Outcome(t.name, "notStarted", f"wave {wi + 1} not started")
                     continue
                 failed = threading.Event()
-                futures: dict[Future[Outcome], Target] = {executor.submit(self._target, t, failed): t for t in wave}
+                futures: dict[Future[Outcome], Target] = {
+                    executor.submit(self._target, t, decisions[t.name], failed): t for t in wave}
                 try:
                     pending = set(futures)
                     while pending:  # short waits keep the main thread responsive to Ctrl-C
@@ -260,7 +608,7 @@ class Rollout:
                 # every outcome comes from the futures themselves, so an interrupt landing between two
                 # bookkeeping steps cannot lose one
                 self._collect(futures, result)
-                if self.stop.is_set():
+                if self.stop.is_set() and self._fatal is None and self._refused is None:
                     result.interrupted = True
                 if failed.is_set() and not result.interrupted:
                     result.stopped_wave = wi
@@ -269,9 +617,18 @@ class Rollout:
             self._halt()
         finally:
             executor.shutdown(wait=not result.abandoned, cancel_futures=True)
-            self.state.close()
-            self.progress.close()
+            try:
+                self.state.close()
+            finally:
+                self.progress.close()
+        if self._fatal is not None:
+            raise self._fatal
+        if self._refused is not None and not self.deployed.is_set():
+            result.refused = self._refused
         return result
+
+    def _stopping(self) -> bool:
+        return self.stop.is_set() or self._fatal is not None or (self._refused is not None and not self.deployed.is_set())
 
     def _collect(self, futures: dict[Future[Outcome], Target], result: ApplyResult) -> None:
         """Each target's outcome from its future.
@@ -303,224 +660,333 @@ class Rollout:
 
     def _halt(self) -> None:
         self.stop.set()
-        if self.gate is not None:
-            self.gate.stop.set()
+        self.throttle.halt()
 
     # ------------------------------------------------------------ one target
-    def _target(self, t: Target, wave_failed: threading.Event) -> Outcome:
-        rec = self.state.get(t.name)
-        if rec.get("status") == "succeeded":
-            self.progress.event(t.name, "skipped", "already succeeded", final=True)
-            return Outcome(t.name, "skipped", "already succeeded")
-        if wave_failed.is_set() or self.stop.is_set():
+    def _target(self, t: Target, d: Decision, wave_failed: threading.Event) -> Outcome:
+        if d.action == "skip":
+            self.progress.event(t.name, "skipped", d.note, final=True)
+            return Outcome(t.name, "skipped", d.note)
+        if wave_failed.is_set() or self._stopping():
             return Outcome(t.name, "notStarted", "wave stopped" if wave_failed.is_set() else "interrupted")
         try:
-            o = self._deploy(t, rec, wave_failed)
-        except Interrupted:
+            o = self._deploy(t, d, wave_failed)
+        except (Interrupted, KeyboardInterrupt):
             o = Outcome(t.name, "interrupted", "in flight; a rerun re-attaches")
-        except AzureFailure as exc:
-            self.state.update(t.name, status="failed", finishedAt=_now(), error={"code": "AzureFailure", "message": exc.message})
-            o = Outcome(t.name, "failed", exc.message)
-        except Exception as exc:  # an SDK error we could not classify: record it, keep the run consistent
-            from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+        except DeadlineExceeded:  # throttled past the target's deadline while watching it
+            o = self._timed_out(t, self.state.get(t.name).get("provisioningState") or "throttled")
+        except _Refused as exc:
+            with self._lock:
+                if self._refused is None:
+                    self._refused = exc.failure
+            if not self.deployed.is_set():
+                self._halt()
+            o = Outcome(t.name, "failed", exc.failure.message)
+        except AzureFailure as exc:  # e.g. an answer the guard refused
+            self._record_error(t, "AzureFailure", exc.message)
+            if self.state.get(t.name).get("status") in IN_FLIGHT:
+                o = Outcome(t.name, "unknown", f"{exc.message}; a rerun re-attaches")
+            else:
+                o = Outcome(t.name, "failed", exc.message)
+        except Exception as exc:
+            from azure.core.exceptions import AzureError
 
-            if not isinstance(exc, HttpResponseError | ServiceRequestError | ServiceResponseError):
-                raise
+            if not isinstance(exc, AzureError):
+                return self._fatal_error(t, exc)
+            # an SDK error we could not settle (5xx after retries, connection lost): if the
+            # deployment may be in flight, it stays recorded so, and a rerun re-attaches
             code, msg = arm_error_of(exc)
-            status = self.state.get(t.name).get("status")
-            # an error after the PUT may leave the deployment running in Azure: keep it in flight so a
-            # rerun re-attaches by GET instead of PUTting again
-            new = status if status in IN_FLIGHT else "failed"
-            self.state.update(t.name, status=new, finishedAt=_now(), error={"code": code, "message": msg})
-            o = Outcome(t.name, "failed", f"{code}: {msg}")
-        if o.status in ("failed", "timedOut"):
+            self._record_error(t, code, msg)
+            if self.state.get(t.name).get("status") in IN_FLIGHT:
+                o = Outcome(t.name, "unknown", f"{code}: {msg}; lost track of it, a rerun re-attaches")
+            else:
+                o = Outcome(t.name, "failed", f"{code}: {msg}")
+        except BaseException as exc:  # the state writer failed, or a bug: stop everything, report it once
+            return self._fatal_error(t, exc)
+        if o.status in ("failed", "timedOut", "blocked", "unknown"):
             wave_failed.set()
         if o.status != "interrupted":
             self.progress.event(t.name, o.status, o.detail, final=True)
         return o
 
-    def _deploy(self, t: Target, rec: dict[str, Any], wave_failed: threading.Event) -> Outcome:
-        from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+    def _fatal_error(self, t: Target, exc: BaseException) -> Outcome:
+        with self._lock:
+            if self._fatal is None:
+                self._fatal = exc
+        self._halt()
+        return Outcome(t.name, "interrupted", "stopped")
 
+    def _record_error(self, t: Target, code: str, message: str) -> None:
+        """An error whose effect is unknown keeps an in-flight record in flight (a rerun GETs)."""
+        status = self.state.get(t.name).get("status")
+        new = status if status in IN_FLIGHT else "failed"
+        self.state.update(t.name, status=new, finishedAt=_now(), error={"code": code, "message": redact(message)})
+
+    def _refusal(self, exc: Any, t: Target, action: str) -> _Refused | None:
+        base = self.base or self.clients.base
+        failure = refusal(exc, base.for_subscription(t.subscription), action,
+                          f"/subscriptions/{t.subscription}/resourceGroups/{t.resource_group}/providers/"
+                          f"Microsoft.Resources/deployments/{t.deployment_name}")
+        return _Refused(failure) if failure is not None else None
+
+    def _deploy(self, t: Target, d: Decision, wave_failed: threading.Event) -> Outcome:
         client = self.clients.deployments(t.subscription)
         deadline = time.monotonic() + t.timeout
-        if rec.get("status") in IN_FLIGHT:
-            try:
-                dep = client.deployments.get(t.resource_group, t.deployment_name)
-            except ResourceNotFoundError:
-                dep = None  # the PUT never reached Azure
+        if d.action == "reattach":
+            rec = self.state.get(t.name)
+            if rec.get("correlationId"):
+                self._sent.setdefault(t.name, set()).add(str(rec["correlationId"]))
+            dep = self._lookup(client, t, deadline)
             if dep is not None:
+                self.deployed.set()
                 self.progress.event(t.name, "re-attached", t.deployment_name)
-                return self._follow(t, client, dep, deadline)
-        cid = str(uuid.uuid4())
-        attempts = int(rec.get("attempts") or 0) + 1
-        v = self.state.update(t.name, status="submitting", correlationId=cid, attempts=attempts, startedAt=_now(),
-                              finishedAt=None, error=None)
-        self.state.flush(v)  # on disk before the PUT: a crash now resumes by GET, never a blind second PUT
-        if self.stop.is_set() or wave_failed.is_set():  # nothing was sent: put the record back as it was
-            self.state.update(t.name, **{k: rec.get(k) for k in ("status", "correlationId", "attempts", "startedAt",
-                                                                 "finishedAt", "error")})
-            if self.stop.is_set():
-                raise Interrupted("rollout interrupted")
-            return Outcome(t.name, "notStarted", "wave stopped")
-        try:
-            poller = client.deployments.begin_create_or_update(
-                t.resource_group, t.deployment_name, parameters=deployment_body(self.inv, t), polling=False,
-                headers={"x-ms-correlation-request-id": cid})
-            dep = poller.result()
-        except HttpResponseError as exc:
-            code, msg = arm_error_of(exc)
-            self.state.update(t.name, status="failed", finishedAt=_now(), error={"code": code, "message": msg})
-            return Outcome(t.name, "failed", f"{code}: {msg}")
-        self.progress.event(t.name, "running", t.deployment_name)
-        return self._follow(t, client, dep, deadline)
+                theirs = _dep_hash(dep) or rec.get("inputsHash")
+                o = self._follow(t, client, dep, deadline, theirs)
+                if o.status != "succeeded" or theirs == t.inputs_hash or theirs is None:
+                    return o
+                # it ended with other inputs than the inventory's now: ours go out next (through the gate)
+                self.progress.event(t.name, "changed", "inputs differ from the deployment re-attached to")
+        elif d.changed:
+            self.progress.event(t.name, "changed", d.note)
+        v = d.verdict
+        if v is None or v.gate != "pass":
+            reasons = v.reasons if v is not None else ["no gate verdict"]
+            verdict = v.gate if v is not None else "error"
+            self.state.update(t.name, status="blocked", finishedAt=_now(), inputsHash=t.inputs_hash,
+                              error={"code": "GateBlocked" if verdict == "blocked" else "GateError",
+                                     "message": "; ".join(reasons)[:2000]})
+            self._record_gate(t, v)
+            return Outcome(t.name, "blocked", (reasons[0] if reasons else verdict)
+                           + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""))
+        self._record_gate(t, v)
+        return self._put(t, client, deadline, wave_failed)
 
-    def _follow(self, t: Target, client: Any, dep: Any, deadline: float) -> Outcome:
-        """Record the deployment's state and GET it until it is terminal, times out or we stop."""
+    def _record_gate(self, t: Target, v: TargetPlan | None) -> None:
+        if v is None:
+            return
+        self.state.step(t.name, "gate", verdict=v.gate, reasons=v.reasons[:50], inputsHash=t.inputs_hash,
+                        source=v.source, at=_now())
+
+    def _put(self, t: Target, client: Any, deadline: float, wave_failed: threading.Event) -> Outcome:
+        """PUT once; on any answer that leaves it open whether the PUT took effect, look it up."""
+        from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+
+        base = self.base or self.clients.base
+        sends = 0
+        while True:
+            rec = self.state.get(t.name)
+            cid = str(uuid.uuid4())
+            attempts = int(rec.get("attempts") or 0) + 1
+            v = self.state.update(t.name, status="submitting", correlationId=cid, attempts=attempts, startedAt=_now(),
+                                  finishedAt=None, error=None, inputsHash=t.inputs_hash, provisioningState=None)
+            self.state.flush(v)  # on disk before the PUT: a crash now resumes by GET, never a blind second PUT
+            if self._stopping() or wave_failed.is_set():  # nothing was sent: put the record back as it was
+                self.state.update(t.name, **{k: rec.get(k) for k in ("status", "correlationId", "attempts", "startedAt",
+                                                                     "finishedAt", "error", "inputsHash",
+                                                                     "provisioningState")})
+                if self._stopping():
+                    raise Interrupted("rollout interrupted")
+                return Outcome(t.name, "notStarted", "wave stopped")
+            sends += 1
+            self._sent.setdefault(t.name, set()).add(cid)
+            schedule = PollSchedule(self.poll_interval, base.max_retry_after)
+            polling = rollout_polling(self.throttle, schedule, deadline, final_get=False,
+                                      on_status=lambda s, n=t.name: self._lro_status(n, s))
+            try:
+                poller = client.deployments.begin_create_or_update(
+                    t.resource_group, t.deployment_name, parameters=deployment_body(self.inv, t), polling=polling,
+                    headers={"x-ms-correlation-request-id": cid}, armgen_deadline=deadline, armgen_write_once=True)
+            except DeadlineExceeded:
+                return self._timed_out(t, "still throttled")
+            except HttpResponseError as exc:
+                refused = self._refusal(exc, t, DEPLOY_ACTION)
+                if refused is not None:
+                    code, msg = arm_error_of(exc)
+                    self.state.update(t.name, status="failed", finishedAt=_now(), error={"code": code, "message": msg})
+                    raise refused from None
+                status = exc.status_code or 0
+                code, msg = arm_error_of(exc)
+                if status in (408, 409) or status >= 500:
+                    found = self._after_unclear_put(t, client, deadline, f"{status} {code}")
+                    if isinstance(found, Outcome):
+                        return found
+                    if sends <= base.retry_total:
+                        continue
+                self.state.update(t.name, status="failed", finishedAt=_now(), error={"code": code, "message": msg})
+                return Outcome(t.name, "failed", f"{code}: {msg}")
+            except ServiceResponseError as exc:  # the PUT went out; its answer did not come back
+                found = self._after_unclear_put(t, client, deadline, "answer lost")
+                if isinstance(found, Outcome):
+                    return found
+                if sends <= base.retry_total:
+                    continue
+                self.state.update(t.name, status="failed", finishedAt=_now(),
+                                  error={"code": "ConnectionLost", "message": redact(str(exc).splitlines()[0])})
+                return Outcome(t.name, "failed", "the PUT's answer was lost and the deployment does not exist")
+            except ServiceRequestError as exc:  # never sent (after the SDK's own connection retries)
+                first = redact((str(exc).splitlines() or [type(exc).__name__])[0])
+                self.state.update(t.name, status="failed", finishedAt=_now(),
+                                  error={"code": "ConnectionFailed", "message": first})
+                return Outcome(t.name, "failed", f"cannot reach Resource Manager: {first}")
+            self.deployed.set()
+            self.state.update(t.name, status="running")
+            self.progress.event(t.name, "running", t.deployment_name)
+            return self._wait_lro(t, client, poller, deadline, wave_failed)
+
+    def _lro_status(self, name: str, status: str) -> None:
+        if str(status).lower() not in TERMINAL:
+            self.state.update(name, provisioningState=status)
+
+    def _ours(self, t: Target, dep: Any) -> bool:
+        """Is this deployment the one this run sent? Its tag carries our inputs hash; a Resource
+        Manager that drops tags is matched by the correlation id our PUT carried instead."""
+        tagged = _dep_hash(dep)
+        if tagged is not None:
+            return tagged == t.inputs_hash
+        _, cid, _ = _dep_fields(dep)
+        return cid is not None and cid in self._sent.get(t.name, ())
+
+    def _after_unclear_put(self, t: Target, client: Any, deadline: float, why: str) -> Outcome | str:
+        """After a 409/5xx/lost answer: ours exists -> follow it; another one runs -> wait for it
+        and send again; nothing there (or a finished other one) -> send again (the caller bounds
+        how often)."""
+        dep = self._lookup(client, t, deadline)
+        if dep is None:
+            return "again"
+        if self._ours(t, dep):
+            self.deployed.set()
+            self.progress.event(t.name, "re-attached", f"{t.deployment_name} after {why}")
+            return self._follow(t, client, dep, deadline, t.inputs_hash)
+        state, _, _ = _dep_fields(dep)
+        if state.lower() not in TERMINAL:  # another deployment of that name (other inputs) is running
+            self.progress.event(t.name, "waiting", f"another deployment named {t.deployment_name} is {state}")
+            o = self._follow(t, client, dep, deadline, _dep_hash(dep), record=False)
+            if o.status == "timedOut":
+                self.state.update(t.name, status="timedOut", finishedAt=_now(),
+                                  error={"code": "Timeout", "message": o.detail})
+                return o
+        return "again"
+
+    def _lookup(self, client: Any, t: Target, deadline: float) -> Any:
+        """The deployment by name (None: it does not exist)."""
+        from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+
+        try:
+            return client.deployments.get(t.resource_group, t.deployment_name, armgen_deadline=deadline)
+        except ResourceNotFoundError:
+            return None
+        except HttpResponseError as exc:
+            refused = self._refusal(exc, t, READ_ACTION)
+            if refused is not None:
+                raise refused from None
+            raise
+
+    def _wait_lro(self, t: Target, client: Any, poller: Any, deadline: float, wave_failed: threading.Event) -> Outcome:
+        from azure.core.exceptions import AzureError
+
+        try:
+            dep = poller.result()
+        except DeadlineExceeded:
+            return self._timed_out(t, self.state.get(t.name).get("provisioningState") or "running")
+        except AzureError:
+            if str(poller.status()).lower() in TERMINAL:  # failed or canceled: the wave starts nothing more
+                wave_failed.set()
+            # failed, canceled, or the polling itself gave up: Azure's record of the deployment decides
+            dep = self._lookup(client, t, deadline)
+            if dep is None:
+                self.state.update(t.name, status="failed", finishedAt=_now(),
+                                  error={"code": "DeploymentNotFound", "message": "the deployment disappeared"})
+                return Outcome(t.name, "failed", "the deployment disappeared")
+            return self._follow(t, client, dep, deadline, t.inputs_hash)
+        if _dep_fields(dep)[0] == "Unknown" and str(poller.status()).lower() == "succeeded":
+            # the operation's status was the answer (no final GET): the deployment succeeded
+            cid = self.state.get(t.name).get("correlationId")
+            self.state.update(t.name, status="succeeded", provisioningState="Succeeded", finishedAt=_now(), error=None)
+            return Outcome(t.name, "succeeded", f"correlation {cid}" if cid else "")
+        return self._follow(t, client, dep, deadline, t.inputs_hash)
+
+    def _timed_out(self, t: Target, state: str) -> Outcome:
+        self.state.update(t.name, status="timedOut", finishedAt=_now(),
+                          error={"code": "Timeout", "message": f"still {state} after {t.timeout:g} s"})
+        return Outcome(t.name, "timedOut", f"still {state} after {t.timeout:g} s; a rerun re-attaches")
+
+    def _follow(self, t: Target, client: Any, dep: Any, deadline: float, inputs: str | None,
+                record: bool = True) -> Outcome:
+        """Record the deployment's state and GET it until it is terminal, times out or we stop.
+
+        There is no long-running operation to poll for a deployment found by name, so this
+        reads the deployment itself, on :class:`PollSchedule`'s delays (``Retry-After`` first).
+        """
+        from azure.core.polling.base_polling import get_retry_after
+
+        base = self.base or self.clients.base
+        schedule = PollSchedule(self.poll_interval, base.max_retry_after)
+        retry_after: float | None = None
         while True:
             state, cid, err = _dep_fields(dep)
             terminal = TERMINAL.get(state.lower())
             fields: dict[str, Any] = {"status": terminal or "running", "provisioningState": state}
             if cid:
                 fields["correlationId"] = cid
+            if inputs:
+                fields["inputsHash"] = inputs
             if terminal:
                 fields.update(finishedAt=_now(), error=err)
-                self.state.update(t.name, **fields)
+                if record:
+                    self.state.update(t.name, **fields)
                 if terminal == "succeeded":
                     return Outcome(t.name, "succeeded", f"correlation {cid}" if cid else "")
                 detail = (err or {}).get("detail") or f"{(err or {}).get('code')}: {(err or {}).get('message')}"
                 return Outcome(t.name, "failed", detail)
-            if self.state.get(t.name).get("status") != "running" or self.state.get(t.name).get("provisioningState") != state:
+            current = self.state.get(t.name)
+            if record and (current.get("status") != "running" or current.get("provisioningState") != state):
                 self.state.update(t.name, **fields)
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.state.update(t.name, status="timedOut", finishedAt=_now(),
-                                  error={"code": "Timeout", "message": f"still {state} after {t.timeout:g} s"})
-                return Outcome(t.name, "timedOut", f"still {state} after {t.timeout:g} s; a rerun re-attaches")
-            if self.stop.wait(min(self.poll_interval, left)):
-                raise Interrupted("rollout interrupted")
-            dep = client.deployments.get(t.resource_group, t.deployment_name)
+            try:
+                self.throttle.wait(schedule.next(retry_after), deadline)
+            except DeadlineExceeded:
+                if record:
+                    return self._timed_out(t, state)
+                return Outcome(t.name, "timedOut", f"another deployment named {t.deployment_name} is still {state}")
+            box: dict[str, Any] = {}
+
+            def keep(pipeline_response: Any, deserialized: Any, _headers: Any, box: dict[str, Any] = box) -> Any:
+                box["response"] = pipeline_response
+                return deserialized
+
+            dep = client.deployments.get(t.resource_group, t.deployment_name, cls=keep, armgen_deadline=deadline)
+            retry_after = get_retry_after(box["response"]) if "response" in box else None
 
 
 def apply(inv: Inventory, state_path: Path, target: RolloutTarget, progress: Progress,
-          stop: threading.Event | None = None) -> ApplyResult:
-    """Deploy the inventory's waves, recording every step in ``state_path``."""
-    state = StateFile.open(state_path, inventory=str(inv.path))
-    clients = Clients(target)
-    try:
-        return Rollout(inv, state, clients, progress, target.poll_interval, stop=stop, gate=target.gate).run()
-    finally:
-        clients.close()
+          stop: threading.Event | None = None, *, allow_modify: list[str] | None = None,
+          plan_entries: dict[str, dict[str, Any]] | None = None, only: set[str] | None = None,
+          redeploy: set[str] | None = None, confirm: Callable[[ApplyResult], bool] | None = None,
+          on_checked: Callable[[TargetPlan], None] | None = None) -> ApplyResult:
+    """Decide, gate, (confirm,) deploy; the state file is locked for the whole run.
 
-
-# ---------------------------------------------------------------- plan
-@dataclass
-class TargetPlan:
-    target: Target
-    parameters_file: str
-    preflight: dict[str, Any] | None = None
-    what_if: dict[str, Any] | None = None
-    creates: int = 0
-    modifies: int = 0
-    deletes: int = 0
-    gate: str = "pass"  # pass | blocked | error
-    reasons: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        t = self.target
-        return {"name": t.name, "subscription": t.subscription, "resourceGroup": t.resource_group,
-                "location": t.location, "deploymentName": t.deployment_name, "parametersFile": self.parameters_file,
-                "changes": {"create": self.creates, "modify": self.modifies, "delete": self.deletes},
-                "gate": self.gate, "reasons": self.reasons, "preflight": self.preflight, "whatIf": self.what_if}
-
-
-def _count_changes(result: dict[str, Any]) -> tuple[int, int, int]:
-    changes = (result.get("properties") or {}).get("changes") or []
-    kinds = [str(getattr(c.get("changeType"), "value", c.get("changeType"))) for c in changes]
-    return kinds.count("Create"), kinds.count("Modify"), kinds.count("Delete")
-
-
-def plan_target(inv: Inventory, t: Target, base: RolloutTarget, out_dir: Path,
-                allow_modify: list[str]) -> TargetPlan:
-    """Parameters file, preflight and what-if + gate for one target (errors become verdicts)."""
-    from armgen.azure.preflight import run_preflight
-    from armgen.azure.whatif import WhatIfFailed, what_if
-
-    pfile = out_dir / f"{t.name}.parameters.json"
-    write_atomic(pfile, dumps(t.parameters_file()))
-    tp = TargetPlan(t, pfile.name)
-    az = base.for_subscription(t.subscription)
-    params = t.parameters_file()["parameters"]
-    values = {k: v["value"] for k, v in params.items() if "value" in v}
-    try:
-        report = run_preflight(az, t.resource_group, values, location=t.location, template=inv.template)
-        tp.preflight = report.to_json()
-        for c in report.checks:
-            if c.status == "fail":
-                tp.gate = "blocked"
-                tp.reasons.append(f"preflight {c.check} {c.subject}: {c.detail}")
-    except AzureFailure as exc:
-        tp.gate = "error"
-        tp.reasons.append(f"preflight: {exc.message}")
-    try:
-        outcome = what_if(az, t.resource_group, inv.template, params, allow_modify, location=t.location)
-        tp.what_if = outcome.to_json()
-        tp.creates, tp.modifies, tp.deletes = _count_changes(outcome.result)
-        for f in outcome.blocked:
-            tp.gate = "blocked" if tp.gate != "error" else "error"
-            tp.reasons.append(f"what-if {f.change_type} {f.resource_id}: {f.reason}")
-    except AzureFailure as exc:
-        tp.gate = "error"
-        tp.reasons.append(f"what-if: {exc.message}")
-    except WhatIfFailed as exc:
-        tp.gate = "error"
-        tp.reasons.append(f"what-if failed: {exc.code}: {exc.message}")
-    return tp
-
-
-def plan(inv: Inventory, out_dir: Path, base: RolloutTarget, allow_modify: list[str] | None = None,
-         on_done: Callable[[TargetPlan], None] | None = None) -> list[TargetPlan]:
-    """Plan every target with bounded concurrency; results in inventory order; writes plan.json."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results: dict[str, TargetPlan] = {}
-    ex = ThreadPoolExecutor(max_workers=inv.concurrency, thread_name_prefix="plan")
-    futures = {ex.submit(plan_target, inv, t, base, out_dir, list(allow_modify or [])): t for t in inv.targets}
-    try:
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            for f in done:
-                tp = f.result()
-                results[tp.target.name] = tp
-                if on_done:
-                    on_done(tp)
-    except KeyboardInterrupt:
-        if base.gate is not None:
-            base.gate.stop.set()
-        # nothing is deployed by a plan: do not wait for workers blocked in requests
-        ex.shutdown(wait=False, cancel_futures=True)
-        raise
-    ex.shutdown(wait=True)
-    ordered = [results[t.name] for t in inv.targets]
-    report = {"kind": "armgen-rollout-plan", "inventory": inv.path.name, "template": inv.template_source,
-              "targets": [tp.to_json() for tp in ordered],
-              "summary": {v: sum(tp.gate == v for tp in ordered) for v in ("pass", "blocked", "error")}}
-    write_atomic(out_dir / "plan.json", dumps(report))
-    return ordered
-
-
-def format_plan_table(plans: list[TargetPlan]) -> str:
-    rows = [("TARGET", "RESOURCE GROUP", "CREATE", "MODIFY", "DELETE", "GATE")]
-    rows += [(p.target.name, p.target.resource_group, str(p.creates), str(p.modifies), str(p.deletes),
-              p.gate.upper()) for p in plans]
-    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    right = {2, 3, 4}
-    lines = ["  ".join(c.rjust(w[i]) if i in right else c.ljust(w[i]) for i, c in enumerate(r)).rstrip() for r in rows]
-    for p in plans:
-        for reason in p.reasons:
-            lines.append(f"  {p.target.name}: {reason}")
-    n = {v: sum(p.gate == v for p in plans) for v in ("pass", "blocked", "error")}
-    lines.append("")
-    lines.append(f"Plan: {plural(len(plans), 'target')}, {n['pass']} pass, {n['blocked']} blocked, "
-                 f"{plural(n['error'], 'error')}.")
-    return "\n".join(lines) + "\n"
+    ``only``: target names to work on (``--target``); ``redeploy``: succeeded targets to deploy
+    again (``--redeploy``); ``confirm``: called with the decisions and verdicts when something
+    would be sent; returning False sends nothing.
+    """
+    throttle = target.throttle or Throttle()
+    if stop is not None:  # one stop flag: whoever sets it (Ctrl-C, a caller) wakes every waiter
+        throttle.stop = stop
+    with StateLock(state_path):
+        state = StateFile.open(state_path, inventory=str(inv.path))
+        clients = Clients(target)
+        try:
+            rollout = Rollout(inv, state, clients, progress, target.poll_interval, stop=stop, throttle=throttle,
+                              base=target)
+            decisions = rollout.prepare(only, {n.lower() for n in redeploy or ()}, plan_entries,
+                                        list(allow_modify or []), on_checked)
+            pre = ApplyResult(decisions=decisions, refused=rollout._refused)
+            if pre.refused is not None:
+                return pre
+            sendable = [d for d in decisions.values() if d.verdict is not None and d.verdict.gate == "pass"
+                        and d.action == "deploy"]
+            if sendable and confirm is not None and not confirm(pre):
+                pre.declined = True
+                return pre
+            return rollout.run(decisions, only)
+        finally:
+            clients.close()

@@ -79,12 +79,17 @@ CLOUD_CHOICES = sorted([*CLOUDS, "AzureCloud", "AzureChinaCloud", "AzureUSGovern
 
 
 class AzureFailure(Exception):
-    """An Azure-side failure reported as one line with an exit code (no traceback)."""
+    """An Azure-side failure reported as one line with an exit code (no traceback).
 
-    def __init__(self, message: str, exit_code: int = EXIT_AZURE):
+    ``refused`` marks Resource Manager refusing the identity (401/403): a rollout that meets it
+    before anything was deployed stops with exit code 3 instead of trying the next target.
+    """
+
+    def __init__(self, message: str, exit_code: int = EXIT_AZURE, refused: bool = False):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.refused = refused
 
 
 def resolve_cloud(name: str | None) -> Cloud:
@@ -321,6 +326,10 @@ class AzureTarget:
         return f"{source} ({', '.join(who)})" if who else source
 
     # ------------------------------------------------------------ clients
+    def retry_policy(self) -> Any:
+        """The SDK ``RetryPolicy`` of every client (a rollout substitutes its throttle-aware one)."""
+        return _retry_policy(self.retry_total, self.retry_backoff, self.max_retry_after)
+
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments every SDK management client gets (endpoint, scope, auth, retry)."""
         from armgen.azure import guard
@@ -329,7 +338,7 @@ class AzureTarget:
             "base_url": self.endpoint,
             "credential_scopes": [self.cloud.scope],
             "authentication_policy": _auth_policy(self.credential, self.cloud.scope),
-            "retry_policy": _retry_policy(self.retry_total, self.retry_backoff, self.max_retry_after),
+            "retry_policy": self.retry_policy(),
             "polling_interval": self.poll_interval,
             "connection_timeout": self.http_timeout,
             "read_timeout": self.http_timeout,
@@ -373,11 +382,13 @@ def arm_error_of(exc: Any) -> tuple[str, str]:
 
 
 @contextlib.contextmanager
-def azure_errors(target: AzureTarget, action: str, resource_group: str | None = None) -> Iterator[None]:
+def azure_errors(target: AzureTarget, action: str, resource_group: str | None = None,
+                 scope: str | None = None) -> Iterator[None]:
     """Translate SDK exceptions into :class:`AzureFailure` with a message a user can act on.
 
     ``action`` names what we were trying to do (an ARM action like
-    ``Microsoft.Resources/deployments/whatIf/action``) so a 403 says which identity lacked what.
+    ``Microsoft.Resources/deployments/whatIf/action``) and ``scope`` where (default: the resource
+    group, else the subscription), so a 401/403 says which identity lacked what, and where.
     The bearer token is redacted from the message, whatever the server or the HTTP stack put in it.
     """
     try:
@@ -385,7 +396,9 @@ def azure_errors(target: AzureTarget, action: str, resource_group: str | None = 
     except AzureFailure:
         raise
     except Exception as exc:
-        failure = _failure_of(exc, target, action, resource_group)
+        where = scope or (target.resource_group_id(resource_group) if resource_group
+                          else f"/subscriptions/{target.subscription}")
+        failure = _failure_of(exc, target, action, resource_group, where)
         if failure is None:
             raise
         failure.message = redact(failure.message)
@@ -393,7 +406,26 @@ def azure_errors(target: AzureTarget, action: str, resource_group: str | None = 
         raise failure from exc
 
 
-def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group: str | None) -> AzureFailure | None:
+def refusal(exc: Any, target: AzureTarget, action: str, scope: str) -> AzureFailure | None:
+    """The exit-3 :class:`AzureFailure` for a 401/403 (None for any other error): names the
+    identity (principal), the action and the scope it was refused on."""
+    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
+    status = getattr(exc, "status_code", None)
+    if (isinstance(exc, ClientAuthenticationError) and status is not None) or status == 401:
+        code, msg = arm_error_of(exc)
+        return AzureFailure(redact(f"{target.endpoint} rejected the credentials of {target.identity()} "
+                                   f"({status} {code}) for {action} (scope: {scope}): {msg}"), EXIT_AZURE, refused=True)
+    if isinstance(exc, HttpResponseError):
+        code, msg = arm_error_of(exc)
+        if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed"):
+            return AzureFailure(redact(f"{target.identity()} lacks permission for {action}: {code}: {msg} "
+                                       f"(scope: {scope})"), EXIT_AZURE, refused=True)
+    return None
+
+
+def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group: str | None,
+                scope: str) -> AzureFailure | None:
     """The AzureFailure for an SDK exception; None for exceptions that are not the SDK's."""
     from azure.core.exceptions import (
         ClientAuthenticationError,
@@ -404,20 +436,17 @@ def _failure_of(exc: Exception, target: AzureTarget, action: str, resource_group
 
     from armgen.azure import guard
 
-    if isinstance(exc, ClientAuthenticationError):
-        status = getattr(exc, "status_code", None)
-        if status is None:  # the credential itself failed (no az login, no managed identity...)
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            return AzureFailure(f"could not get a token from {target.identity()}: {first} "
-                                "(run 'az login', or set ARMGEN_ACCESS_TOKEN)", EXIT_AZURE)
-        code, msg = arm_error_of(exc)
-        return AzureFailure(f"{target.endpoint} rejected the credentials of {target.identity()} "
-                            f"({status} {code}): {msg}", EXIT_AZURE)
+    if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
+        # the credential itself failed (no az login, no managed identity...)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return AzureFailure(f"could not get a token from {target.identity()}: {first} "
+                            "(run 'az login', or set ARMGEN_ACCESS_TOKEN)", EXIT_AZURE, refused=True)
+    refused = refusal(exc, target, action, scope)
+    if refused is not None:
+        return refused
     if isinstance(exc, HttpResponseError):
         status = getattr(exc, "status_code", None)
         code, msg = arm_error_of(exc)
-        if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed"):
-            return AzureFailure(f"{target.identity()} lacks permission for {action}: {code}: {msg}", EXIT_AZURE)
         if code == "ResourceGroupNotFound":
             rg = f" '{resource_group}'" if resource_group else ""
             return AzureFailure(f"resource group{rg} not found in subscription {target.subscription} "

@@ -10,33 +10,90 @@ whole file)::
 
 Statuses: ``pending`` (never started), ``submitting`` (about to PUT: the PUT may or may not have
 reached Azure), ``running`` (Azure accepted it), ``succeeded``, ``failed``, ``timedOut`` (still
-running in Azure when the per-target timeout hit). A rerun skips ``succeeded``; for
-``submitting``/``running``/``timedOut`` it GETs the deployment by name and re-attaches instead of
-PUTting again; ``pending`` and ``failed`` are (re)deployed.
+running in Azure when the per-target timeout hit), ``blocked`` (the gate refused it: never sent).
+A rerun skips ``succeeded`` when its ``inputsHash`` is the target's current one (otherwise the
+target has *changed* and is redeployed through the gate); for ``submitting``/``running``/
+``timedOut`` it GETs the deployment by name and re-attaches instead of PUTting again;
+``pending``, ``failed`` and ``blocked`` are (re)deployed through the gate.
+
+A record is open for more than the deployment: ``steps`` holds one entry per step of the target
+(``gate`` today: verdict, reasons, the inputs hash it was decided for and where it came from),
+so later steps add their own entries without changing what ``status`` means.
 
 Writes are group-committed: every change wakes one writer thread that writes the newest snapshot,
 so changes arriving while a write is in progress share the next write (200 workers do not queue
 for 200 fsyncs). :meth:`StateFile.flush` waits until a given change is on disk; the rollout calls
 it before every PUT, so the file never says ``pending`` for a deployment Azure may have received.
+Whatever stops the writer thread (a full disk, a folder in the way, anything) is handed to the
+next ``flush`` as one :class:`InputError`: no worker waits for a write that will never come, and
+the file stays as it was last written whole.
+
+Hostile input: a state file is refused (one line naming the JSON path) when a string in it holds
+an unpaired surrogate (``"\ud800"`` is valid JSON but cannot be written back as UTF-8); strings
+that come from Azure have such surrogates replaced before they are recorded.
+
+:class:`StateLock` makes a state file belong to one ``apply`` at a time (``filelock``): a second
+run fails at once, naming the process that holds it.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
-from armgen.errors import InputError
+from armgen.errors import InputError, json_path
 from armgen.jsonio import load_json, write_atomic
 
 KIND = "armgen-rollout-state"
 IN_FLIGHT = ("submitting", "running", "timedOut")
-STATUSES = ("pending", "submitting", "running", "succeeded", "failed", "timedOut")
+STATUSES = ("pending", "submitting", "running", "succeeded", "failed", "timedOut", "blocked")
 
 
-_TEXT_FIELDS = ("deploymentName", "subscription", "resourceGroup", "correlationId")
+_TEXT_FIELDS = ("deploymentName", "subscription", "resourceGroup", "correlationId", "inputsHash")
+MAX_DEPTH = 64  # a state file is shallow; anything deeper is not ours
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_text(doc: Any, file: str, parts: list[str | int] | None = None, depth: int = 0) -> None:
+    """Refuse a document holding a string (or key) that cannot be written back as UTF-8."""
+    parts = parts or []
+    if depth > MAX_DEPTH:
+        raise InputError("nested too deeply for a rollout state file", file=file, path=json_path(parts))
+    if isinstance(doc, str):
+        if _has_lone_surrogate(doc):
+            raise InputError("a string holds an unpaired surrogate (not text)", file=file, path=json_path(parts))
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            if _has_lone_surrogate(k):
+                raise InputError("a key holds an unpaired surrogate (not text)", file=file, path=json_path(parts))
+            check_text(v, file, [*parts, k], depth + 1)
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            check_text(v, file, [*parts, i], depth + 1)
+
+
+def clean_text(value: Any) -> Any:
+    """``value`` with unpaired surrogates in its strings replaced (U+FFFD): for what Azure said."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_lone_surrogate(value) else value
+    if isinstance(value, dict):
+        return {clean_text(k): clean_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_text(v) for v in value]
+    return value
 
 
 def _check_record(rec: Any, file: str, where: str) -> None:
@@ -50,21 +107,37 @@ def _check_record(rec: Any, file: str, where: str) -> None:
         if rec.get(key) is not None and not isinstance(rec[key], str):
             raise InputError("expected a string", file=file, path=f"{where}.{key}")
     attempts = rec.get("attempts")
-    if attempts is not None and (not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0):
+    if attempts is not None and (not isinstance(attempts, int) or isinstance(attempts, bool)
+                                 or not 0 <= attempts < 1_000_000):
         raise InputError("expected a whole number of attempts", file=file, path=f"{where}.attempts")
+    if rec.get("steps") is not None and not isinstance(rec["steps"], dict):
+        raise InputError("expected an object of steps", file=file, path=f"{where}.steps")
+    gate = (rec.get("steps") or {}).get("gate")
+    if gate is not None and (not isinstance(gate, dict) or gate.get("verdict") not in ("pass", "blocked", "error")
+                             or not isinstance(gate.get("inputsHash", ""), str)):
+        raise InputError("expected a gate step with a verdict pass, blocked or error", file=file,
+                         path=f"{where}.steps.gate")
 
 
-def render(doc: dict[str, Any]) -> str:
+def render(doc: dict[str, Any], rows_cache: dict[str, str] | None = None) -> str:
     """The state as JSON text, one target per line.
 
     Readable and diff-friendly, and built with the C JSON encoder (``indent=`` would switch to the
     pure-Python one, whose cost on every write of a 200-target file competes with the workers).
+    ``rows_cache`` holds the encoded line of each unchanged target: a write re-encodes only the
+    targets that changed since the last one, not all 200.
     """
     def enc(v: Any) -> str:
         return json.dumps(v, ensure_ascii=False)
 
+    cache = rows_cache if rows_cache is not None else {}
     head = [f"  {enc(k)}: {enc(v)}," for k, v in doc.items() if k != "targets"]
-    rows = [f"    {enc(name)}: {enc(rec)}" for name, rec in doc.get("targets", {}).items()]
+    rows = []
+    for name, rec in doc.get("targets", {}).items():
+        row = cache.get(name)
+        if row is None:
+            row = cache[name] = f"    {enc(name)}: {enc(rec)}"
+        rows.append(row)
     body = ",\n".join(rows)
     return "{\n" + "\n".join(head) + "\n  \"targets\": {" + (f"\n{body}\n  " if rows else "") + "}\n}\n"
 
@@ -82,6 +155,7 @@ class StateFile:
         self._error: BaseException | None = None
         self._closing = False
         self._thread: threading.Thread | None = None
+        self._rows: dict[str, str] = {}  # encoded lines of the targets unchanged since the last write
 
     # ------------------------------------------------------------ loading
     @classmethod
@@ -92,6 +166,7 @@ class StateFile:
             doc = load_json(p)
             if not isinstance(doc, dict) or doc.get("kind") != KIND or not isinstance(doc.get("targets"), dict):
                 raise InputError(f"not an armgen rollout state file (expected kind {KIND!r})", file=str(p))
+            check_text(doc, str(p))
             for name, rec in doc["targets"].items():
                 _check_record(rec, str(p), f"$.targets[{name!r}]")
         else:
@@ -118,13 +193,26 @@ class StateFile:
         with self._cond:
             if name not in self._doc["targets"]:
                 self._doc["targets"][name] = {"status": "pending", **fields}
+                self._rows.pop(name, None)
                 self._bump()
 
     def update(self, name: str, **fields: Any) -> int:
         """Change a target's record; returns the change's version (for :meth:`flush`)."""
+        fields = clean_text(fields)
         with self._cond:
             rec = self._doc["targets"].setdefault(name, {"status": "pending"})
             rec.update(fields)
+            self._rows.pop(name, None)
+            return self._bump()
+
+    def step(self, name: str, step: str, **fields: Any) -> int:
+        """Replace one step's entry (``steps.<step>``) of a target's record."""
+        fields = clean_text(fields)
+        with self._cond:
+            rec = self._doc["targets"].setdefault(name, {"status": "pending"})
+            steps = rec.setdefault("steps", {})
+            steps[step] = fields
+            self._rows.pop(name, None)
             return self._bump()
 
     def _bump(self) -> int:
@@ -140,14 +228,27 @@ class StateFile:
             self._start_writer()
             self._cond.notify_all()
             while self._written < want and self._error is None:
+                if self._thread is not None and not self._thread.is_alive():
+                    self._error = RuntimeError("the state writer stopped")
+                    break
                 self._cond.wait(0.5)
             if self._error is not None:
-                why = self._error.message if isinstance(self._error, InputError) else str(self._error)
-                raise InputError(f"cannot write the state file: {why}", file=str(self.path))
+                raise self.failure()
+
+    def failure(self) -> InputError:
+        """The writer's failure as the one line a user gets."""
+        err = self._error
+        why = err.message if isinstance(err, InputError) else (str(err).splitlines() or [""])[0] or type(err).__name__
+        return InputError(f"cannot write the state file: {why}", file=str(self.path))
 
     def close(self) -> None:
         """Write everything outstanding and stop the writer thread."""
-        self.flush()
+        try:
+            self.flush()
+        finally:
+            self._stop_writer()
+
+    def _stop_writer(self) -> None:
         with self._cond:
             self._closing = True
             self._cond.notify_all()
@@ -170,10 +271,17 @@ class StateFile:
                 if self._written >= self._version:
                     return
                 version = self._version
-                text = render(self._doc)
+                try:
+                    text = render(self._doc, self._rows)
+                except BaseException as exc:
+                    self._error = exc
+                    self._cond.notify_all()
+                    return
+                if self._error is not None:
+                    return
             try:
                 write_atomic(self.path, text)
-            except (OSError, InputError) as exc:  # the writer must record it, or flush() would wait forever
+            except BaseException as exc:  # whatever it is, flush() must hear of it or it waits forever
                 with self._cond:
                     self._error = exc
                     self._cond.notify_all()
@@ -182,3 +290,54 @@ class StateFile:
                 self._written = version
                 self._writes += 1
                 self._cond.notify_all()
+
+
+class StateLock:
+    """One ``apply`` per state file: an exclusive ``filelock`` on ``<state>.lock``, with who holds
+    it in ``<state>.owner`` (a separate file, because a contender may truncate the lock file).
+
+    The OS releases the lock when the holder exits, however it exits, so a crash never leaves a
+    state file locked; a stale owner file is overwritten by the next holder.
+    """
+
+    def __init__(self, state_path: str | Path):
+        self.state = Path(state_path)
+        self.lock_path = self.state.with_name(self.state.name + ".lock")
+        self.owner_path = self.state.with_name(self.state.name + ".owner")
+        self._lock: Any = None
+
+    def __enter__(self) -> StateLock:
+        from filelock import FileLock, Timeout
+
+        try:
+            self.state.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.lock_path))
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise InputError(f"another 'armgen rollout apply' is using this state file ({self._holder()}); "
+                             "wait for it to finish, or use another --state file", file=str(self.state)) from None
+        except OSError as exc:
+            raise InputError(f"cannot lock the state file: {exc.strerror or exc}", file=str(self.state)) from None
+        self._lock = lock
+        try:
+            write_atomic(self.owner_path, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                                      "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
+        except InputError:
+            pass  # the lock holds without the note; a contender just cannot name us
+        return self
+
+    def _holder(self) -> str:
+        try:
+            doc = json.loads(self.owner_path.read_text(encoding="utf-8"))
+            return f"pid {int(doc['pid'])} on {str(doc['host'])[:64]} since {str(doc['since'])[:32]}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "a process that has not said who it is yet"
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock is not None:
+            try:
+                self.owner_path.unlink()
+            except OSError:
+                pass
+            self._lock.release()
+            self._lock = None

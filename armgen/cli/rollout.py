@@ -1,8 +1,10 @@
 """``armgen rollout plan`` and ``armgen rollout apply`` (see :mod:`armgen.azure.rollout`).
 
 Exit codes: 0 every target passed (plan) / succeeded (apply); 1 a target was blocked (plan) or a
-wave stopped at a failure (apply); 2 bad inventory or options; 3 Azure refused before anything
-ran; 130 Ctrl-C (the state file is consistent: targets in flight are recorded as such and a
+wave stopped at a failure or a blocked target, or the confirmation was declined (apply); 2 bad
+inventory, plan, state or options (including apply without a terminal and without --yes, or a
+state file another apply holds); 3 Azure refused the identity (401/403) before anything was
+deployed; 130 Ctrl-C (the state file is consistent: targets in flight are recorded as such and a
 rerun re-attaches to them). Same ``--cloud`` / ``--endpoint`` / ``ARMGEN_ACCESS_TOKEN`` handling
 as ``armgen what-if``. No ``azure.*`` import at module level.
 """
@@ -18,7 +20,8 @@ from typing import Any
 
 import click
 
-from armgen.azure.session import CLOUD_CHOICES, EXIT_INTERRUPTED, AzureFailure
+from armgen.azure.session import CLOUD_CHOICES, EXIT_AZURE, EXIT_INTERRUPTED, AzureFailure
+from armgen.errors import InputError
 
 
 def _endpoint_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,19 +64,17 @@ def rollout() -> None:
 @_endpoint_options
 def plan_cmd(inventory: str, out_dir: str | None, allow_modify: tuple[str, ...], cloud: str,
              endpoint: str | None) -> int:
-    """Write each target's parameters file, run preflight and what-if per target (bounded
-    concurrency), print a summary table and write plan.json. Exit 1 if any target is blocked."""
+    """Run preflight and what-if per target (bounded concurrency), print a summary table, and
+    write each target's parameters file and plan.json (all of them, or none). Exit 1 if any
+    target is blocked."""
     from armgen.azure.inventory import load_inventory
     from armgen.azure.rollout import connect, format_plan_table, plan, plural
-    from armgen.azure.throttle import ThrottleGate
 
     inv = load_inventory(inventory)
     out = Path(out_dir) if out_dir else inv.path.with_name(inv.path.stem + ".plan")
-    gate = ThrottleGate()
     try:
-        base = connect(cloud, endpoint, inv, gate)
-        click.echo(f"Planning {plural(len(inv.targets), 'target')} ({inv.template_source}), {inv.concurrency} at a time...",
-                   err=True)
+        base = connect(cloud, endpoint, inv)
+        click.echo(f"Planning {plural(len(inv.targets), 'target')} ({inv.template_source}), {inv.concurrency} at a time...")
         plans = plan(inv, out, base, list(allow_modify))
     except AzureFailure as exc:
         return _fail(exc)
@@ -85,40 +86,110 @@ def plan_cmd(inventory: str, out_dir: str | None, allow_modify: tuple[str, ...],
     return 0 if all(p.gate == "pass" for p in plans) else 1
 
 
+def _names(inv: Any, names: tuple[str, ...], option: str) -> set[str]:
+    """Target names given on the command line, as the inventory spells them (unknown: exit 2)."""
+    out: set[str] = set()
+    for n in names:
+        t = inv.target(n)
+        if t is None:
+            raise InputError(f"{option} {n!r}: no such target", file=str(inv.path), path="$.targets")
+        out.add(t.name)
+    return out
+
+
+def _summary(result: Any) -> str:
+    """What apply is about to do, for the confirmation (and the log when --yes)."""
+    from armgen.azure.rollout import format_plan_table, plural
+
+    ds = list(result.decisions.values())
+    checked = [d.verdict for d in ds if d.verdict is not None and d.action == "deploy"]
+    text = format_plan_table(checked, title="Gate") if checked else ""
+    send = [d for d in ds if d.action == "deploy" and d.verdict is not None and d.verdict.gate == "pass"]
+    changed = sum(d.changed for d in send)
+    blocked = sum(d.action == "deploy" and (d.verdict is None or d.verdict.gate != "pass") for d in ds)
+    reattach = sum(d.action == "reattach" for d in ds)
+    skip = sum(d.action == "skip" for d in ds)
+    parts = [f"deploy {plural(len(send), 'target')}" + (f" ({changed} changed)" if changed else "")]
+    if reattach:
+        parts.append(f"re-attach to {reattach}")
+    if skip:
+        parts.append(f"skip {skip} already succeeded")
+    if blocked:
+        parts.append(f"record {blocked} blocked (never sent; each stops its wave)")
+    return text + "Apply will " + ", ".join(parts) + ".\n"
+
+
 @rollout.command("apply")
 @click.argument("inventory", type=click.Path(dir_okay=False))
 @click.option("--state", "state_file", type=click.Path(dir_okay=False),
               help="State file recording every target (default: INVENTORY's name + '.state.json').")
+@click.option("--plan", "plan_dir", type=click.Path(exists=False),
+              help="A 'rollout plan' folder (or its plan.json): trust its verdicts where a target's inputs "
+                   "are still the ones planned; every other target is checked again.")
+@click.option("--target", "targets", multiple=True, metavar="NAME", help="Only this target (repeatable).")
+@click.option("--redeploy", multiple=True, metavar="NAME",
+              help="Deploy this target again even though it succeeded with the same inputs (repeatable).")
+@click.option("--allow-modify", multiple=True, metavar="ID",
+              help="Accept a modify of this existing resource id in every target's gate (repeatable).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
 @_endpoint_options
-def apply_cmd(inventory: str, state_file: str | None, cloud: str, endpoint: str | None) -> int:
-    """Deploy (incremental) the canary, then the other targets in batches; stop at a wave's first
-    failure. Rerunning resumes: succeeded targets are skipped, in-flight ones re-attached."""
+def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targets: tuple[str, ...],
+              redeploy: tuple[str, ...], allow_modify: tuple[str, ...], yes: bool, cloud: str,
+              endpoint: str | None) -> int:
+    """Check every target that would be sent (preflight, what-if, brownfield gate; or a --plan
+    verdict for unchanged inputs), show the verdicts and ask, then deploy (incremental) the
+    canary and the other targets in batches, exactly once each; a wave stops at its first
+    failure or BLOCKED target. Rerunning resumes: targets that succeeded with the same inputs
+    are skipped, changed ones redeployed, in-flight ones re-attached."""
     from armgen.azure.inventory import load_inventory
-    from armgen.azure.rollout import Progress, apply, connect, plural
-    from armgen.azure.throttle import ThrottleGate
+    from armgen.azure.rollout import Progress, apply, connect, load_plan, plural
 
     inv = load_inventory(inventory)
+    only = _names(inv, targets, "--target") if targets else None
+    again = _names(inv, redeploy, "--redeploy")
+    plan_entries = load_plan(plan_dir) if plan_dir else None
     state_path = Path(state_file) if state_file else inv.path.with_name(inv.path.stem + ".state.json")
-    gate = ThrottleGate()
+    interactive = sys.stdin.isatty()
+    if not yes and not interactive:
+        raise click.UsageError("apply deploys; without a terminal to confirm on, pass --yes")
     stop = threading.Event()
     try:
-        base = connect(cloud, endpoint, inv, gate)
+        base = connect(cloud, endpoint, inv)
     except AzureFailure as exc:
         return _fail(exc)
-    waves = inv.waves()
-    click.echo(f"Rolling out {inv.template_source} to {plural(len(inv.targets), 'target')} in {plural(len(waves), 'wave')} "
-               f"({'canary ' + inv.canary + ', ' if inv.canary else ''}{inv.concurrency} at a time); state: {state_path}")
-    progress = Progress(len(inv.targets), sys.stdout)
+    waves = inv.waves(only)
+    selected = sum(len(w) for w in waves)
+    click.echo(f"Rolling out {inv.template_source} to {plural(selected, 'target')} in {plural(len(waves), 'wave')} "
+               f"({'canary ' + inv.canary + ', ' if inv.canary and (only is None or inv.canary in only) else ''}"
+               f"{inv.concurrency} at a time); state: {state_path}")
+
+    def confirm(pre: Any) -> bool:
+        click.echo(_summary(pre), nl=False)
+        if yes:
+            return True
+        return click.confirm("Deploy?", default=False)
+
+    progress = Progress(selected, sys.stdout)
     try:
-        result = apply(inv, state_path, base, progress, stop=stop)
-    except KeyboardInterrupt:  # outside the wave loop: every state write is atomic anyway
+        result = apply(inv, state_path, base, progress, stop=stop, allow_modify=list(allow_modify),
+                       plan_entries=plan_entries, only=only, redeploy=again, confirm=confirm)
+    except AzureFailure as exc:
+        return _fail(exc)
+    except (KeyboardInterrupt, click.exceptions.Abort):  # outside the wave loop: every state write is atomic anyway
         click.echo(f"armgen: interrupted; state in {state_path} is consistent, rerun to resume", err=True)
-        return EXIT_INTERRUPTED
-    counts = {s: result.count(s) for s in ("succeeded", "skipped", "failed", "timedOut", "interrupted", "notStarted")}
+        return _interrupted()
+    if result.refused is not None:
+        click.echo(f"armgen: nothing was deployed: {result.refused.message}", err=True)
+        return EXIT_AZURE
+    if result.declined:
+        click.echo("armgen: apply cancelled; nothing was sent", err=True)
+        return 1
+    counts = {s: result.count(s) for s in ("succeeded", "skipped", "failed", "blocked", "timedOut", "unknown",
+                                           "interrupted", "notStarted")}
     tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    click.echo(f"Rollout: {plural(len(inv.targets), 'target')}: {tally}.")
+    click.echo(f"Rollout: {plural(selected, 'target')}: {tally or 'nothing to do'}.")
     for o in result.outcomes.values():
-        if o.status in ("failed", "timedOut"):
+        if o.status in ("failed", "timedOut", "blocked", "unknown"):
             click.echo(f"  {o.target}: {o.status}: {o.detail}")
     if result.interrupted:
         click.echo(f"armgen: interrupted; targets in flight are recorded in {state_path}; rerun to resume", err=True)

@@ -9,7 +9,8 @@
   ``DeploymentActive`` like ARM. Otherwise 201 with a ``DeploymentExtended`` body
   (``provisioningState: Accepted``, ``correlationId``) and an ``Azure-AsyncOperation`` header.
   The correlation id is the request's ``x-ms-correlation-request-id`` when the client sent one
-  (ARM does the same), else a fresh uuid.
+  (ARM does the same), else a fresh uuid. The body's ``tags`` are kept and answered on every GET
+  (``svc.keep_tags = False`` plays a Resource Manager that drops them).
 - ``GET .../operationStatuses/{op}``: ``{"status": "InProgress"}`` until the deployment is done,
   then ``Succeeded`` or ``Failed`` + ``error``.
 - ``GET`` the deployment: ``provisioningState`` ``Running`` until done, then ``Succeeded`` /
@@ -24,6 +25,10 @@ running; ``duration`` = seconds of wall time it runs; ``until`` = a callable tha
 True before it may end (ordering by events, e.g. "not before that other one failed", instead
 of hoping a duration is long enough on a loaded machine); all may be combined (it ends when all
 are over). ``retry_after`` is the ``Retry-After`` the service sends on the PUT and on status reads.
+
+Lost answers: ``svc.lose_answers(pattern, times=1)`` processes the next ``times`` matching PUTs
+(the deployment is created and runs) but answers nothing: the connection is closed, as when the
+answer is lost on the way back.
 
 Observability: ``svc.puts`` (``Counter`` of accepted PUTs keyed by lower-cased ``"rg/name"``),
 ``svc.deployments`` (records keyed the same way), ``svc.bodies`` (accepted PUT bodies in order).
@@ -41,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from tests.fakearm.server import FakeArm, Request, Response, arm_error
+from tests.fakearm.server import DROP, FakeArm, Request, Response, arm_error
 
 DEPLOYMENT_PATH = (r"/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)"
                    r"/providers/Microsoft\.Resources/deployments/(?P<name>[^/]+)")
@@ -87,6 +92,13 @@ class DeploymentService:
     puts: Counter[str] = field(default_factory=Counter)
     bodies: list[Any] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    keep_tags: bool = True
+    lost: list[list[Any]] = field(default_factory=list)  # [regex, answers still to lose]
+
+    def lose_answers(self, pattern: str, times: int = 1) -> None:
+        """Process the next ``times`` PUTs matching ``pattern`` but drop their answers."""
+        with self.lock:
+            self.lost.append([re.compile(pattern, re.IGNORECASE), times])
 
     # ------------------------------------------------------------ configuration
     def behave(self, pattern: str, polls: int | None = None, duration: float | None = None,
@@ -149,7 +161,12 @@ class DeploymentService:
             out["error"] = {"code": "DeploymentFailed", "message": "At least one resource deployment operation "
                             "failed. Please list deployment operations for details.",
                             "details": [{"code": code, "message": message}]}
-        return {"id": rec.id, "name": rec.name, "type": "Microsoft.Resources/deployments", "properties": out}
+        doc: dict[str, Any] = {"id": rec.id, "name": rec.name, "type": "Microsoft.Resources/deployments",
+                               "properties": out}
+        tags = rec.body.get("tags")
+        if self.keep_tags and isinstance(tags, dict):
+            doc["tags"] = tags
+        return doc
 
     # ------------------------------------------------------------ handlers
     def put(self, req: Request) -> Response:
@@ -180,6 +197,10 @@ class DeploymentService:
             self.deployments[key] = rec
             self.puts[key] += 1
             self.bodies.append(body)
+            for rule in self.lost:
+                if rule[1] > 0 and rule[0].search(f"{sub}/{rg}/{name}"):
+                    rule[1] -= 1
+                    return DROP
         status_url = self.arm.url(f"/subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Resources/"
                                   f"deployments/{name}/operationStatuses/{uuid.uuid4().hex[:16]}")
         return Response(201, self._doc(rec, "Accepted"),

@@ -26,6 +26,8 @@ Routes::
   ``headers`` with lower-cased keys, ``params``) and returns ``(status, body_dict_or_None,
   headers_dict)`` (``(status, body)`` is accepted too) or a :class:`Response`.
 - ``arm_error(status, code, message)`` builds an ARM error response.
+- ``Response(0)`` (:data:`DROP`) answers nothing: the connection is closed after the handler ran,
+  which is what a client sees when Resource Manager processed a request and the answer was lost.
 
 Resource store: ``arm.resources`` maps the **lower-cased** resource id to its JSON; GET/HEAD of
 any id answers from it whatever the ``api-version``. ``arm.put_resource(id, body)`` fills in
@@ -51,6 +53,10 @@ may be changed while running).
 
 A handler that raises answers 500 ``FakeArmHandlerError`` and the exception is kept in
 ``arm.server_errors`` (assert it is empty when debugging a fake).
+
+Middleware: ``arm.use(fn)`` wraps every request (before faults and auth): ``fn(req, answer)``
+returns a :class:`Response`, calling ``answer(req)`` for the usual one (to refuse a request, or
+to add headers to every answer; e.g. ``tests/fakearm/throttle.py``'s token bucket).
 
 Auth: every request needs ``Authorization: Bearer <token>``; without one the answer is 401
 ``AuthenticationFailed`` like ARM's. ``arm.tokens`` (set) restricts the accepted tokens; ``None``
@@ -138,6 +144,9 @@ _DEFAULT_ERRORS = {
 }
 
 
+DROP = Response(0)  # close the connection without an answer (see the module docstring)
+
+
 def arm_error(status: int, code: str | None = None, message: str | None = None) -> Response:
     """An ARM-shaped error response: ``{"error": {"code": ..., "message": ...}}``."""
     dcode, dmsg = _DEFAULT_ERRORS.get(status, ("Error", f"HTTP {status}"))
@@ -204,6 +213,7 @@ class FakeArm:
         self.server_errors: list[BaseException | None] = []  # handler crashes (a test bug), not faults
         self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._middleware: list[Callable[[Request, Callable[[Request], Response]], Response]] = []
         self._faults: list[Fault] = []
         self._ops: dict[str, dict[str, Any]] = {}
         self._op_ids = itertools.count(1)
@@ -256,6 +266,11 @@ class FakeArm:
             return handler
 
         return deco
+
+    def use(self, middleware: Callable[[Request, Callable[[Request], Response]], Response]) -> None:
+        """Wrap every request with ``middleware(req, answer)`` (see the module docstring)."""
+        with self.lock:
+            self._middleware.append(middleware)
 
     # ---------------------------------------------------------------- resources
     def put_resource(self, resource_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -421,7 +436,12 @@ class FakeArm:
             self.counters["requests"] += 1
         if self.latency:
             time.sleep(self.latency)
-        resp = self._answer(Request(method, path, query, body, headers))
+        answer: Callable[[Request], Response] = self._answer
+        with self.lock:
+            middleware = list(self._middleware)
+        for mw in reversed(middleware):
+            answer = (lambda inner, f: lambda r: f(r, inner))(answer, mw)
+        resp = answer(Request(method, path, query, body, headers))
         entry.status = resp.status
         with self.lock:
             self.counters[f"status:{resp.status}"] += 1
@@ -468,6 +488,9 @@ class FakeArm:
 
     @staticmethod
     def _send(h: _Handler, resp: Response) -> None:
+        if resp.status == 0:  # DROP: processed, never answered
+            h.close_connection = True
+            return
         data = b"" if resp.body is None else json.dumps(resp.body).encode()
         h.send_response(resp.status)
         hdrs = {k.lower(): (k, v) for k, v in (resp.headers or {}).items()}

@@ -8,27 +8,18 @@ byte-identical, and no request to any host but the endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from tests.fuzz.entrypoints import ENTRY_POINTS
-from tests.fuzz.harness import Case, Result, run_subprocess
+from tests.fuzz.harness import Case, run_subprocess
 from tests.fuzz.run import describe, fuzz
 
 # cases per entry point in `make test` (about 25 s in all on a 2-core machine)
 SAMPLE = {"build-options": 15, "build-values": 15, "build-flags": 20, "validate": 25, "lint": 25, "package": 12,
           "inspect": 30, "what-if": 25, "preflight": 25, "rollout-plan": 20, "rollout-apply": 20}
-
-# Causes of issue 12 that live in the rollout code and are fixed on the rollout branch (with its
-# own regression tests). Until that lands, a sample case that hits one is reported, not failed.
-ROLLOUT_OWNED: dict[str, Callable[[Case, Result], bool]] = {
-    "rollout plan half-writes when plan.json cannot be written":
-        lambda case, result: case.files.get("plan/plan.json", b"") is None,
-}
-
 
 def test_every_entry_point_has_a_sample() -> None:
     assert set(SAMPLE) == set(ENTRY_POINTS)
@@ -38,11 +29,7 @@ def test_every_entry_point_has_a_sample() -> None:
 def test_fuzz_sample(name: str, tmp_path: Path) -> None:
     score = fuzz(name, SAMPLE[name], raise_on_failure=False, derandomize=True, base=tmp_path)
     assert score.cases == SAMPLE[name]
-    owned = {label for case, result in score.failures for label, hit in ROLLOUT_OWNED.items() if hit(case, result)}
-    unknown = [(c, r) for c, r in score.failures if not any(hit(c, r) for hit in ROLLOUT_OWNED.values())]
-    assert not unknown, "\n".join(describe(c, r) for c, r in unknown[:3])
-    if owned:
-        pytest.xfail("owned by the rollout branch: " + "; ".join(sorted(owned)))
+    assert not score.failures, "\n".join(describe(c, r) for c, r in score.failures[:3])
 
 
 @pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
@@ -56,8 +43,6 @@ def test_fuzz_through_the_real_exit_path(name: str, tmp_path: Path) -> None:
     def prop(case: Case) -> None:
         result = run_subprocess(case, tmp_path / f"case{next(counter)}")
         assert "No module named" not in result.err, result.err  # it really ran armgen
-        if any(hit(case, result) for hit in ROLLOUT_OWNED.values()):
-            return
         assert result.ok, describe(case, result)
 
     prop()

@@ -3,8 +3,9 @@
 Starts the fake Resource Manager (deployments, what-if, six existing spoke networks in two
 subscriptions), then runs the real ``armgen rollout`` command line in subprocesses against it,
 as a user would (token from ARMGEN_ACCESS_TOKEN, endpoint from --endpoint "$ARM"). The template is
-the built-in offer. One target's deployment fails on the first apply (a SKU not available), is
-"fixed" in Azure, and the rerun resumes.
+the built-in offer. The plan's verdicts are trusted by apply (--plan); one target's deployment
+fails on the first apply (a SKU not available), is "fixed" in Azure, and the rerun resumes; then a
+changed parameter redeploys just that target.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.fakearm.compute import install_compute
 from tests.fakearm.deployments import install_deployments
 from tests.fakearm.server import FakeArm
 from tests.fakearm.whatif import install_what_if
@@ -64,6 +66,9 @@ def main() -> int:
     deployments = install_deployments(arm, polls=0, duration=1.0)
     whatif = install_what_if(arm)
     whatif.changes = _predict
+    compute = install_compute(arm)
+    compute.add_size("Standard_D2s_v3", "standardDSv3Family", 2)
+    compute.add_size("Standard_DS3_v2", "standardDSv2Family", 4)
     for site, si, loc in SITES:
         _network(arm, subs[si], site, loc)
     deployments.behave("rg-cc-us-02", fail=("SkuNotAvailable", "The requested VM size Standard_D2s_v3 is "
@@ -75,7 +80,7 @@ def main() -> int:
         "waves": {"canary": "eu-01", "batchSize": 3},
         "defaults": {
             "subnets": {"zone1": "snet-cc-z1", "zone2": "snet-cc-z2"},
-            "parameters": {"sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly ops@example.com",
+            "parameters": {"sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnlyExampleKeyOnlyExampleKeyOnly ops@example.com",
                            "ccUrl": "connector.zscaler.example/api", "keyVaultUrl": "https://kv-zscc.vault.azure.net/",
                            "identityName": "id-zscc", "identityResourceGroup": "rg-identity"},
         },
@@ -83,7 +88,7 @@ def main() -> int:
                      "vnet": {"name": f"vnet-{site}", "resourceGroup": f"rg-net-{site}"}}
                     for site, si, loc in SITES],
     }
-    inventory["targets"][3]["parameters"] = {"vmSize": "Standard_D4s_v3"}
+    inventory["targets"][3]["parameters"] = {"vmSize": "Standard_DS3_v2"}
     with arm, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "fleet.json").write_text(json.dumps(inventory, indent=2) + "\n")
@@ -106,8 +111,9 @@ def main() -> int:
         run('armgen rollout plan fleet.json --endpoint "$ARM"')
         run("ls fleet.plan && head -c 400 fleet.plan/us-01.parameters.json")
         # Ctrl-C as soon as the last wave's deployments are in flight
-        print('\n$ armgen rollout apply fleet.json --endpoint "$ARM"')
-        proc = subprocess.Popen(["armgen", "rollout", "apply", "fleet.json", "--endpoint", arm.base_url], cwd=work,
+        print('\n$ armgen rollout apply fleet.json --plan fleet.plan --yes --endpoint "$ARM"')
+        proc = subprocess.Popen(["armgen", "rollout", "apply", "fleet.json", "--plan", "fleet.plan", "--yes",
+                                 "--endpoint", arm.base_url], cwd=work,
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None and not (
@@ -116,13 +122,18 @@ def main() -> int:
         time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=60)
-        print(out.replace("zscc-us-03)\n", "zscc-us-03)\n^C\n", 1), end="")
+        print(out.replace("Rollout: ", "^C\nRollout: ", 1), end="")
         print(f"$ echo $?\n{proc.returncode}")
         run("cut -c1-150 fleet.state.json")
-        run('armgen rollout apply fleet.json --endpoint "$ARM"')
-        run("grep -F '\"us-02\"' fleet.state.json")
+        run('armgen rollout apply fleet.json --plan fleet.plan --yes --endpoint "$ARM"')
+        run("grep -F '\"us-02\"' fleet.state.json | cut -c1-400")
         deployments.behave("rg-cc-us-02")  # the quota was raised in Azure
-        run('armgen rollout apply fleet.json --endpoint "$ARM"')
+        run('armgen rollout apply fleet.json --plan fleet.plan --yes --endpoint "$ARM"')
+        doc = json.loads((work / "fleet.json").read_text())
+        doc["targets"][0]["parameters"] = {"probeIntervalInSeconds": 10}
+        (work / "fleet.json").write_text(json.dumps(doc, indent=2) + "\n")
+        print("\n# eu-01 gets probeIntervalInSeconds 10 in fleet.json")
+        run('armgen rollout apply fleet.json --plan fleet.plan --yes --endpoint "$ARM"')
         puts = {k: v for k, v in sorted(deployments.puts.items())}
         print(f"\n# accepted PUTs per deployment on the server: {puts}")
     return 0

@@ -11,7 +11,7 @@ from typing import Any
 
 from armgen.azure.inventory import load_inventory
 from armgen.azure.rollout import ApplyResult, Progress, apply, connect
-from armgen.azure.throttle import ThrottleGate
+from armgen.azure.throttle import Throttle
 
 
 class Lines(io.StringIO):
@@ -32,13 +32,31 @@ class Lines(io.StringIO):
 
 
 def run_apply(inventory: Path, endpoint: str, state: Path | None = None, stop: threading.Event | None = None,
-              gate: ThrottleGate | None = None) -> tuple[ApplyResult, Lines]:
+              throttle: Throttle | None = None, **options: Any) -> tuple[ApplyResult, Lines]:
+    """``apply`` in-process, confirmed (as ``--yes``); ``options`` as :func:`apply` takes them."""
     inv = load_inventory(inventory)
-    gate = gate or ThrottleGate()
-    base = connect(None, endpoint, inv, gate)
+    base = connect(None, endpoint, inv, throttle or Throttle())
     out = Lines()
-    result = apply(inv, state or inventory.with_name("fleet.state.json"), base, Progress(len(inv.targets), out), stop=stop)
+    result = apply(inv, state or inventory.with_name("fleet.state.json"), base, Progress(len(inv.targets), out),
+                   stop=stop, **options)
     return result, out
+
+
+def write_plan(inventory: Path, out: Path, verdicts: dict[str, str] | None = None,
+               stale: tuple[str, ...] = ()) -> Path:
+    """A plan folder for ``inventory`` as ``rollout plan`` writes it, with the given verdicts
+    (default: every target passes); targets named in ``stale`` get an inputs hash of other inputs."""
+    inv = load_inventory(inventory)
+    verdicts = verdicts or {}
+    targets = [{"name": t.name, "subscription": t.subscription, "resourceGroup": t.resource_group,
+                "deploymentName": t.deployment_name,
+                "inputsHash": ("0" * 64 if t.name in stale else t.inputs_hash),
+                "changes": {"create": 1, "modify": 0, "delete": 0}, "gate": verdicts.get(t.name, "pass"),
+                "reasons": [] if verdicts.get(t.name, "pass") == "pass" else ["what-if Modify /x: planted"]}
+               for t in inv.targets]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "plan.json").write_text(json.dumps({"kind": "armgen-rollout-plan", "targets": targets}), encoding="utf-8")
+    return out
 
 
 class StateReader(threading.Thread):

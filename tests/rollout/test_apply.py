@@ -67,9 +67,10 @@ def test_fifty_targets_with_faults_and_a_failure_stop_the_wave(fleet: Fleet, wri
     for n in wave3:  # the server agrees: a target not started was never PUT
         if n not in started3:
             assert fleet.arm.requests_matching("PUT", f"/resourcegroups/rg-{n}{DEP}") == [], n
-    # the server never heard of wave 4
+    # wave 4 was checked by the gate before anything was sent, but never deployed
     for n in wave4:
-        assert fleet.arm.requests_matching("*", f"/resourcegroups/rg-{n}/") == []
+        assert fleet.arm.requests_matching("PUT", f"/resourcegroups/rg-{n}/") == []
+        assert len(fleet.arm.requests_matching("POST", f"/resourcegroups/rg-{n}/.*/whatIf$")) == 1
     # at most one accepted PUT per deployment, and both subscriptions were used
     puts = fleet.accepted_puts()
     assert puts and max(puts.values()) == 1
@@ -86,7 +87,7 @@ def test_fifty_targets_with_faults_and_a_failure_stop_the_wave(fleet: Fleet, wri
 def test_canary_failure_starts_nothing_else(fleet: Fleet, write_inventory, tmp_path) -> None:
     inv = write_inventory(6, waves={"canary": "site-002", "batchSize": 2})
     fleet.deployments.behave("site-002", fail=("InvalidTemplateDeployment", "bad image"))
-    assert main(["rollout", "apply", str(inv), "--endpoint", fleet.arm.base_url]) == 1
+    assert main(["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url]) == 1
     puts = fleet.accepted_puts()
     assert list(puts) == [f"/subscriptions/{SUB}/resourcegroups/rg-site-002/providers/microsoft.resources/deployments/cc-site-002"]
 
@@ -172,7 +173,7 @@ def test_state_from_another_inventory_is_refused(fleet: Fleet, write_inventory, 
     state = tmp_path / "fleet.state.json"
     state.write_text(json.dumps({"kind": "armgen-rollout-state", "version": 1, "targets": {
         "site-000": {"status": "succeeded", "deploymentName": "other-site-000", "resourceGroup": "rg-site-000"}}}))
-    assert main(["rollout", "apply", str(inv), "--endpoint", fleet.arm.base_url]) == 2
+    assert main(["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url]) == 2
     err = capsys.readouterr().err
     assert "deploymentName 'other-site-000'" in err and "$.targets['site-000'].deploymentName" in err
     assert fleet.arm.requests_matching("PUT", DEP) == []
@@ -182,7 +183,7 @@ def test_put_rejected_is_a_failure_with_arm_code(fleet: Fleet, write_inventory, 
     inv = write_inventory(3)
     fleet.arm.inject("PUT", "rg-site-000" + DEP, 400, times=None,
                      body={"error": {"code": "InvalidTemplate", "message": "Deployment template validation failed"}})
-    assert main(["rollout", "apply", str(inv), "--endpoint", fleet.arm.base_url]) == 1
+    assert main(["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url]) == 1
     out = capsys.readouterr()
     assert "site-000: failed: InvalidTemplate: Deployment template validation failed" in out.out
     assert "wave 1 of 2 stopped" in out.err

@@ -15,7 +15,7 @@ from armgen.azure.state import IN_FLIGHT
 from tests.fakearm.silent import SilentServer
 from tests.interrupt import popen_interruptible
 from tests.rollout.conftest import ROOT, Fleet
-from tests.rollout.helpers import run_apply
+from tests.rollout.helpers import run_apply, write_plan
 
 
 def test_sigint_leaves_consistent_state_and_resume_finishes(fleet: Fleet, write_inventory, tmp_path: Path) -> None:
@@ -27,7 +27,7 @@ def test_sigint_leaves_consistent_state_and_resume_finishes(fleet: Fleet, write_
     fleet.deployments.default.until = released.is_set
     fleet.deployments.behave("site-000", polls=0)  # the canary
     env = {**os.environ, "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
-    proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "rollout", "apply", str(inv),
+    proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "rollout", "apply", "--yes", str(inv),
                                 "--endpoint", fleet.arm.base_url], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -54,11 +54,14 @@ def test_sigint_while_requests_hang_exits_promptly(write_inventory, tmp_path: Pa
     """Ctrl-C must end the run even when every worker is blocked in a request that never returns:
     the state already records those targets as in flight, so nothing is lost by not waiting."""
     inv = write_inventory(2, concurrency=2, waves={"canary": None})
+    trusted = write_plan(inv, tmp_path / "trusted.plan")  # so the apply's first requests are its PUTs
     server = SilentServer()
     env = {**os.environ, "ARMGEN_POLL_INTERVAL": "0.05", "PYTHONPATH": str(ROOT)}
+    runs = {"plan": ["plan"], "apply (gate)": ["apply", "--yes", "--state", str(tmp_path / "gate.json")],
+            "apply": ["apply", "--yes", "--plan", str(trusted)]}
     try:
-        for command in ("plan", "apply"):
-            proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "rollout", command, str(inv),
+        for command, args in runs.items():
+            proc = popen_interruptible([sys.executable, "-m", "armgen.cli", "rollout", *args, str(inv),
                                         "--endpoint", server.url], cwd=tmp_path, env=env,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             try:
@@ -77,6 +80,7 @@ def test_sigint_while_requests_hang_exits_promptly(write_inventory, tmp_path: Pa
             server.conns.clear()
         state = json.loads((tmp_path / "fleet.state.json").read_text())["targets"]
         assert {r["status"] for r in state.values()} == {"submitting"}
+        assert not (tmp_path / "gate.json").exists()  # interrupted while checking: nothing was recorded
     finally:
         server.close()
 

@@ -72,7 +72,7 @@ def test_schema_errors_name_the_json_path(tmp_path: Path, change, path: str, wor
 
 def test_cli_reports_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     p = _inv(tmp_path, [{"name": "t0", "resourceGroup": "rg", "vnet": {"name": "v"}, "subscription": "x"}])
-    assert main(["rollout", "apply", str(p), "--endpoint", "http://127.0.0.1:9"]) == 2
+    assert main(["rollout", "apply", "--yes", str(p), "--endpoint", "http://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"armgen: {p}: $.targets[0].subscription: ") and "\n" not in err
     assert main(["rollout", "plan", str(tmp_path / "missing.json")]) == 2

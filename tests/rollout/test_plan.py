@@ -36,6 +36,7 @@ def test_plan_table_report_and_parameters_files(fleet: Fleet, write_inventory, t
     out = capsys.readouterr().out
     assert rc == 1
     lines = out.splitlines()
+    assert lines.pop(0).startswith("Planning 12 targets (mainTemplate.json), 4 at a time")
     assert lines[0].split() == ["TARGET", "RESOURCE", "GROUP", "CREATE", "MODIFY", "DELETE", "GATE"]
     row = {ln.split()[0]: ln.split() for ln in lines[1:13]}
     assert row["site-000"][2:] == ["1", "0", "0", "PASS"]
@@ -102,7 +103,7 @@ def test_one_target_one_wave_reads_in_the_singular(fleet, write_inventory, capsy
 
     inv = write_inventory(1)
     main(["rollout", "plan", str(inv), "--endpoint", fleet.arm.base_url])
-    main(["rollout", "apply", str(inv), "--endpoint", fleet.arm.base_url])
+    main(["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url])
     out, err = capsys.readouterr()
     text = out + err
     assert "Planning 1 target (" in text and "Plan: 1 target, " in text and "1 error," not in text
