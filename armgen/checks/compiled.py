@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+import json
 import marshal
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -79,7 +80,7 @@ def source(root: Any, fetch: Callable[[str], Any], *, draft: str, dispatch_keywo
     """Python source of a module whose ``validate(doc)`` raises when ``doc`` is not valid against
     ``root``. ``fetch(uri)`` returns the schema document at ``uri`` (and raises for any other).
     ``dispatch_keyword`` names armgen's in-memory dispatch keyword (see armgen.checks.schemas),
-    compiled to one look-up; its key function is ``__armgen_key`` in the module's namespace.
+    compiled to a chain of tuple comparisons.
 
     ``expression_types``: an ARM expression (``"[...]"``, not ``"[[..."``) passes a ``type`` it
     does not have, except while a branch of ``anyOf``/``oneOf``/``not`` is tried. That is exactly
@@ -184,14 +185,12 @@ def source(root: Any, fetch: Callable[[str], Any], *, draft: str, dispatch_keywo
             spec = self._definition[dispatch_keyword]
             var, name = self._variable, self._variable_name
             with self.l("if isinstance({variable}, dict):"):
-                self.l("{variable}_dispatch = [{}]", ", ".join(f"{var}.get({k!r})" for k in spec["on"]))
-                with self.l("if all(isinstance(v, str) for v in {variable}_dispatch):"):
-                    self.l("{variable}_dispatch = {}({variable}_dispatch)", "__armgen_key")
-                with self.l("else:"):
-                    self.l("{variable}_dispatch = None")
+                # a tuple of the instance's values, compared with each key's (only str equals str,
+                # as only a string is a key of the table)
+                self.l("{variable}_dispatch = ({},)", ", ".join(f"{var}.get({k!r})" for k in spec["on"]))
                 keyword = "if"
                 for key, refs in spec["table"].items():
-                    with self.l(keyword + " {variable}_dispatch == {}:", repr(key)):
+                    with self.l(keyword + " {variable}_dispatch == {}:", repr(tuple(json.loads(key)))):
                         self.l("pass")
                         for ref in refs:
                             self.generate_func_code_block({"$ref": ref}, var, name)

@@ -397,7 +397,7 @@ def _dispatch_keyword(validator: Any, spec: dict[str, Any], instance: Any, schem
 # The compiled check: fastjsonschema code that tells valid from not, cached on disk
 
 #: Changes whenever the way schemas are prepared for fastjsonschema changes (part of the cache key)
-_FAST_FORMAT = 2
+_FAST_FORMAT = 3
 _ANNOTATIONS = frozenset({"$comment", "title", "description", "examples", "default", "deprecated",
                           "readOnly", "writeOnly"})
 
@@ -472,7 +472,7 @@ def _fast_validator(kind: str) -> Callable[[Any], Any] | None:
     except Exception:  # fastjsonschema not installed, or the schema files unreadable: jsonschema decides
         return None
     entry = diskcache.user_cache_dir() / "schemas" / digest / f"{kind}.marshal"
-    return compiled.load(entry, lambda: _fast_source(kind), kind, {"__armgen_key": _key})
+    return compiled.load(entry, lambda: _fast_source(kind), kind)
 
 
 def _proven_valid(doc: Any, kind: str) -> bool:
