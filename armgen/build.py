@@ -100,7 +100,7 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
     """
     from armgen.checks.schemas import validate_text
     from armgen.offers import get_offer
-    from armgen.render import arm_json, bicep
+    from armgen.render import arm_json
     from armgen.uidef import build_uidef
 
     offer_name, opts = _split_offer(options or {})
@@ -112,6 +112,8 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
     result.files["mainTemplate.json"] = jsonio.dumps(template)
     result.files["createUiDefinition.json"] = jsonio.dumps(uidef)
     if with_bicep:
+        from armgen.render import bicep  # not imported by package, what-if, rollout (no Bicep there)
+
         result.files["main.bicep"] = bicep.render(model)
     if values is not None:
         given = values if isinstance(values, ParameterValues) else params.from_mapping(values, values_source)
@@ -119,6 +121,8 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
         doc = params.parameters_document(checked)
         result.files["parameters.json"] = jsonio.dumps(doc)
         if with_bicep:
+            from armgen.render import bicep
+
             result.files["parameters.bicepparam"] = bicep.render_params(
                 model, doc, template_file="main.bicep", file=values_source)
 

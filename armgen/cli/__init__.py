@@ -23,10 +23,12 @@ class Entry(str):
     ``armgen --help`` shows without importing the module."""
 
     help: str
+    azure: bool  # talks to Azure: the SDK's log records are silenced before it is imported
 
-    def __new__(cls, target: str, help: str) -> Entry:
+    def __new__(cls, target: str, help: str, *, azure: bool = False) -> Entry:
         entry = super().__new__(cls, target)
         entry.help = help
+        entry.azure = azure
         return entry
 
 
@@ -45,17 +47,17 @@ COMMANDS: dict[str, str] = {
     "inspect": Entry("armgen.cli.package:inspect",
                      "List a package's contents (name, size, sha256) and run the package checks on it."),
     "what-if": Entry("armgen.cli.whatif:what_if",
-                     "Show what a deployment of SOURCE (package zip, folder, or template file; default: the"),
+                     "Show what a deployment of SOURCE (package zip, folder, or template file; default: the", azure=True),
     "preflight": Entry("armgen.cli.whatif:preflight",
-                       "Check, read-only, that the existing network can take the appliances: VNet and subnets"),
+                       "Check, read-only, that the existing network can take the appliances: VNet and subnets", azure=True),
     "rollout": Entry("armgen.cli.rollout:rollout",
-                     "Roll the same appliance deployment into many existing VNets/subnets, in waves, resumably."),
+                     "Roll the same appliance deployment into many existing VNets/subnets, in waves, resumably.", azure=True),
     "diagram": Entry("armgen.cli.diagram:diagram",
                      "Draw the topology of SOURCE (a built-in offer, default cloud-connector; or a folder, zip or"),
     "attach": Entry("armgen.cli.attach:attach",
-                    "After a deployment of SOURCE (package zip or folder; default: the built-in offer) into RG,"),
+                    "After a deployment of SOURCE (package zip or folder; default: the built-in offer) into RG,", azure=True),
     "detach": Entry("armgen.cli.attach:detach",
-                    "Undo `armgen attach`: remove the NAT gateway (or, with --route-table, the route table)"),
+                    "Undo `armgen attach`: remove the NAT gateway (or, with --route-table, the route table)", azure=True),
     "new": Entry("armgen.cli.new:new", "Start something new from a working example."),
 }
 
@@ -71,7 +73,8 @@ class LazyGroup(click.Group):
         if entry is None:
             return None
         module, attr = entry.split(":")
-        _quiet_azure_logs()  # before any command module: those are what import the Azure SDK
+        if getattr(entry, "azure", True):  # before the module: command modules import the Azure SDK
+            _quiet_azure_logs()
         return getattr(importlib.import_module(module), attr)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -121,7 +124,8 @@ def _printable_streams() -> None:
 
 def _quiet_azure_logs() -> None:
     """Keep the Azure SDK's log records out of the terminal (see :func:`main`). Done when a command
-    is loaded rather than at start-up, so `armgen --help` does not import :mod:`logging`."""
+    that talks to Azure is loaded (or one the table does not describe), not at start-up, so
+    `armgen --help` and commands that never reach Azure do not import :mod:`logging`."""
     import logging
 
     azure = logging.getLogger("azure")
