@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import blank_pattern, find_blanks, property_before, template, text
 
@@ -13,7 +13,7 @@ CAN_BE_EMPTY = (
     "accessPolicies", "value", "promotionCode", "inputs", "notEquals", "clientId", "allowedCallerIpAddresses",
     "workerPools", "AzureMonitor", "requiredDataConnectors", "UserTokenPrepend",
 )  # fmt: skip
-_CAN_BE_EMPTY_KEY = regex.compile("(?>" + "|".join(CAN_BE_EMPTY) + ")", regex.I)
+_CAN_BE_EMPTY_KEY = lazy.compile("(?>" + "|".join(CAN_BE_EMPTY) + ")", regex.I)
 _CAN_BE_EMPTY_LOWER = {n.lower() for n in CAN_BE_EMPTY}
 RESOURCE_BLANKS = {
     "microsoft.web/sites/config": ("properties",),
@@ -21,7 +21,7 @@ RESOURCE_BLANKS = {
 }
 # arm-ttk's "(?<=:)\s*<blank>": matched here as ":(\s*<blank>)" (same spans, much faster)
 _BLANKS = blank_pattern((r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"null"))
-_NAME_EXEMPT = regex.compile(r"\s*\[|\s*/subscriptions/", regex.I)
+_NAME_EXEMPT = lazy.compile(r"\s*\[|\s*/subscriptions/", regex.I)
 
 
 def _excusing_keys(tpl: object) -> set[str]:
