@@ -6,6 +6,7 @@ files written, each atomically, so a failed build never leaves a half-written fo
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,7 +133,8 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
     problems += validate_text(result.files["createUiDefinition.json"], "createUiDefinition",
                               "createUiDefinition.json", uidef)
     if values is not None:
-        problems += validate_text(result.files["parameters.json"], "parameters", "parameters.json")
+        problems += validate_text(result.files["parameters.json"], "parameters", "parameters.json",
+                                  json.loads(result.files["parameters.json"]))
     if problems:
         p = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

@@ -495,7 +495,8 @@ def validate_text(text: str | bytes, kind: str, file: str = "<memory>", doc: Any
     validated at most once per run: the result is kept by the hash of the bytes, so the same
     file validated again (the package gate after the build) costs a hash. Unparsable text is
     an :class:`InputError`."""
-    raw = text.encode("utf-8") if isinstance(text, str) else text
+    # surrogatepass: text holding a lone surrogate still has a key (writing it is refused later)
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     key = (kind, hashlib.sha256(raw).hexdigest())
     found = _RESULTS.get(key)
     if found is None:
