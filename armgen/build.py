@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from armgen import jsonio, params
+from armgen import jsonio
 from armgen.errors import InputError
-from armgen.params import ParameterValues
+
+if TYPE_CHECKING:
+    from armgen.params import ParameterValues
 
 DEFAULT_OFFER = "cloud-connector"
 
@@ -117,7 +119,9 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
 
         result.files["main.bicep"] = bicep.render(model)
     if values is not None:
-        given = values if isinstance(values, ParameterValues) else params.from_mapping(values, values_source)
+        from armgen import params  # only a build given values reads them (package, what-if: none)
+
+        given = values if isinstance(values, params.ParameterValues) else params.from_mapping(values, values_source)
         checked = params.check(template, given, secrets="reference", missing=params.Origin(given.label(values_source)))
         doc = params.parameters_document(checked)
         result.files["parameters.json"] = jsonio.dumps(doc)
