@@ -54,7 +54,7 @@ _RESOURCE_SECTIONS = (
     "extension_resourceDefinitions",
 )
 _CACHE_FORMAT = 1
-_CHECK_FORMAT = 2  # how DIR's schemas are prepared for the compiled checks (part of their cache key)
+_CHECK_FORMAT = 3  # how DIR's schemas are prepared for the compiled checks (part of their cache key)
 NOT_ALLOWED = "property not allowed here"
 
 
@@ -210,12 +210,34 @@ class SchemaSet:
             return ()
         return self._validator(key, schema).iter_errors(instance)
 
-    def _check(self, key: str, schema: dict[str, Any]) -> Any:
+    def iter_errors_top(self, url: str, top: Any) -> Iterable[Any]:
+        """:meth:`iter_errors` of a template's top level against the template schema ``url``,
+        ``top`` holding its ``resources`` emptied (each resource is checked on its own). The
+        compiled check is made with ``resources`` accepting exactly the empty values the schema
+        accepts, so it is not made for every resource type DIR holds (the schema names them all:
+        seconds of code generation on a first run, for nothing)."""
+        from armgen.checks.compiled import passes
+
+        if passes(self._check("top:" + url, {"$ref": url}, top_of=url), top):
+            return ()
+        return self._validator(url, self.schema_for(url)).iter_errors(top)
+
+    def _check(self, key: str, schema: dict[str, Any], top_of: str | None = None) -> Any:
         if key not in self._checks:
-            self._checks[key] = self._compile(key, schema)
+            self._checks[key] = self._compile(key, schema, top_of)
         return self._checks[key]
 
-    def _compile(self, key: str, schema: dict[str, Any]) -> Any:
+    def _empty_resources(self, url: str) -> dict[str, Any]:
+        """A schema that accepts exactly the empty ``resources`` values (``[]``, ``{}``) that the
+        template schema at ``url`` accepts, and nothing else: as strict as a compiled check may be
+        (jsonschema answers once, when the check is made, never on a run that has it cached)."""
+        pointer = f"{url}#/properties/resources"
+        accepts = self._validator(pointer, {"$ref": pointer}).is_valid
+        shapes = [shape for empty, shape in (([], {"type": "array", "maxItems": 0}),
+                                             ({}, {"type": "object", "maxProperties": 0})) if accepts(empty)]
+        return {"anyOf": shapes} if shapes else {"not": {}}
+
+    def _compile(self, key: str, schema: dict[str, Any], top_of: str | None = None) -> Any:
         from armgen.checks import compiled
 
         try:
@@ -227,6 +249,11 @@ class SchemaSet:
 
         def make() -> str:
             prepared = self._prepared_docs()
+            template = prepared.get(top_of or "")
+            if isinstance(template, dict) and isinstance(template.get("properties"), dict) \
+                    and "resources" in template["properties"]:
+                properties = {**template["properties"], "resources": self._empty_resources(top_of or "")}
+                prepared = {**prepared, top_of or "": {**template, "properties": properties}}
 
             def fetch(uri: str) -> Any:  # only DIR's files; never the network
                 # a schema DIR does not hold fails every value (the template schema names every
@@ -551,7 +578,7 @@ def validate_template(
         items = resources.items()
     else:
         items = ()
-    problems = _to_problems(ss.iter_errors(_schema_url(doc, TEMPLATE_URL, ss), top), file, prefix)
+    problems = _to_problems(ss.iter_errors_top(_schema_url(doc, TEMPLATE_URL, ss), top), file, prefix)
     for key, res in items:
         problems += validate_resource(res, file, ss, (*prefix, "resources", key))
     return problems

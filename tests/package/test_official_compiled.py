@@ -19,7 +19,7 @@ def _both(fn: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     fast = fn()
     with monkeypatch.context() as m:
         m.setattr(official, "_SETS", {})
-        m.setattr(official.SchemaSet, "_check", lambda self, key, schema: None)
+        m.setattr(official.SchemaSet, "_check", lambda self, key, schema, top_of=None: None)
         plain = fn()
     return fast, plain
 
@@ -34,7 +34,15 @@ HOSTILE: list[Any] = ["[parameters('x')]", "[[literal]", 5, True, None, "", "tex
 
 
 def _variants(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Each resource's top-level and properties values replaced by hostile ones, a few at a time."""
+    """Each resource's top-level and properties values replaced by hostile ones, a few at a time;
+    the template's own top-level values too (its check is made with ``resources`` emptied)."""
+    for j, key in enumerate([k for k in doc if k != "resources"] + ["extraKey"]):
+        for value in (HOSTILE[j % len(HOSTILE)], {"p": {"type": "strin"}}):
+            out = copy.deepcopy(doc)
+            out[key] = value
+            yield out
+    yield {**copy.deepcopy(doc), "resources": {}}
+    yield {**copy.deepcopy(doc), "resources": "[variables('r')]"}
     for i, res in enumerate(doc["resources"]):
         keys = [(k,) for k in res if k not in ("type", "apiVersion")]
         keys += [("properties", k) for k in (res.get("properties") or {})]
