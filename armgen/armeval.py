@@ -7,8 +7,12 @@ template means.
 
 What it knows: ``parameters`` (given values, else defaults), ``variables`` (including variable
 copy loops), ``copyIndex`` inside a copy loop it is told about, property copy loops, string,
-array, object, logical, comparison and numeric functions, ``resourceGroup()``, ``subscription()``,
-``resourceId`` / ``subscriptionResourceId`` / ``tenantResourceId`` and property access.
+array, object, logical, comparison and numeric functions, the CIDR functions (``parseCidr``,
+``cidrSubnet``, ``cidrHost``, with :mod:`ipaddress`), ``resourceGroup()``, ``subscription()``,
+``resourceId`` / ``subscriptionResourceId`` / ``tenantResourceId``, property access, and
+``environment()`` where the region is known (its name says the cloud: ``china*`` regions are
+Azure China's, ``usgov*``/``usdod*`` Azure Government's, every other one public Azure's; the
+cloud's name and Key Vault suffix are known, the rest is not).
 
 What it cannot know becomes :data:`UNKNOWN`; inside a string (``concat('lb-', uniqueString(..))``)
 an unknown piece is a wildcard of a :class:`Partial`, so names keep what is known. Two opt-in
@@ -25,6 +29,7 @@ route's next hop can still be traced to the load balancer it reads.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -299,6 +304,59 @@ def _num(*vals: Any) -> bool:
     return all(isinstance(v, int) and not isinstance(v, bool) for v in vals)
 
 
+#: What ``environment()`` is known to answer per cloud (Microsoft's template-functions-deployment).
+_CLOUDS = {
+    "AzureCloud": {"name": "AzureCloud", "suffixes": {"keyvaultDns": ".vault.azure.net"}},
+    "AzureUSGovernment": {"name": "AzureUSGovernment", "suffixes": {"keyvaultDns": ".vault.usgovcloudapi.net"}},
+    "AzureChinaCloud": {"name": "AzureChinaCloud", "suffixes": {"keyvaultDns": ".vault.azure.cn"}},
+}
+
+
+def cloud_of_region(location: Any) -> str | None:
+    """The cloud a region belongs to, by its name (None when the region is not known)."""
+    if not isinstance(location, str) or not known(location) or not location.strip():
+        return None
+    low = location.replace(" ", "").lower()
+    if low.startswith("china"):
+        return "AzureChinaCloud"
+    if low.startswith(("usgov", "usdod")):
+        return "AzureUSGovernment"
+    return "AzureCloud"
+
+
+def _cidr(fn: str, a: list[Any]) -> Any:
+    """parseCidr, cidrSubnet and cidrHost as Microsoft documents them (template-functions-cidr):
+    ``cidrHost(net, 0)`` is the first address after the network's, ``parseCidr`` reports the
+    network, netmask, broadcast (IPv4), first and last usable address and the prefix length."""
+    if not a or not isinstance(a[0], str) or not known(a[0]):
+        return UNKNOWN
+    try:
+        net = ipaddress.ip_network(a[0], strict=False)
+    except ValueError:
+        return UNKNOWN
+    if fn == "parsecidr":
+        out: dict[str, Any] = {"network": str(net.network_address), "netmask": str(net.netmask)}
+        if net.version == 4:
+            out["broadcast"] = str(net.broadcast_address)
+            out["firstUsable"] = str(net.network_address + 1) if net.num_addresses > 2 else str(net.network_address)
+            out["lastUsable"] = str(net.broadcast_address - 1) if net.num_addresses > 2 else str(net.broadcast_address)
+        else:
+            out["firstUsable"], out["lastUsable"] = str(net.network_address), str(net.broadcast_address)
+        out["cidr"] = net.prefixlen
+        return out
+    if fn == "cidrsubnet" and len(a) == 3 and _num(a[1], a[2]):
+        if not net.prefixlen <= a[1] <= net.max_prefixlen or a[2] < 0 or a[2] >= 2 ** (a[1] - net.prefixlen):
+            return UNKNOWN
+        size = 2 ** (net.max_prefixlen - a[1])
+        return str(ipaddress.ip_network((int(net.network_address) + a[2] * size, a[1])))
+    if fn == "cidrhost" and len(a) == 2 and _num(a[1]):
+        host = int(net.network_address) + 1 + a[1]
+        if a[1] < 0 or host > int(net.broadcast_address):
+            return UNKNOWN
+        return str(ipaddress.ip_address(host))
+    return UNKNOWN
+
+
 def _plain(v: Any) -> bool:
     """A fully known JSON value (no unknown piece anywhere inside)."""
     if isinstance(v, list):
@@ -550,6 +608,11 @@ def _call(fn: str, a: list[Any], s: Scope) -> Any:
         return _text(fn, a)
     if fn == "pickzones":
         return _pick_zones(a, s)
+    if fn in ("parsecidr", "cidrsubnet", "cidrhost"):
+        return _cidr(fn, a)
+    if fn == "environment":
+        cloud = cloud_of_region(s.location)
+        return json.loads(json.dumps(_CLOUDS[cloud])) if cloud else UNKNOWN
     if fn == "resourcegroup":
         return {"name": s.resource_group, "id": rg_id, "location": s.location or UNKNOWN}
     if fn == "subscription":

@@ -78,7 +78,9 @@ def blame_option(exc: InputError, flags: dict[str, Any], options_file: str | Non
 
 # option key -> the command-line flag that sets it (for error messages)
 FLAG_NAMES = {"offer": "OFFER", "variant": "--variant", "zones": "--zones", "appliancesPerZone": "--appliances-per-zone",
-              "natGateway": "--nat/--no-nat", "namePrefix": "--name-prefix", "trackingGuid": "--tracking-guid"}
+              "natGateway": "--nat/--no-nat", "namePrefix": "--name-prefix", "trackingGuid": "--tracking-guid",
+              "network": "--network", "zpa": "--zpa", "byoNatGateway": "--byo-nat", "workloadSubnet": "--workload-subnet",
+              "bastion": "--bastion"}
 
 
 def _split_offer(options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -123,6 +125,7 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
 
         given = values if isinstance(values, params.ParameterValues) else params.from_mapping(values, values_source)
         checked = params.check(template, given, secrets="reference", missing=params.Origin(given.label(values_source)))
+        _offer_checks(offer, checked, given, values_source)
         doc = params.parameters_document(checked)
         result.files["parameters.json"] = jsonio.dumps(doc)
         if with_bicep:
@@ -148,6 +151,22 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
     if "parameters.bicepparam" in result.files:
         _check_bicep(result.files["parameters.bicepparam"], "parameters.bicepparam", kind="bicepparam")
     return result
+
+
+def _offer_checks(offer: Any, checked: dict[str, Any], given: ParameterValues, source: str) -> None:
+    """The offer's own checks of the values (what ARM cannot state: an array's items, a CIDR's size),
+    blamed on where each value came from: the file's JSON path extended to the item, or the flag."""
+    if offer.values_check is None:
+        return
+    for path, message in offer.values_check(params.plain_values(checked)):
+        top = re.match(r"^\$\.(\w+)", path)
+        item = given.items.get(top.group(1).lower()) if top else None
+        if item is None:
+            raise InputError(message, file=given.label(source), path=path)
+        where = item.origin
+        if where.path and where.path.startswith("$") and top:
+            raise InputError(message, file=where.file, path=where.path + path[top.end():])
+        raise InputError(message, file=where.file, path=path if not where.path else where.path)
 
 
 def _check_bicep(text: str, name: str, kind: str = "bicep") -> bool | None:

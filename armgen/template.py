@@ -336,6 +336,10 @@ class Template:
         for node in E.collect(resource.values(), (E.ResourceIdRef, E.ReferenceRef)):
             targets.append((node.resource, node.index))
         targets.extend((r, None) for r in resource.depends_on)
+        if resource.parent is not None and not resource.existing:
+            # A child declared at the top level (a ruleset's forwarding rules) exists only once its
+            # parent does; Bicep's ``parent:`` implies this, ARM JSON needs it spelled out.
+            targets.insert(0, (resource.parent, None))
         for target, index in targets:
             # An existing child of a resource this template deploys (a load balancer's backend
             # pool) is only there once its parent is: depend on the nearest deployed ancestor.

@@ -20,7 +20,10 @@ def run() -> None:
     from tests.offers.wizard_env import environment
 
     cases = [("cloud-connector", {}), ("cloud-connector", {"variant": "standalone"}),
-             ("cloud-connector", {"zones": ["1", "2", "3"], "appliancesPerZone": 1}), ("two-nic-appliance", {})]
+             ("cloud-connector", {"zones": ["1", "2", "3"], "appliancesPerZone": 1}),
+             ("cloud-connector", {"network": "new", "workloadSubnet": True, "bastion": True}),
+             ("cloud-connector", {"zpa": True}), ("cloud-connector", {"byoNatGateway": True}),
+             ("two-nic-appliance", {})]
     total = 0.0
     for name, options in cases:
         t = get_offer(name).build(options)

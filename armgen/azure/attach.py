@@ -35,6 +35,14 @@ and, unless turned off, a what-if of exactly the bodies to be PUT must pass
 :func:`armgen.azure.whatif_gate.check_attach_gate` (only that property, only those subnets).
 Subnets already pointing at armgen's resource are left alone: a rerun is a no-op without a PUT.
 
+Bring your own NAT gateways (a build with ``--byo-nat``, Zscaler's ``byo_nat_gws``): when the
+deployment's parameters name ``existingNatGatewayIds``, the template created no NAT gateway and
+attach associates those instead, slot *k* taking id *k* (one id: every slot). ``detach`` never
+removes a brought NAT gateway: it was the customer's, and the subnet may well have had it before
+armgen came. A greenfield template (``--network new``) creates its VNet and associates its NAT
+gateways itself; attach then reads the zone subnets from the template and finds nothing to do,
+and refuses ``--route-table`` on any subnet of that VNet (the template owns those associations).
+
 For the rollout (next round): :func:`run_attach` takes one target (subscription via
 ``AzureTarget``, resource group, template, parameters) and returns an :class:`AttachResult`
 (``to_json()`` for the state file) whatever happens, except Ctrl-C, which raises
@@ -90,6 +98,10 @@ _SUBNET_ID_RX = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<r
                            re.IGNORECASE)
 # mirrors armgen.azure.preflight.network_plan's subnet parameters, to name the JSON path of a bad value
 _SUBNET_PARAM = re.compile(r"^[a-z0-9]*?subnets?\d*names?\d*$", re.IGNORECASE)
+#: The parameter of a bring-your-own-NAT build (``--byo-nat``): the customer's NAT gateways, by id.
+BYO_NAT_PARAM = "existingNatGatewayIds"
+_NAT_ID_RX = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/natGateways/"
+                        rf"{_NAME}$", re.IGNORECASE)
 
 
 class AttachError(Exception):
@@ -324,6 +336,90 @@ def _check_values(values: dict[str, Any], label: str) -> None:
                 raise InputError(exc.message, file=label, path=path) from None
 
 
+def brought_nat_gateways(values: dict[str, Any], template: dict[str, Any], label: str) -> list[str]:
+    """The customer's NAT gateways the deployment used instead of creating its own (``[]``: none).
+
+    Read from the parameter ``existingNatGatewayIds``; each must be a NAT gateway's resource id (it
+    becomes a URL path), and the template must be the build that takes it, or attach would go
+    looking for NAT gateways the template never created.
+    """
+    key = next((k for k in values if k.lower() == BYO_NAT_PARAM.lower()), None)
+    if key is None:
+        return []
+    path = f"$.parameters.{key}.value"
+    ids = values[key]
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise InputError(f"must be a list of NAT gateway resource ids, got {json.dumps(ids)[:200]}", file=label,
+                         path=path)
+    if not ids:
+        return []
+    for i, rid in enumerate(ids):
+        if not _NAT_ID_RX.match(rid):
+            raise InputError(f"{rid!r} is not a NAT gateway resource id (/subscriptions/ID/resourceGroups/RG/"
+                             "providers/Microsoft.Network/natGateways/NAME)", file=label, path=f"{path}[{i}]")
+    declared = {k.lower() for k in (template.get("parameters") or {})}
+    if BYO_NAT_PARAM.lower() not in declared:
+        raise InputError(f"the parameters name {BYO_NAT_PARAM} (a build with --byo-nat) but the template does not "
+                         "take it: give the package the deployment was built from as SOURCE", file=label, path=path)
+    return list(ids)
+
+
+def _owned_vnets(template: dict[str, Any], values: dict[str, Any], subscription: str,
+                 resource_group: str) -> list[str]:
+    """Ids of the VNets the template itself creates (a greenfield build)."""
+    return template_resource_ids(template, values, subscription, resource_group, "Microsoft.Network/virtualNetworks")
+
+
+def _nic_subnets(template: dict[str, Any], values: dict[str, Any], subscription: str,
+                 resource_group: str) -> list[str]:
+    """The subnet of each appliance NIC the template creates, distinct, in copy order: for appliance
+    *i* in slot *i mod slots*, the zone subnets in slot order. Appliances come in copy loops; a NIC
+    outside one (the greenfield build's management host) is not an appliance's. Evaluated as the
+    what-if gate does."""
+    out: list[str] = []
+    resources = template.get("resources") or []
+    for r in resources.values() if isinstance(resources, dict) else resources:
+        if not isinstance(r, dict) or r.get("existing") is True or \
+                str(r.get("type", "")).lower() != "microsoft.network/networkinterfaces":
+            continue
+        loop = r.get("copy") if isinstance(r.get("copy"), dict) else None
+        if loop is None:
+            continue
+        count = Scope(values, template, subscription, resource_group).value(loop.get("count"))
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 800:
+            raise AttachError("cannot evaluate the copy count of the template's NICs; pass the parameter values it "
+                              "depends on", EXIT_USAGE)
+        for i in range(count):
+            here = {"": i, str(loop.get("name", "")).lower(): i}
+            props = Scope(values, template, subscription, resource_group, copy=here).value(r.get("properties"))
+            configs = props.get("ipConfigurations") if isinstance(props, dict) else None
+            for c in configs if isinstance(configs, list) else []:
+                sid = ((c.get("properties") or {}).get("subnet") or {}).get("id") if isinstance(c, dict) else None
+                if not isinstance(sid, str) or not _SUBNET_ID_RX.match(sid):
+                    raise AttachError("cannot evaluate the subnet of the template's NICs; pass the parameter values "
+                                      "it depends on", EXIT_USAGE)
+                if sid.lower() not in (o.lower() for o in out):
+                    out.append(sid)
+    return out
+
+
+def _route_tables_of(template: dict[str, Any], values: dict[str, Any], subscription: str,
+                     resource_group: str) -> set[str]:
+    """Route tables the template's own VNets give to subnets that also take a NAT gateway (the zone
+    subnets' table), lower-cased."""
+    out: set[str] = set()
+    resources = template.get("resources") or []
+    for r in resources.values() if isinstance(resources, dict) else resources:
+        if not isinstance(r, dict) or str(r.get("type", "")).lower() != "microsoft.network/virtualnetworks":
+            continue
+        props = Scope(values, template, subscription, resource_group).value(r.get("properties"))
+        for sn in (props.get("subnets") if isinstance(props, dict) else None) or []:
+            sp = sn.get("properties") if isinstance(sn, dict) else None
+            if isinstance(sp, dict) and _ref(sp, NAT_GATEWAY) and isinstance(_ref(sp, ROUTE_TABLE), str):
+                out.add(str(_ref(sp, ROUTE_TABLE)).lower())
+    return out
+
+
 def appliance_subnets(values: dict[str, Any], template: dict[str, Any], subscription: str,
                       resource_group: str, label: str) -> tuple[list[str], list[str]]:
     """``(service subnet ids, management subnet ids)`` of the appliances, each in zone-slot order,
@@ -352,13 +448,27 @@ def plan_links(subscription: str, resource_group: str, template: dict[str, Any],
     route table on an appliance subnet.
     """
     label = options.parameters_label
-    service, mgmt = appliance_subnets(values, template, subscription, resource_group, label)
+    owned = _owned_vnets(template, values, subscription, resource_group)
+    if owned:
+        # greenfield: the template's own VNet; its NICs say which subnets are the zone subnets
+        service, mgmt = _nic_subnets(template, values, subscription, resource_group), []
+    else:
+        service, mgmt = appliance_subnets(values, template, subscription, resource_group, label)
     appliance = list(dict.fromkeys(s.lower() for s in [*service, *mgmt]))
     links: dict[str, Link] = {}
-    if options.nat_gateway:
-        nats = template_resource_ids(template, values, subscription, resource_group, RESOURCE_TYPE[NAT_GATEWAY])
+    brought = brought_nat_gateways(values, template, label)
+    if options.nat_gateway and brought and options.detach and not options.route_table_subnets:
+        raise AttachError(f"nothing to detach: the NAT gateways are your own ({BYO_NAT_PARAM}); armgen detach removes "
+                          "only what the deployment created, so their associations stay", EXIT_OK)
+    if options.nat_gateway and not (brought and options.detach):
+        nats = brought or template_resource_ids(template, values, subscription, resource_group,
+                                                RESOURCE_TYPE[NAT_GATEWAY])
         if not nats:
             raise AttachError("the template creates no NAT gateway (was it built with --no-nat?)", EXIT_USAGE)
+        if brought:
+            # as the template does: slot k takes id k, or the one id when there is one for all
+            slots = max(len(service), len(mgmt), 1)
+            nats = [brought[k % len(brought)] for k in range(slots)]
         for role in (service, mgmt):
             if not role:
                 continue
@@ -375,6 +485,10 @@ def plan_links(subscription: str, resource_group: str, template: dict[str, Any],
                 links.setdefault(sid.lower(), Link(sid, NAT_GATEWAY, nat, "appliance", k + 1))
     if options.route_table_subnets:
         rts = template_resource_ids(template, values, subscription, resource_group, RESOURCE_TYPE[ROUTE_TABLE])
+        if owned:
+            # the appliance subnets' own route table of a greenfield VNet is not the workload route table
+            own_tables = _route_tables_of(template, values, subscription, resource_group)
+            rts = [r for r in rts if r.lower() not in own_tables]
         if len(rts) != 1:
             raise AttachError(f"the template creates {len(rts)} route tables; --route-table needs exactly one "
                               "(the workload route table)", EXIT_USAGE)
@@ -384,6 +498,11 @@ def plan_links(subscription: str, resource_group: str, template: dict[str, Any],
             workload.append(f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/"
                             f"virtualNetworks/{vnet}/subnets/{name}")
         for sid in workload:
+            vnet_of = sid.lower().rsplit("/subnets/", 1)[0]
+            if any(vnet_of == v.lower() for v in owned):
+                raise AttachError(f"refusing to attach the workload route table to {subnet_label(sid)}: that subnet's "
+                                  "virtual network is the deployment's own, whose template sets its associations "
+                                  "(build with --workload-subnet for a workload subnet there)", EXIT_BLOCKED)
             if sid.lower() in appliance:
                 raise AttachError(f"refusing to attach the workload route table {_name(rts[0])} to {subnet_label(sid)}: "
                                   "it is an appliance subnet, and its 0.0.0.0/0 route to the appliances would loop "

@@ -58,6 +58,31 @@ def _load_values(path: str | None, sets: tuple[str, ...]) -> ParameterValues | N
     return values
 
 
+def shape_options(f: Any) -> Any:
+    """The deployment-shape flags of the built-in cloud-connector offer (``armgen build`` and
+    ``armgen diagram`` take the same): greenfield or brownfield, ZPA, bring-your-own NAT."""
+    for opt in reversed((
+        click.option("--network", type=click.Choice(["existing", "new"]),
+                     help="existing: into the customer's VNet (default); new: the template creates the VNet."),
+        click.option("--zpa/--no-zpa", "zpa", default=None,
+                     help="Azure DNS Private Resolver forwarding ZPA application domains to the appliances."),
+        click.option("--byo-nat/--no-byo-nat", "byo_nat", default=None,
+                     help="Let the deployer choose existing NAT gateways instead of creating them."),
+        click.option("--workload-subnet/--no-workload-subnet", "workload_subnet", default=None,
+                     help="--network new: a workload subnet on the workload route table (for testing)."),
+        click.option("--bastion/--no-bastion", "bastion", default=None,
+                     help="--network new: a small SSH-key-only management host with a public IP."),
+    )):
+        f = opt(f)
+    return f
+
+
+def shape_flags(network: str | None, zpa: bool | None, byo_nat: bool | None, workload_subnet: bool | None,
+                bastion: bool | None) -> dict[str, Any]:
+    return {"network": network, "zpa": zpa, "byoNatGateway": byo_nat, "workloadSubnet": workload_subnet,
+            "bastion": bastion}
+
+
 @examples(
     ("Build the built-in offer into out/", "armgen build --out out/"),
     ("Three zones, one appliance each, with parameter values for az/armgen what-if",
@@ -78,6 +103,7 @@ def _load_values(path: str | None, sets: tuple[str, ...]) -> ParameterValues | N
 @click.option("--nat/--no-nat", "nat", default=None, help="Create a NAT gateway per zone.")
 @click.option("--name-prefix", help="Prefix of every resource name.")
 @click.option("--tracking-guid", help="Your Partner Center plan's GUID (the pid-<GUID>-partnercenter deployment).")
+@shape_options
 @click.option("--values", "values_file", type=click.Path(dir_okay=False),
               help="Parameter values (JSON object or parameters file): also write parameters.json "
                    "and parameters.bicepparam.")
@@ -88,13 +114,15 @@ def _load_values(path: str | None, sets: tuple[str, ...]) -> ParameterValues | N
 @output_option(legacy=())
 def build_command(offer: str | None, out_dir: str, options_file: str | None, variant: str | None, zones: str | None,
                   appliances_per_zone: int | None, nat: bool | None, name_prefix: str | None,
-                  tracking_guid: str | None, values_file: str | None, sets: tuple[str, ...], check: bool,
-                  output: str) -> int:
+                  tracking_guid: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
+                  workload_subnet: bool | None, bastion: bool | None, values_file: str | None,
+                  sets: tuple[str, ...], check: bool, output: str) -> int:
     """Build an offer into OUT: template, UI definition and Bicep.
 
     OFFER is a built-in offer's name (default: cloud-connector; see 'armgen offers'), a Python
     file (my_offer.py, its OFFER), module:NAME, or an installed package's offer (entry point
-    group armgen.offers)."""
+    group armgen.offers). The cloud-connector offer's shape: --network new (greenfield starter),
+    --zpa (DNS forwarding for ZPA), --byo-nat (existing NAT gateways)."""
     started = time.perf_counter()
     for flag, value in (("OFFER", offer), ("--zones", zones), ("--name-prefix", name_prefix),
                         ("--tracking-guid", tracking_guid)):
@@ -108,6 +136,7 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
         "natGateway": nat,
         "namePrefix": name_prefix,
         "trackingGuid": tracking_guid,
+        **shape_flags(network, zpa, byo_nat, workload_subnet, bastion),
     }
     file_options = _load_options_file(options_file)
     options = resolve_options(offer or DEFAULT_OFFER, file_options, flags, source=options_file or "<options>")

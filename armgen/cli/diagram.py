@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from armgen import jsonio
+from armgen.cli.build import shape_options
 from armgen.errors import InputError
 
 
@@ -31,22 +32,25 @@ from armgen.errors import InputError
 @click.option("--appliances-per-zone", type=int, help="Built-in offer: appliances in each zone.")
 @click.option("--nat/--no-nat", "nat", default=None, help="Built-in offer: a NAT gateway per zone.")
 @click.option("--name-prefix", help="Built-in offer: prefix of every resource name.")
+@shape_options
 def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str | None, options_file: str | None,
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
-            name_prefix: str | None) -> int:
+            name_prefix: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
+            workload_subnet: bool | None, bastion: bool | None) -> int:
     """Draw the topology of SOURCE (a built-in offer, default cloud-connector; or a folder, zip or
     template file): the existing VNet and subnets, the appliances per zone with their NICs, the load
     balancer, NAT gateways, route tables, and the identity and Key Vault they read."""
     from armgen import params
     from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
-    from armgen.cli.build import _load_options_file, _parse_zones
+    from armgen.cli.build import _load_options_file, _parse_zones, shape_flags
     from armgen.diagram import mermaid, svg
     from armgen.diagram.source import from_offer, from_path
     from armgen.diagram.topology import topology
     from armgen.offers import OFFERS
 
     flags: dict[str, Any] = {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
-                             "natGateway": nat, "namePrefix": name_prefix}
+                             "natGateway": nat, "namePrefix": name_prefix,
+                             **shape_flags(network, zpa, byo_nat, workload_subnet, bastion)}
     is_offer = source is None or (source in OFFERS and not Path(source).exists())
     if is_offer:
         name = source or DEFAULT_OFFER

@@ -21,7 +21,7 @@ EDGE_LABELS = {
     "next-hop": "next hop", "nsg": "NSG", "lb-backend": "backend pool", "public-ip": "public IP",
     "identity": "identity", "key-vault": "Key Vault", "nat-gateway": "NAT gateway", "route-table": "route table",
     "availability-set": "availability set", "peering": "peering", "lb-nat-rule": "NAT rule", "vnet": "VNet",
-    "ddos": "DDoS plan", "uses": "uses",
+    "ddos": "DDoS plan", "uses": "uses", "dns-target": "forwards DNS to", "outbound-endpoint": "out through",
 }
 #: Relations drawn as dotted lines: references to what the deployment reads.
 DOTTED = ("identity", "key-vault")

@@ -37,13 +37,19 @@ def from_offer(name: str, options: dict[str, Any]) -> Source:
     offer = get_offer(name)
     resolved = offer.resolve({k: v for k, v in options.items() if k != "offer"})
     template = arm_json.render(offer.build(resolved))
-    return Source(template, f"<built-in offer {name}>", name, _describe_options(resolved))
+    return Source(template, f"<built-in offer {name}>", name, _describe_options(resolved, offer.defaults))
 
 
-def _describe_options(options: dict[str, Any]) -> str:
+def _describe_options(options: dict[str, Any], defaults: dict[str, Any] | None = None) -> str:
+    """The build's options as a subtitle: the common ones always, an offer's own only where they
+    differ from its default (a brownfield picture need not list every shape it is not)."""
+    from armgen.offers import COMMON_DEFAULTS
+
     parts: list[str] = []
     for key, value in options.items():
         if key in ("trackingGuid",):
+            continue
+        if key not in COMMON_DEFAULTS and defaults is not None and defaults.get(key) == value:
             continue
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value) or "none"

@@ -290,6 +290,16 @@ class Layout:
         kind = _ASSOCIATED.get(n.lower_type)
         if kind and n.ownership == "owned" and not self.t.into(n.key, kind):
             extra.append("associated with no subnet")
+        for e in self.t.out(n.key):
+            target = self.nodes.get(e.dst)
+            if target is None:
+                continue
+            if e.kind == "dns-target":
+                extra.append(f"forwards to {target.title} {target.name}")
+            elif e.kind == "outbound-endpoint":
+                extra.append(f"out through {target.name}")
+            elif e.kind == "vnet" and n.lower_type != "microsoft.network/virtualnetworks":
+                extra.append(f"{'links' if 'link' in n.lower_type else 'in'} VNet {target.name}")
         return _node_block(n, width or self.width, extra=extra)
 
     def column(self, subnet: Node) -> Block:
@@ -364,6 +374,9 @@ _MEMBER_ORDER = ("microsoft.network/loadbalancers", "microsoft.network/applicati
 #: Order of kinds in the grid of other resources: network first, then compute, then the rest.
 _GRID_ORDER = ("microsoft.network/loadbalancers", "microsoft.network/natgateways", "microsoft.network/publicipaddresses",
                "microsoft.network/routetables", "microsoft.network/networksecuritygroups",
+               "microsoft.network/dnsresolvers", "microsoft.network/dnsforwardingrulesets",
+               "microsoft.network/dnsforwardingrulesets/forwardingrules",
+               "microsoft.network/dnsforwardingrulesets/virtualnetworklinks",
                "microsoft.network/virtualnetworks", "microsoft.compute/virtualmachines",
                "microsoft.network/networkinterfaces", "microsoft.compute/availabilitysets")
 

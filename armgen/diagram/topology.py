@@ -54,6 +54,12 @@ TITLES = {
     "microsoft.network/bastionhosts": "Bastion",
     "microsoft.network/privateendpoints": "Private endpoint",
     "microsoft.network/ddosprotectionplans": "DDoS protection plan",
+    "microsoft.network/dnsresolvers": "DNS resolver",
+    "microsoft.network/dnsresolvers/outboundendpoints": "DNS outbound endpoint",
+    "microsoft.network/dnsresolvers/inboundendpoints": "DNS inbound endpoint",
+    "microsoft.network/dnsforwardingrulesets": "DNS forwarding ruleset",
+    "microsoft.network/dnsforwardingrulesets/forwardingrules": "Forwarding rule",
+    "microsoft.network/dnsforwardingrulesets/virtualnetworklinks": "Ruleset VNet link",
     "microsoft.managedidentity/userassignedidentities": "Managed identity",
     "microsoft.keyvault/vaults": "Key Vault",
     "microsoft.keyvault/vaults/secrets": "Key Vault secret",
@@ -84,7 +90,13 @@ RELATIONS = {
     "virtualnetwork": "vnet",
     "ddosprotectionplan": "ddos",
     "keyvault": "key-vault", "sourcevault": "key-vault",
+    "dnsresolveroutboundendpoints": "outbound-endpoint",
+    "targetdnsservers": "dns-target",
 }
+
+#: Properties holding a plain IP address that names another resource's address (a route's next hop,
+#: a forwarding rule's DNS server): drawn as an edge to whatever holds that static address.
+ADDRESS_KEYS = {"nexthopipaddress": "next-hop", "ipaddress": "dns-target"}
 
 _ID = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/(?P<rest>.+)$", re.I)
 _SUB_ID = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/providers/(?P<rest>.+)$", re.I)
@@ -234,6 +246,10 @@ class _Ctx:
     topo: Topology
     deploy_rg: str
     pending: list[tuple[str, Any, Any, str]] = field(default_factory=list)  # (src key, value, path...)
+    #: (src key, address, relation): plain addresses a resource points at (next hops, DNS targets)
+    addressed: list[tuple[str, str, str]] = field(default_factory=list)
+    #: static private address -> the node holding it (a load balancer frontend, a NIC)
+    owners: dict[str, str] = field(default_factory=dict)
 
 
 def topology(template: dict[str, Any], values: dict[str, Any] | None = None, *, title: str = "",
@@ -342,8 +358,11 @@ def _declare(ctx: _Ctx, r: dict[str, Any], scope: Scope, sub: Any, rg: Any, pare
     sku = scope.value(r.get("sku"))
     if isinstance(sku, dict) and isinstance(sku.get("name"), str):
         node.details.append(f"sku {sku['name']}")
-    for path, value in _references(props, ()):
+    own_props = {k: v for k, v in props.items() if k != "subnets"} if (
+        low == "microsoft.network/virtualnetworks" and isinstance(props, dict)) else props  # subnets speak for themselves
+    for path, value in _references(own_props, ()):
         ctx.pending.append((key, value, path, "props"))
+    _addresses(ctx, key, props)
     identity = scope.value(r.get("identity"))
     for path, value in _references(identity, ("identity",)):
         ctx.pending.append((key, value, path, "identity"))
@@ -416,6 +435,29 @@ def _references(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...]
     return out
 
 
+_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+
+
+def _addresses(ctx: _Ctx, key: str, props: Any) -> None:
+    """Record the static private addresses ``props`` holds (a frontend's, a NIC's) and the plain
+    addresses it points at (a next hop, a DNS forwarding target)."""
+    def walk(v: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(v, dict):
+            for k, sub in v.items():
+                low = k.lower() if isinstance(k, str) else ""
+                if low == "privateipaddress" and isinstance(sub, str) and _IPV4.match(sub):
+                    ctx.owners.setdefault(sub, key)
+                elif low in ADDRESS_KEYS and isinstance(sub, str) and _IPV4.match(sub) and (
+                        low != "ipaddress" or any(isinstance(p, str) and p.lower() == "targetdnsservers" for p in path)):
+                    ctx.addressed.append((key, sub, ADDRESS_KEYS[low]))
+                walk(sub, (*path, k))
+        elif isinstance(v, list):
+            for i, sub in enumerate(v):
+                walk(sub, (*path, i))
+
+    walk(props, ())
+
+
 def _relation(path: tuple[Any, ...]) -> str:
     keys = [k.lower() for k in path if isinstance(k, str) and not k.startswith("/")]
     for k in reversed(keys):
@@ -449,6 +491,13 @@ def _resolve_edges(ctx: _Ctx) -> None:
         if edge not in seen:
             seen.add(edge)
             topo.edges.append(edge)
+    for src, address, kind in ctx.addressed:
+        owner = ctx.owners.get(address)
+        if owner is not None and owner != src:
+            edge = Edge(src, owner, kind, address)
+            if edge not in seen:
+                seen.add(edge)
+                topo.edges.append(edge)
 
 
 def _target(topo: Topology, rid: ResourceId) -> tuple[str, str]:
@@ -608,9 +657,21 @@ def _describe(topo: Topology) -> None:
             alloc = _get(p, "publicIPAllocationMethod")
             if isinstance(alloc, str):
                 facts.append(alloc.lower())
+        elif low == "microsoft.network/dnsforwardingrulesets/forwardingrules":
+            domain = _get(p, "domainName")
+            if domain is not None:
+                facts.append(show(domain))
+            targets = _get(p, "targetDnsServers")
+            if isinstance(targets, list):
+                facts.append("→ " + ", ".join(f"{show(_get(x, 'ipAddress'))}:{show(_get(x, 'port') or 53)}"
+                                                for x in targets[:3]))
         elif low in ("microsoft.network/virtualnetworks", "microsoft.network/virtualnetworks/subnets"):
             prefixes = _get(p, "addressSpace", "addressPrefixes") or _get(p, "addressPrefixes") or (
                 [_get(p, "addressPrefix")] if _get(p, "addressPrefix") is not None else [])
             if isinstance(prefixes, list) and prefixes:
                 facts.append(", ".join(show(x) for x in prefixes[:3]))
+            for d in (_get(p, "delegations") or [])[:2]:
+                service = _get(d, "properties", "serviceName")
+                if service is not None:
+                    facts.append(f"delegated to {show(service)}")
         n.details = facts + n.details

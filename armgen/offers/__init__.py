@@ -58,6 +58,10 @@ class Offer:
     #: Defaults that differ by variant (``{"standalone": {"appliancesPerZone": 1}}``): applied over
     #: ``defaults`` for that variant, under the options the caller gives.
     variant_defaults: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: Checks of parameter values that a template cannot state (an item pattern of an array, a
+    #: CIDR's size), run on ``armgen build --values``/``--set`` as the wizard runs them: each
+    #: problem is ``(JSON path, message)``, e.g. ``("$.zpaDomains[1]", "must end with a dot")``.
+    values_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
 
     def resolve(self, options: dict[str, Any] | None) -> dict[str, Any]:
         """``options`` over the defaults; ``offer`` and an options file's ``$schema`` are not options of the offer."""

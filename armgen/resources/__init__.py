@@ -4,6 +4,6 @@ Builders never add to a template; an offer composes them (see ``armgen/offers``)
 are pinned in :mod:`armgen.resources.api_versions`.
 """
 
-from armgen.resources import api_versions, common, compute, deployments, identity, network
+from armgen.resources import api_versions, common, compute, deployments, dnsresolver, identity, network
 
-__all__ = ["api_versions", "common", "compute", "deployments", "identity", "network"]
+__all__ = ["api_versions", "common", "compute", "deployments", "dnsresolver", "identity", "network"]

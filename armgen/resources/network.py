@@ -1,5 +1,6 @@
 """Microsoft.Network builders: NICs, NSGs, internal load balancer, NAT gateway, public IP,
-route table, and references to the customer's existing VNet and subnets.
+route table, references to the customer's existing VNet and subnets, and a VNet of the
+template's own (greenfield).
 
 Each function returns one :class:`~armgen.template.Resource` at the pinned apiVersion and adds
 nothing to a template; the offer decides what goes in. Arguments are keyword-only with the
@@ -9,7 +10,10 @@ reads as a list of decisions, not of property names.
 Existing networks are referenced, never declared: :func:`existing_virtual_network` and
 :func:`existing_subnet` return ``existing=True`` resources. Declaring a VNet or subnet in a
 template is a full PUT that drops whatever the template omits (NSG, route table, NAT gateway,
-delegations, service endpoints), which is the classic brownfield outage.
+delegations, service endpoints), which is the classic brownfield outage. Only a network the
+template creates itself is declared (:func:`virtual_network`), with its subnets inline: a
+redeployment then states every subnet in full, and Microsoft recommends inline subnets over child
+resources for exactly that reason (a VNet PUT without them would try to delete them).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ LB = "Microsoft.Network/loadBalancers"
 NAT_GATEWAY = "Microsoft.Network/natGateways"
 PUBLIC_IP = "Microsoft.Network/publicIPAddresses"
 ROUTE_TABLE = "Microsoft.Network/routeTables"
+DNS_RESOLVERS_DELEGATION = "Microsoft.Network/dnsResolvers"
 
 
 # --- existing network ----------------------------------------------------------------------------
@@ -49,6 +54,46 @@ def existing_subnet(*, symbol: str, vnet: Resource, name: Any) -> Resource:
     return Resource(SUBNET, api_versions.NETWORK, name, symbol, parent=vnet, existing=True)
 
 
+# --- a network the template owns (greenfield) ----------------------------------------------------
+
+
+def subnet(name: Any, *, address_prefix: Any, nat_gateway_id: Any = None, route_table_id: Any = None,
+           nsg_id: Any = None, delegation: str | None = None,
+           default_outbound_access: Any = False) -> dict[str, Any]:
+    """One inline subnet of :func:`virtual_network`.
+
+    ``default_outbound_access=False`` makes it a private subnet (Azure's default for new subnets
+    from Network API 2025-07-01): its VMs reach the internet only through what the template gives
+    them (a NAT gateway, a public IP), never through Azure's retired implicit outbound address.
+    ``delegation`` hands the subnet to a service (``Microsoft.Network/dnsResolvers``).
+    """
+    props = prune({
+        "addressPrefix": address_prefix,
+        "natGateway": ref(nat_gateway_id) if nat_gateway_id is not None else None,
+        "routeTable": ref(route_table_id) if route_table_id is not None else None,
+        "networkSecurityGroup": ref(nsg_id) if nsg_id is not None else None,
+        "delegations": ([{"name": delegation.replace("/", "."), "properties": {"serviceName": delegation}}]
+                        if delegation is not None else None),
+        "defaultOutboundAccess": default_outbound_access,
+    })
+    return {"name": name, "properties": props}
+
+
+def virtual_network(*, symbol: str, name: Any, location: Any, address_prefixes: Sequence[Any],
+                    subnets: Sequence[dict[str, Any]], tags: Any = None, condition: Any = None) -> Resource:
+    """A VNet the template creates, with every subnet inline (see :func:`subnet`).
+
+    Only for a network the deployment owns: declaring the customer's VNet would rewrite it.
+    Refer to one of its subnets with :func:`armgen.resources.common.child_ref` (its id then
+    depends on the VNet).
+    """
+    if not subnets:
+        raise ValueError("virtual_network: at least one subnet")
+    return Resource(VNET, api_versions.NETWORK, name, symbol, location=location, tags=tags, condition=condition,
+                    properties={"addressSpace": {"addressPrefixes": list(address_prefixes)},
+                                "subnets": list(subnets)})
+
+
 # --- network interface ---------------------------------------------------------------------------
 
 
@@ -63,6 +108,7 @@ def network_interface(
     nsg_id: Any = None,
     backend_pool_ids: Sequence[Any] = (),
     private_ip_address: Any = None,
+    public_ip_id: Any = None,
     ip_config_name: str = "ipconfig1",
     tags: Any = None,
     copy: Copy | None = None,
@@ -71,7 +117,8 @@ def network_interface(
     """A NIC with one IPv4 configuration in ``subnet_id``.
 
     The address is dynamic unless ``private_ip_address`` is given. ``backend_pool_ids`` joins
-    the NIC to load balancer pools (NIC-based pool membership). An NVA's forwarding NIC wants
+    the NIC to load balancer pools (NIC-based pool membership); ``public_ip_id`` gives it a
+    public IP (a management host, never an appliance). An NVA's forwarding NIC wants
     ``ip_forwarding=True`` and, on sizes that support it, ``accelerated_networking=True``; its
     management NIC wants neither.
     """
@@ -80,6 +127,7 @@ def network_interface(
         "privateIPAddress": private_ip_address,
         "privateIPAddressVersion": "IPv4",
         "subnet": ref(subnet_id),
+        "publicIPAddress": ref(public_ip_id) if public_ip_id is not None else None,
         "primary": True,
     }
     if backend_pool_ids:

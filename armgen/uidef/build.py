@@ -151,6 +151,7 @@ def build_uidef(t: Template) -> dict[str, Any]:
                     "size": controls.size_selector,
                     "sshKey": controls.ssh_key,
                     "username": controls.username,
+                    "list": controls.text_list,
                 }[pl.control]
                 els, out = builder(pl)
             elements[step].extend(els)

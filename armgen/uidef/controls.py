@@ -134,11 +134,75 @@ def textbox(pl: Placed) -> Built:
         el["placeholder"] = str(placeholder)
     # A box showing its default is required: cleared, it would hand "" (or int('')) to a parameter
     # that cannot take it. Only a box whose emptiness has a meaning (fallback) may stay empty.
-    el["constraints"] = {"required": fallback is None, "regex": pattern, "validationMessage": message}
+    el["constraints"] = text_constraints(pl, fallback is None, pattern, message)
     ref = pl.where.ref(pl.name)
     value = f"if(empty({ref}), {fallback}, {ref})" if fallback is not None else ref
     # The portal hands text over as a string; an int parameter needs a number.
     return [_visible(el, pl)], _out(f"int({value})" if p.type == "int" else value, pl)
+
+
+def extra_validations(pl: Placed) -> list[dict[str, str]]:
+    """The offer's own checks of a box (hint ``validations``: ``isValid`` expressions in which
+    ``{self}`` stands for the box's value, each with a message), beyond its regex."""
+    raw = pl.hints.get("validations") or []
+    if not isinstance(raw, list):
+        raise ModelError(f"parameter {pl.name}: validations is a list of {{isValid, message}}")
+    out: list[dict[str, str]] = []
+    for i, v in enumerate(raw):
+        test = v.get("isValid") if isinstance(v, dict) else None
+        message = v.get("message") if isinstance(v, dict) else None
+        if not (isinstance(test, str) and test.startswith("[") and test.endswith("]")) or not (
+                isinstance(message, str) and message.strip()):
+            raise ModelError(f"parameter {pl.name}: validations[{i}] needs an isValid expression \"[...]\" and a "
+                             "message")
+        out.append({"isValid": test.replace("{self}", pl.where.ref(pl.name)), "message": message})
+    return out
+
+
+def text_constraints(pl: Placed, required: bool, pattern: str, message: str) -> dict[str, Any]:
+    """A text box's constraints: the regex and its message, and the offer's own checks. With checks,
+    the regex moves into the ``validations`` list too (a list replaces ``regex`` in the portal's
+    schema, and arm-ttk's Textboxes-Are-Well-Formed then looks for the regex there)."""
+    checks = extra_validations(pl)
+    if not checks:
+        return {"required": required, "regex": pattern, "validationMessage": message}
+    return {"required": required, "validations": [{"regex": pattern, "message": message}, *checks]}
+
+
+def text_list(pl: Placed) -> Built:
+    """A TextBox for a list of strings, separated by commas: the regex checks every item.
+
+    For short lists a user types (domain names), where one box beats a control per item. Spaces
+    after the commas are allowed and dropped; the output splits the text into the array parameter.
+    """
+    p = pl.param
+    if p.type != "array":
+        raise ModelError(f"parameter {pl.name}: a list box fills an array parameter, not {p.type}")
+    item = pl.hints.get("regex")
+    message = pl.hints.get("validationMessage")
+    if not isinstance(item, str) or not item or not isinstance(message, str) or not message:
+        raise ModelError(f"parameter {pl.name}: a list box needs 'regex' (one item) and 'validationMessage'")
+    if item.startswith("^") or item.endswith("$"):
+        raise ModelError(f"parameter {pl.name}: a list box's item regex is unanchored (it is repeated between commas)")
+    try:
+        compiled = re.compile(item)
+    except re.error as exc:
+        raise ModelError(f"parameter {pl.name}: ui regex does not compile: {exc}") from exc
+    if any(compiled.fullmatch(x) for x in ("a,b", "a b", "a, b")):
+        raise ModelError(f"parameter {pl.name}: a list box's item regex must not match a comma or a space")
+    pattern = f"^(?:{item})(?: ?, ?(?:{item}))*$"
+    if p.max_length is not None:
+        pattern = f"^(?:{item})(?: ?, ?(?:{item})){{0,{p.max_length - 1}}}$"
+    el = _common(pl, "Microsoft.Common.TextBox")
+    if p.has_default:
+        if not isinstance(p.default, list) or not all(isinstance(x, str) and re.fullmatch(item, x) for x in p.default):
+            raise ModelError(f"parameter {pl.name}: default {p.default!r} is not a list its item regex matches")
+        if p.default:
+            el["defaultValue"] = ", ".join(p.default)
+    if pl.hints.get("placeholder"):
+        el["placeholder"] = str(pl.hints["placeholder"])
+    el["constraints"] = text_constraints(pl, True, pattern, message)
+    return [_visible(el, pl)], _out(f"split(replace({pl.where.ref(pl.name)}, ' ', ''), ',')", pl)
 
 
 def passwordbox(pl: Placed) -> Built:

@@ -20,14 +20,15 @@ from armgen.template import ModelError, Parameter, Template
 BASICS = "basics"
 
 CONTROLS = ("text", "dropdown", "checkbox", "size", "sshKey", "username", "vnet", "subnet", "identity",
-            "resourceId", "tags", "zones", "computed", "hidden")
+            "resourceId", "tags", "zones", "computed", "hidden", "list")
 
 #: Keys a parameter's ``ui`` may carry; anything else is a typo the offer should hear about.
 KNOWN_KEYS = {
     "step", "label", "toolTip", "order", "control", "regex", "validationMessage", "labels",
     "osPlatform", "imageReference", "count", "part", "slot", "minAddressPrefixSize",
     "minAddressCount", "resources", "placeholder", "visible", "descriptions", "resourceType",
-    "selectorLabel", "locationFilter", "shownWhen", "recommended", "expression",
+    "selectorLabel", "locationFilter", "shownWhen", "recommended", "expression", "itemLabels", "validations",
+    "delegation", "maxAddressPrefixSize",
 }
 
 

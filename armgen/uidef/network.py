@@ -30,6 +30,7 @@ Zones: the template decides zones or an availability set at deployment time with
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from armgen.template import ModelError
@@ -68,6 +69,31 @@ def _prefix_len(pl: Placed) -> int:
     if not text.isdigit() or not 8 <= int(text) <= SMALLEST_PREFIX:
         raise ModelError(f"parameter {pl.name}: minAddressPrefixSize {raw!r} is not a prefix from /8 to /29")
     return int(text)
+
+
+def _max_prefix_len(pl: Placed) -> int | None:
+    """The shortest prefix length a slot accepts (``maxAddressPrefixSize``: a DNS resolver's subnet
+    may be no larger than a /24), or None."""
+    raw = pl.hints.get("maxAddressPrefixSize")
+    if raw is None:
+        return None
+    text = str(raw).lstrip("/")
+    if not text.isdigit() or not 8 <= int(text) <= _prefix_len(pl):
+        raise ModelError(f"parameter {pl.name}: maxAddressPrefixSize {raw!r} is not a prefix from /8 to its "
+                         "minAddressPrefixSize")
+    return int(text)
+
+
+def delegation_of(pl: Placed) -> str | None:
+    """The service a slot's subnet must be delegated to (``delegation``), or None: a subnet for NICs,
+    which a delegated subnet cannot take."""
+    value = pl.hints.get("delegation")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]+\.[A-Za-z]+/[A-Za-z]+", value):
+        raise ModelError(f"parameter {pl.name}: delegation {value!r} is not a service such as "
+                         "Microsoft.Network/dnsResolvers")
+    return value
 
 
 def subnet_need(pl: Placed) -> tuple[int, int]:
@@ -118,12 +144,19 @@ def usable_subnets(api: Where, pl: Placed, taken: list[str] | None = None) -> st
     """
     longest, need = subnet_need(pl)
     reserved = "[" + ",".join(f'"{n}"' for n in RESERVED_SUBNETS) + "]"
+    delegated = delegation_of(pl)
+    delegations = _null_safe_list("item.properties.delegations")
     conds = [
         f"lessOrEquals({LENGTH}, {longest})",
         f"greaterOrEquals({_free()}, {need})",
         f"not(contains(parse('{reserved}'), item.name))",
-        f"empty({_null_safe_list('item.properties.delegations')})",
+        # A NIC cannot go into a delegated subnet; a service's endpoint goes only into one delegated to it.
+        (f"empty({delegations})" if delegated is None else
+         f"not(empty(filter({delegations}, (d) => equals(d.properties.serviceName, '{delegated}'))))"),
     ]
+    shortest = _max_prefix_len(pl)
+    if shortest is not None:
+        conds.insert(1, f"greaterOrEquals({LENGTH}, {shortest})")
     conds += [f"not(equals({_value_of_item(pl)}, coalesce({ref}, '')))" for ref in taken or []]
     return f"filter({_null_safe_list(api.ref(SUBNETS_API_ELEMENT, 'value'))}, (item) => and({', '.join(conds)}))"
 
@@ -209,6 +242,8 @@ def subnet_elements(pl: Placed, vnet_where: Where, earlier: list[Placed] | None 
                          "own subnet (and each zone's NAT gateway its own subnet to attach to).")}
             for e, ref in zip(prior, taken, strict=True)
         ]
+    delegated = delegation_of(pl)
+    shortest = _max_prefix_len(pl)
     warning = {
         "name": f"{pl.name}None",
         "type": "Microsoft.Common.InfoBox",
@@ -219,8 +254,10 @@ def subnet_elements(pl: Placed, vnet_where: Where, earlier: list[Placed] | None 
             "icon": "Warning",
             "text": (
                 f"No subnet of this virtual network can take it: '{pl.label}' needs a /{longest} "
-                f"or larger subnet with at least {need} free addresses, not delegated to a service, "
-                "not a gateway, firewall, bastion or route server subnet"
+                + (f"to /{shortest} " if shortest is not None else "or larger ")
+                + f"subnet with at least {need} free addresses, "
+                + ("not delegated to a service" if delegated is None else f"delegated to {delegated}")
+                + ", not a gateway, firewall, bastion or route server subnet"
                 + (", and not chosen above." if prior else ".")
             ),
         },
@@ -246,6 +283,8 @@ def subnet_elements(pl: Placed, vnet_where: Where, earlier: list[Placed] | None 
                      "never this one."),
         },
     }
+    if delegated is not None:
+        return [dropdown, warning], f"[{me}]"  # a service's subnet: no NICs, no NAT gateway or route to warn of
     return [dropdown, warning, nat, routes], f"[{me}]"
 
 

@@ -24,7 +24,9 @@ Two hint controls use it, both generic (any resource type, any offer):
     ``"labels"`` hint) and the selector only for ``existing``; the output is the selected id
     or ``""``, so the template's contract (empty = create) holds whatever the user clicks.
     ``"locationFilter"`` defaults to ``onBasics`` (an NSG, for one, must be in the NIC's
-    region and subscription).
+    region and subscription). An *array* parameter whose default is ``[]`` takes one resource per
+    label of ``"itemLabels"`` (existing NAT gateways, one per zone slot): the same choice, then one
+    selector per item, and the output is the list of their ids or ``[]``.
 """
 
 from __future__ import annotations
@@ -141,6 +143,8 @@ def resource_id_elements(pl: Placed) -> tuple[list[dict[str, Any]], str]:
     if not isinstance(resource_type, str) or resource_type.count("/") < 1:
         raise ModelError(f"parameter {pl.name}: a resourceId control needs 'resourceType' (e.g. "
                          "Microsoft.Network/networkSecurityGroups)")
+    if p.type == "array":
+        return _resource_ids_elements(pl, resource_type)
     if p.type != "string":
         raise ModelError(f"parameter {pl.name}: a resource id fills a string parameter, not {p.type}")
     location = _filter(pl, "onBasics")
@@ -186,3 +190,63 @@ def resource_id_elements(pl: Placed) -> tuple[list[dict[str, Any]], str]:
         inner = text[1:-1] if text.startswith("[") and text.endswith("]") else text
         el["visible"] = f"[and({inner}, {existing})]"
     return [choice, el], f"[if({existing}, {ref}.id, '')]"
+
+
+def _source_choice(pl: Placed, labels: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": f"{pl.name}{SOURCE_SUFFIX}",
+        "type": "Microsoft.Common.OptionsGroup",
+        "label": pl.label,
+        "toolTip": pl.tooltip,
+        "defaultValue": str(labels[NEW]),
+        "constraints": {
+            "allowedValues": [{"label": str(labels[NEW]), "value": NEW},
+                              {"label": str(labels[EXISTING]), "value": EXISTING}],
+            "required": True,
+        },
+        "visible": pl.hints.get("visible", True),
+    }
+
+
+def _resource_ids_elements(pl: Placed, resource_type: str) -> tuple[list[dict[str, Any]], str]:
+    """Create-or-use-existing for a list of resources, one selector per ``itemLabels`` entry.
+
+    The output joins the selected ids (a resource id has no comma) and splits them into the list;
+    a hidden selector has no value, so each is read through ``coalesce`` (the branch not taken is
+    evaluated too).
+    """
+    p = pl.param
+    if not p.has_default or p.default != []:
+        raise ModelError(f"parameter {pl.name}: a list of resource ids has the default [] (empty: the template "
+                         "creates them)")
+    items = pl.hints.get("itemLabels")
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) and i for i in items):
+        raise ModelError(f"parameter {pl.name}: a list of resource ids needs 'itemLabels', one label per resource")
+    if p.max_length is not None and len(items) > p.max_length:
+        raise ModelError(f"parameter {pl.name}: {len(items)} itemLabels, more than its maxLength {p.max_length}")
+    labels = pl.hints.get("labels") or {}
+    if set(labels) != {NEW, EXISTING}:
+        raise ModelError(f"parameter {pl.name}: a list of resource ids needs 'labels' for exactly "
+                         f"'{NEW}' and '{EXISTING}' (the user's two choices)")
+    choice = _source_choice(pl, labels)
+    existing = f"equals({pl.where.ref(choice['name'])}, '{EXISTING}')"
+    location = _filter(pl, "onBasics")
+    elements: list[dict[str, Any]] = [choice]
+    refs: list[str] = []
+    visible = pl.hints.get("visible", True)
+    for i, label in enumerate(items):
+        name = f"{pl.name}{i + 1}"
+        el = selector(name, pl, resource_type, subscription="onBasics", location=location, label=label,
+                      tooltip=f"{listed_text('onBasics', location)} {pl.tooltip}")
+        if visible is True:
+            el["visible"] = f"[{existing}]"
+        elif visible is False:
+            el["visible"] = False
+        else:
+            text = str(visible).strip()
+            inner = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+            el["visible"] = f"[and({inner}, {existing})]"
+        elements.append(el)
+        refs.append(f"coalesce({pl.where.ref(name)}.id, '')")
+    joined = refs[0] if len(refs) == 1 else "concat(" + ", ',', ".join(refs) + ")"
+    return elements, f"[if({existing}, split({joined}, ','), parse('[]'))]"

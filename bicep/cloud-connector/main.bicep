@@ -88,7 +88,7 @@ param allowExtensionOperations bool = false
 @minLength(1)
 param ccUrl string
 
-@description('URL of the Key Vault that holds the Cloud Connector credentials, e.g. https://<vault>.vault.azure.net/ (vault.usgovcloudapi.net, vault.azure.cn in other clouds).')
+@description('The Key Vault that holds the Cloud Connector credentials: its name (the URL is then built with this cloud\'s Key Vault DNS suffix, environment().suffixes.keyvaultDns) or its URL, e.g. https://<vault>.vault.azure.net/ (vault.usgovcloudapi.net, vault.azure.cn in other clouds).')
 @minLength(1)
 param keyVaultUrl string
 
@@ -133,32 +133,14 @@ param tagsByResource object = {}
 
 var useZones = !empty(pickZones('Microsoft.Compute', 'virtualMachines', location))
 
-var inChinaCloud = startsWith(toLower(location), 'china')
+var inChinaCloud = toLower(environment().name) == 'azurechinacloud' || startsWith(toLower(location), 'china')
+
+var keyVaultUri = (startsWith(toLower(keyVaultUrl), 'https://') ? keyVaultUrl : uri('https://${keyVaultUrl}${environment().suffixes.keyvaultDns}', '/'))
 
 var subnetIds = [
   subnet1.id
   subnet2.id
 ]
-
-resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
-  name: vnetName
-  scope: resourceGroup(vnetResourceGroup)
-}
-
-resource subnet1 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' existing = {
-  parent: vnet
-  name: zone1SubnetName
-}
-
-resource subnet2 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' existing = {
-  parent: vnet
-  name: zone2SubnetName
-}
-
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
-  name: identityName
-  scope: resourceGroup(identitySubscriptionId, identityResourceGroup)
-}
 
 resource mgmtNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = if (empty(existingMgmtNsgId)) {
   name: '${namePrefix}-cc-mgmt-nsg-${nameSuffix}'
@@ -260,6 +242,26 @@ resource serviceNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = if (e
       }
     ]
   }
+}
+
+resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
+  name: vnetName
+  scope: resourceGroup(vnetResourceGroup)
+}
+
+resource subnet1 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' existing = {
+  parent: vnet
+  name: zone1SubnetName
+}
+
+resource subnet2 'Microsoft.Network/virtualNetworks/subnets@2025-07-01' existing = {
+  parent: vnet
+  name: zone2SubnetName
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
+  scope: resourceGroup(identitySubscriptionId, identityResourceGroup)
 }
 
 resource lb 'Microsoft.Network/loadBalancers@2025-07-01' = {
@@ -466,7 +468,7 @@ resource ccvm 'Microsoft.Compute/virtualMachines@2026-03-01' = [
       osProfile: {
         computerName: '${namePrefix}-ccvm-${i + 1}-${nameSuffix}'
         adminUsername: adminUsername
-        customData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUrl}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\nFIPS_ENABLED=${(fipsEnabled ? 'True' : 'False')}\n')
+        customData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUri}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\nFIPS_ENABLED=${(fipsEnabled ? 'True' : 'False')}\n')
         allowExtensionOperations: allowExtensionOperations
         linuxConfiguration: {
           disablePasswordAuthentication: true
@@ -507,7 +509,7 @@ resource ccvm 'Microsoft.Compute/virtualMachines@2026-03-01' = [
           enabled: true
         }
       }
-      userData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUrl}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\nFIPS_ENABLED=${(fipsEnabled ? 'True' : 'False')}\n')
+      userData: base64('[ZSCALER]\nCC_URL=${ccUrl}\nAZURE_VAULT_URL=${keyVaultUri}\nHTTP_PROBE_PORT=${httpProbePort}\nAZURE_MANAGED_IDENTITY_CLIENT_ID=${identity.properties.clientId}\nFIPS_ENABLED=${(fipsEnabled ? 'True' : 'False')}\n')
     }
   }
 ]
@@ -608,6 +610,12 @@ output managementIps array = [for i in range(0, 4): mgmtNic[i].properties.ipConf
 
 @description('Service NIC address of each appliance, in appliance order.')
 output serviceIps array = [for i in range(0, 4): serviceNic[i].properties.ipConfigurations[0].properties.privateIPAddress]
+
+@description('The NAT gateway of each zone slot, in slot order.')
+output natGatewayIds array = [
+  natGateway[0].id
+  natGateway[1].id
+]
 
 @description('Public IP of each zone slot\'s NAT gateway (allow-list these at Zscaler).')
 output natPublicIps array = [for i in range(0, 2): natPublicIp[i].properties.ipAddress]

@@ -1,4 +1,5 @@
-"""Regenerate the session in docs/attach.md: ``python -m tests.azure.attach_demo``.
+"""Regenerate the sessions in docs/attach.md: ``python -m tests.azure.attach_demo`` (and ``... byo``
+for the bring-your-own NAT gateway one).
 
 Starts the fake Resource Manager with the brownfield network of :mod:`tests.azure.attach_world`
 and runs the real ``armgen`` command line in a subprocess against it, as a user would.
@@ -47,5 +48,20 @@ def main() -> None:
         print(sh(arm, world.argv("attach", "--route-table", "--subnet", ZONE2.replace("/subnets/", "/subnet/"))))
 
 
+def byo() -> None:
+    """The customer's own NAT gateways, in another resource group, named by the deployment's parameters
+    (a build with --byo-nat): attach associates them, detach leaves them."""
+    params = str(ROOT / "tests" / "azure" / "data" / "attach-byo" / "parameters.json")
+    source = str(ROOT / "createUiDefinition" / "cloud-connector-byo-nat")
+    with FakeArm(default_subscription=SUBSCRIPTION) as arm:
+        world = build(arm)
+        world.net.polls = 1
+        for k in (1, 2):
+            world.net.add_nat_gateway(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/egress-rg/providers/"
+                                      f"Microsoft.Network/natGateways/egress-ngw-{k}")
+        print(sh(arm, world.argv("attach", "--no-what-if", params=params, source=source)))
+        print(sh(arm, world.argv("detach", params=params, source=source)))
+
+
 if __name__ == "__main__":
-    main()
+    byo() if sys.argv[1:] == ["byo"] else main()

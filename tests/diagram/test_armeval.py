@@ -87,3 +87,30 @@ def test_functions() -> None:
     for expr, want in cases.items():
         assert evaluate(expr, s) == want if want is not UNKNOWN else evaluate(expr, s) is UNKNOWN, expr
     assert isinstance(evaluate("[concat('lb-', uniqueString(resourceGroup().id))]", s), Partial)
+
+
+def test_cidr_functions_as_microsoft_documents_them() -> None:
+    """The examples of Microsoft's template-functions-cidr page, and what cannot be known."""
+    s = scope({"parameters": {"space": {"type": "string", "defaultValue": "10.144.0.0/20"}, "open": {"type": "string"}}})
+    assert evaluate("[parseCidr('10.144.0.0/20')]", s) == {
+        "network": "10.144.0.0", "netmask": "255.255.240.0", "broadcast": "10.144.15.255",
+        "firstUsable": "10.144.0.1", "lastUsable": "10.144.15.254", "cidr": 20}
+    assert [evaluate(f"[cidrSubnet(parameters('space'), 24, {i})]", s) for i in range(5)] == [
+        f"10.144.{i}.0/24" for i in range(5)]
+    assert [evaluate(f"[cidrHost('10.144.3.0/24', {i})]", s) for i in range(5)] == [f"10.144.3.{i + 1}" for i in range(5)]
+    assert evaluate("[cidrSubnet('fdad:3236:5555::/48', 52, 1)]", s) == "fdad:3236:5555:1000::/52"
+    assert evaluate("[parseCidr('10.1.7.9/16').network]", s) == "10.1.0.0"
+    # out of range, malformed or not known: unknown, never a guess
+    for expr in ("[cidrSubnet('10.0.0.0/24', 20, 0)]", "[cidrSubnet('10.0.0.0/24', 26, 4)]",
+                 "[cidrHost('10.0.0.0/30', 5)]", "[parseCidr('not-a-cidr')]", "[cidrSubnet(parameters('open'), 24, 0)]"):
+        assert evaluate(expr, s) is UNKNOWN, expr
+
+
+def test_environment_is_known_where_the_region_says_the_cloud() -> None:
+    for location, cloud, vault in (("westeurope", "AzureCloud", ".vault.azure.net"),
+                                   ("usgovvirginia", "AzureUSGovernment", ".vault.usgovcloudapi.net"),
+                                   ("China North 3", "AzureChinaCloud", ".vault.azure.cn")):
+        s = Scope({}, {}, "sub", "rg", location)
+        assert evaluate("[environment().name]", s) == cloud
+        assert evaluate("[environment().suffixes.keyvaultDns]", s) == vault
+    assert evaluate("[environment().name]", Scope({}, {}, "sub", "rg")) is UNKNOWN  # no region, no cloud

@@ -18,6 +18,8 @@ CASES = [
     ("cloud-connector", {"variant": "standalone", "zones": [], "natGateway": False}),
     ("cloud-connector", {"zones": ["1", "2", "3"], "appliancesPerZone": 1}),
     ("cloud-connector", {"zones": ["1"], "appliancesPerZone": 3}),
+    ("cloud-connector", {"network": "new", "workloadSubnet": True, "bastion": True, "zpa": True}),
+    ("cloud-connector", {"zpa": True, "variant": "standalone", "byoNatGateway": True}),
     ("two-nic-appliance", {}),
 ]
 CORPUS = [

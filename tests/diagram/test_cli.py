@@ -18,10 +18,23 @@ def run(*args: str) -> int:
 def test_default_offer_svg_equals_the_checked_in_diagram(tmp_path: Path) -> None:
     out = tmp_path / "d.svg"
     assert run("diagram", "--out", str(out)) == 0
-    golden = {p.suffix: t for p, t in diagram_files().items()}
-    assert out.read_text(encoding="utf-8") == golden[".svg"]
+    golden = {p.name: t for p, t in diagram_files().items()}
+    assert out.read_text(encoding="utf-8") == golden["cloud-connector.svg"]
     assert run("diagram", "cloud-connector", "--out", str(tmp_path / "d.mmd")) == 0
-    assert (tmp_path / "d.mmd").read_text(encoding="utf-8") == golden[".mmd"]
+    assert (tmp_path / "d.mmd").read_text(encoding="utf-8") == golden["cloud-connector.mmd"]
+
+
+def test_shape_flags_draw_the_checked_in_variant_diagrams(tmp_path: Path) -> None:
+    """--network new, --zpa... are the build's own flags: the picture equals the variant's golden."""
+    golden = {p.name: t for p, t in diagram_files().items()}
+    out = tmp_path / "g.svg"
+    assert run("diagram", "--network", "new", "--workload-subnet", "--bastion", "--out", str(out)) == 0
+    assert out.read_text(encoding="utf-8") == golden["cloud-connector-greenfield.svg"]
+    assert run("diagram", "--zpa", "--out", str(tmp_path / "z.mmd")) == 0
+    assert (tmp_path / "z.mmd").read_text(encoding="utf-8") == golden["cloud-connector-zpa.mmd"]
+    # a shape that cannot be built is one line naming the flag, exit 2
+    assert run("diagram", "--bastion", "--out", str(tmp_path / "x.svg")) == 2
+    assert not (tmp_path / "x.svg").exists()
 
 
 def test_offer_options_and_formats(tmp_path: Path) -> None:

@@ -31,7 +31,13 @@ def label_of(g: ET.Element) -> str:
     return "".join(t.text or "" for t in g.findall(f"{NS}text") if t.get("class") == "label")
 
 
-@pytest.mark.parametrize("options", VARIANTS[::3], ids=lambda o: "-".join(str(v) for v in o.values()))
+#: The offer's other deployment shapes (issue 17): an owned VNet, ZPA's resolver and ruleset, a management host.
+SHAPES = [{"network": "new", "workloadSubnet": True, "bastion": True, "zpa": True},
+          {"network": "new", "variant": "standalone", "zones": [], "zpa": True},
+          {"zpa": True, "byoNatGateway": True}]
+
+
+@pytest.mark.parametrize("options", VARIANTS[::3] + SHAPES, ids=lambda o: "-".join(str(v) for v in o.values()))
 def test_every_resource_is_drawn_once_with_its_name(options: dict) -> None:
     src = from_offer("cloud-connector", options)
     topo = topology(src.template, title=src.title, subtitle=src.subtitle)
@@ -57,6 +63,18 @@ def test_route_next_hop_is_an_arrow_to_the_load_balancer() -> None:
     rt = topo.of_type("Microsoft.Network/routeTables")[0]
     arrows = re.findall(r'<path class="edge" data-from="([^"]+)" data-to="([^"]+)"', doc)
     assert arrows == [(rt.key, lb.key)]
+
+
+def test_greenfield_route_arrow_reaches_the_frontend_by_its_fixed_address() -> None:
+    src = from_offer("cloud-connector", {"network": "new", "zpa": True})
+    topo = topology(src.template)
+    doc = svg.render(topo)
+    lb = topo.of_type("Microsoft.Network/loadBalancers")[0]
+    rt = next(r for r in topo.of_type("Microsoft.Network/routeTables") if "workload" in r.name)
+    assert re.findall(r'<path class="edge" data-from="([^"]+)" data-to="([^"]+)"', doc) == [(rt.key, lb.key)]
+    rule = topo.of_type("Microsoft.Network/dnsForwardingRulesets/forwardingRules")[0]
+    assert f"forwards to Load balancer {lb.name}" in doc.split(f'data-key="{rule.key}"')[1].split("</g>")[0]
+    assert "forwards DNS to" in mermaid.render(topo)
 
 
 def test_long_names_wrap_and_fit() -> None:

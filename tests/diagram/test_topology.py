@@ -164,3 +164,58 @@ def test_every_built_in_offer_has_its_resources_drawn(name: str) -> None:
     declared = [r for r in template["resources"] if "condition" not in r or "useZones" in r["condition"]]
     owned = [n for n in topo.nodes.values() if n.ownership == "owned"]
     assert {r["type"].lower() for r in declared} <= {n.lower_type for n in owned}
+
+
+# --- the offer's other shapes (issue 17) --------------------------------------------------------------
+
+
+def test_greenfield_draws_its_own_vnet_and_subnets_as_owned_with_their_prefixes() -> None:
+    from armgen.offers import cloud_connector as cc
+
+    topo = offer_topology("cloud-connector", {"network": "new", "workloadSubnet": True, "bastion": True, "zpa": True})
+    [vnet] = topo.of_type("Microsoft.Network/virtualNetworks")
+    assert vnet.ownership == "owned" and vnet.details[0] == cc.DEFAULT_ADDRESS_SPACE
+    layout = cc.greenfield_layout()
+    subnets = {s.name: s for s in topo.of_type(SUBNET)}
+    assert {s.ownership for s in subnets.values()} == {"owned"} and all(s.parent == vnet.key for s in subnets.values())
+    assert sorted(s.details[0] for s in subnets.values()) == sorted(
+        layout[r] for r in ("zone1", "zone2", "dns", "workload", "bastion"))
+    [dns] = [s for s in subnets.values() if "dns-resolver" in s.name]
+    assert "delegated to Microsoft.Network/dnsResolvers" in dns.details
+    # the zone subnets are associated with their own NAT gateway, and nothing else is
+    lay = Layout(topo)
+    for nat in topo.of_type("Microsoft.Network/natGateways"):
+        [into] = topo.into(nat.key, "nat-gateway")
+        assert topo.nodes[into.src].lower_type == SUBNET and nat.zones == lay.subnet_zone(into.src)
+    # the workload route's next hop is the frontend address the template fixes: an edge to the LB
+    [lb] = topo.of_type("Microsoft.Network/loadBalancers")
+    wl = next(r for r in topo.of_type("Microsoft.Network/routeTables") if "workload" in r.name)
+    assert [e.dst for e in topo.out(wl.key, "next-hop")] == [lb.key]
+    assert [topo.nodes[e.src].name for e in topo.into(wl.key, "route-table")] == [
+        next(n for n in subnets if "workload" in n)]
+    # the management host sits in its own subnet with its public IP
+    bastion = next(v for v in topo.of_type(VM) if "bastion" in v.name)
+    assert topo.nodes[lay.subnet_of[bastion.key]].name.startswith("zscc-bastion-subnet")
+
+
+@pytest.mark.parametrize("options", [{"zpa": True}, {"zpa": True, "variant": "standalone"},
+                                     {"zpa": True, "network": "new"}])
+def test_zpa_draws_the_resolver_in_its_subnet_and_the_ruleset_forwarding_to_the_appliances(options: dict) -> None:
+    topo = offer_topology("cloud-connector", options)
+    lay = Layout(topo)
+    [resolver] = topo.of_type("Microsoft.Network/dnsResolvers")
+    [endpoint] = topo.of_type("Microsoft.Network/dnsResolvers/outboundEndpoints")
+    [ruleset] = topo.of_type("Microsoft.Network/dnsForwardingRulesets")
+    [rule] = topo.of_type("Microsoft.Network/dnsForwardingRulesets/forwardingRules")
+    [link] = topo.of_type("Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks")
+    [vnet] = topo.of_type("Microsoft.Network/virtualNetworks")
+    assert (resolver.title, ruleset.title, rule.title, link.title) == (
+        "DNS resolver", "DNS forwarding ruleset", "Forwarding rule", "Ruleset VNet link")
+    assert endpoint.parent == resolver.key and rule.parent == ruleset.key == link.parent
+    subnet = topo.nodes[lay.subnet_of[endpoint.key]]
+    assert subnet.parent == vnet.key and subnet.ownership == vnet.ownership  # existing in brownfield, owned if new
+    assert [e.dst for e in topo.out(ruleset.key, "outbound-endpoint")] == [endpoint.key]
+    assert [e.dst for e in topo.out(link.key, "vnet")] == [vnet.key] == [e.dst for e in topo.out(resolver.key, "vnet")]
+    targets = {topo.nodes[e.dst].lower_type for e in topo.out(rule.key, "dns-target")}
+    assert targets == ({"microsoft.network/loadbalancers"} if options.get("variant") != "standalone" else {NIC})
+    assert rule.count == "×?" and rule.details[-1].endswith(":53")  # one rule per domain, known at deployment

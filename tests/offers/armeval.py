@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
 from armgen import expr as E
 from armgen.template import Template
+
+#: What environment() answers in each cloud (the properties the offers read).
+CLOUDS: dict[str, dict[str, Any]] = {
+    "AzureCloud": {"name": "AzureCloud", "suffixes": {"keyvaultDns": ".vault.azure.net"}},
+    "AzureUSGovernment": {"name": "AzureUSGovernment", "suffixes": {"keyvaultDns": ".vault.usgovcloudapi.net"}},
+    "AzureChinaCloud": {"name": "AzureChinaCloud", "suffixes": {"keyvaultDns": ".vault.azure.cn"}},
+}
 
 
 @dataclass
@@ -26,6 +34,10 @@ class Env:
     client_id: str = "00000000-1111-2222-3333-444444444444"
     deployment_name: str = "deploy-1"
     resource_group: str = "deploy-rg"
+    #: The cloud environment() describes: AzureCloud, AzureUSGovernment or AzureChinaCloud.
+    cloud: str = "AzureCloud"
+    #: What reference() returns per resource symbol (a NIC's or a load balancer's properties).
+    references: dict[str, Any] = field(default_factory=dict)
 
     def param(self, name: str) -> Any:
         if name in self.params:
@@ -61,6 +73,9 @@ class Env:
         if isinstance(node, E.ReferenceRef):
             if node.resource.type == "Microsoft.ManagedIdentity/userAssignedIdentities":
                 return {"clientId": self.client_id, "principalId": "p"}
+            if node.resource.symbol in self.references:
+                found = self.references[node.resource.symbol]
+                return found[self.eval(node.index)] if node.index is not None else found
             raise NotImplementedError(f"reference to {node.resource.type}")
         if isinstance(node, E.Call):
             return self.call(node.name, node.args)
@@ -73,6 +88,25 @@ class Env:
         match name:
             case "not":
                 return not a[0]
+            case "or":
+                return any(a)
+            case "and":
+                return all(a)
+            case "length":
+                return len(a[0])
+            case "max":
+                return max(a)
+            case "environment":
+                return CLOUDS[self.cloud]
+            case "uri":
+                return a[0].rstrip("/") + "/" + a[1].lstrip("/")
+            case "parseCidr":
+                net = ipaddress.ip_network(a[0], strict=False)
+                return {"network": str(net.network_address), "cidr": net.prefixlen,
+                        "firstUsable": str(net.network_address + 1), "lastUsable": str(net.broadcast_address - 1)}
+            case "cidrSubnet":
+                net = ipaddress.ip_network(a[0])
+                return str(list(net.subnets(new_prefix=a[1]))[a[2]])
             case "take":
                 return a[0][: a[1]]
             case "toLower":

@@ -654,21 +654,27 @@ def test_bring_your_own_nsg_is_picked_and_empty_when_creating(param: str) -> Non
     assert env(t, params={param: nsg["id"]}).eval(nsg_res.condition) is False
 
 
+def _regex(el: dict[str, Any]) -> str:
+    """A text box's regex: in its constraints, or first in its validations when it has checks of its own."""
+    c = el["constraints"]
+    return c["regex"] if "regex" in c else next(v["regex"] for v in c["validations"] if "regex" in v)
+
+
 def _accepts(pattern: str, value: str) -> bool:
     """The portal tests a TextBox regex as JavaScript's RegExp.test does: a search, anchors in the pattern."""
     return re.search(pattern, value) is not None
 
 
-KEY_VAULTS_OK = ["https://ccvault.vault.azure.net", "https://ccvault.vault.azure.net/", "https://cc-vault-01.vault.azure.net/",
+KEY_VAULTS_OK = ["ccvault", "cc-vault-01", "https://ccvault.vault.azure.net", "https://ccvault.vault.azure.net/", "https://cc-vault-01.vault.azure.net/",
                  "https://abc.vault.usgovcloudapi.net/", "https://MyVault.vault.azure.cn", "https://a" + "b" * 23 + ".vault.azure.net/"]
-KEY_VAULTS_BAD = ["ccvault.vault.azure.net", "http://ccvault.vault.azure.net/", "https://ab.vault.azure.net/",
+KEY_VAULTS_BAD = ["ccvault.vault.azure.net", "cc", "1vault", "vault-", "va--ult", "a" + "b" * 24, "cc vault", "http://ccvault.vault.azure.net/", "https://ab.vault.azure.net/",
                   "https://a" + "b" * 24 + ".vault.azure.net/", "https://1vault.vault.azure.net/", "https://vault-.vault.azure.net/",
                   "https://va--ult.vault.azure.net/", "https://ccvault.vault.azure.net/secrets/x", "https://ccvault.azure.net/",
                   "https://ccvault.vault.example.com/", "https://ccvault.vault.azure.net/ "]
 
 
 def test_key_vault_url_regex() -> None:
-    pattern = _elements(_uidef())["keyVaultUrl"]["constraints"]["regex"]
+    pattern = _regex(_elements(_uidef())["keyVaultUrl"])
     assert [v for v in KEY_VAULTS_OK if not _accepts(pattern, v)] == []
     assert [v for v in KEY_VAULTS_BAD if _accepts(pattern, v)] == []
     assert _accepts(pattern, PARAMS["keyVaultUrl"])
@@ -697,10 +703,9 @@ def test_every_text_regex_accepts_its_default_and_is_bounded() -> None:
     for el in _elements(doc).values():
         if el["type"] != "Microsoft.Common.TextBox":
             continue
-        c = el["constraints"]
-        assert re.search(r"\{\d+(,\d*)?\}", c["regex"]), el["name"]  # arm-ttk's length quantifier
+        assert re.search(r"\{\d+(,\d*)?\}", _regex(el)), el["name"]  # arm-ttk's length quantifier
         if "defaultValue" in el:
-            assert _accepts(c["regex"], el["defaultValue"]), el["name"]
+            assert _accepts(_regex(el), el["defaultValue"]), el["name"]
 
 
 def test_tooltips_speak_to_the_customer() -> None:

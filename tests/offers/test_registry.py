@@ -26,7 +26,9 @@ def test_unknown_offer_lists_the_known_ones() -> None:
 def test_defaults_fill_in_and_offer_key_is_ignored() -> None:
     cc = get_offer("cloud-connector")
     assert cc.defaults == {"variant": "ha", "zones": ["1", "2"], "appliancesPerZone": 2, "natGateway": True,
-                           "namePrefix": "zscc", "trackingGuid": "6a357855-14c7-4d01-8297-0bb7ebb133a1"}
+                           "namePrefix": "zscc", "trackingGuid": "6a357855-14c7-4d01-8297-0bb7ebb133a1",
+                           "network": "existing", "zpa": False, "byoNatGateway": False, "workloadSubnet": False,
+                           "bastion": False}
     resolved = cc.resolve({"offer": "cloud-connector", "$schema": "options.schema.json", "zones": ["3"]})
     assert resolved["zones"] == ["3"] and resolved["variant"] == "ha" and "offer" not in resolved and "$schema" not in resolved
     resolved["zones"].append("1")  # the defaults are not shared mutable state

@@ -34,6 +34,13 @@ CASES = [
     ("cloud-connector", {"zones": ["2"], "appliancesPerZone": 3}, ZONAL),
     ("cloud-connector", {"zones": ["1", "2", "3"], "appliancesPerZone": 1}, ZONAL),
     ("cloud-connector", {"natGateway": False}, ZONAL),
+    ("cloud-connector", {"network": "new", "workloadSubnet": True, "bastion": True}, ZONAL),
+    ("cloud-connector", {"network": "new", "variant": "standalone", "zones": []}, NO_ZONES),
+    ("cloud-connector", {"zpa": True}, ZONAL),
+    ("cloud-connector", {"zpa": True, "variant": "standalone"}, NO_ZONES),
+    ("cloud-connector", {"network": "new", "zpa": True, "byoNatGateway": True}, CHINA),
+    ("cloud-connector", {"byoNatGateway": True}, ZONAL),
+    ("cloud-connector", {"byoNatGateway": True, "zones": ["1", "2", "3"], "appliancesPerZone": 1}, NO_ZONES),
     ("two-nic-appliance", {}, ZONAL),
     ("two-nic-appliance", {"variant": "standalone", "zones": []}, NO_ZONES),
 ]

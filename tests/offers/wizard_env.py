@@ -18,6 +18,7 @@ SUB = "00000000-0000-0000-0000-0000000000aa"
 OTHER_SUB = "00000000-0000-0000-0000-0000000000bb"
 NET_RG = "net-rg"
 NET = f"/subscriptions/{SUB}/resourceGroups/{NET_RG}/providers/Microsoft.Network"
+DNS_RESOLVERS = "Microsoft.Network/dnsResolvers"
 
 
 def ssh_ed25519_key() -> str:
@@ -29,7 +30,7 @@ def ssh_ed25519_key() -> str:
 
 
 def subnet(vnet: str, name: str, prefix: str | None = None, *, prefixes: list[str] | None = None, used: int = 0,
-           delegated: bool = False, nat: bool = False, route_table: bool = False) -> dict[str, Any]:
+           delegated: bool | str = False, nat: bool = False, route_table: bool = False) -> dict[str, Any]:
     props: dict[str, Any] = {}
     if prefix is not None:
         props["addressPrefix"] = prefix
@@ -39,7 +40,8 @@ def subnet(vnet: str, name: str, prefix: str | None = None, *, prefixes: list[st
     if used:
         props["ipConfigurations"] = [{"id": f"{NET}/networkInterfaces/nic{i}/ipConfigurations/ip"} for i in range(used)]
     if delegated:
-        props["delegations"] = [{"name": "d", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]
+        service = delegated if isinstance(delegated, str) else "Microsoft.Web/serverFarms"
+        props["delegations"] = [{"name": "d", "properties": {"serviceName": service}}]
     if nat:
         props["natGateway"] = {"id": f"{NET}/natGateways/existing-ngw"}
     if route_table:
@@ -57,6 +59,8 @@ HUB_SUBNETS = [
     subnet("hub-vnet", "web", "10.0.6.0/24", delegated=True),
     subnet("hub-vnet", "v6first", prefixes=["fd00:db8:8::/64", "10.0.8.0/24"]),
     subnet("hub-vnet", "GatewaySubnet", "10.0.255.0/27"),
+    subnet("hub-vnet", "dns-out", "10.0.9.0/28", delegated=DNS_RESOLVERS),            # for the ZPA resolver
+    subnet("hub-vnet", "dns-wide", "10.2.0.0/23", delegated=DNS_RESOLVERS),           # too large for a resolver
 ]
 SPOKE_SUBNETS = [
     subnet("spoke-vnet", "only", "10.1.1.0/26"),
@@ -91,6 +95,9 @@ def environment(location: str = "westeurope", *, zones: tuple[str, ...] = ("1", 
                        "userAssignedIdentities/cc-identity", "name": "cc-identity", "location": location}],
             "Microsoft.Network/networkSecurityGroups": [
                 {"id": f"{NET}/networkSecurityGroups/byo-nsg", "name": "byo-nsg", "location": location}],
+            "Microsoft.Network/natGateways": [
+                {"id": f"{NET}/natGateways/egress-ngw-{z}", "name": f"egress-ngw-{z}", "location": location}
+                for z in ("1", "2", "3")],
         },
         "arm": {
             f"GET /subscriptions/{SUB}/locations": {"value": locations},
@@ -99,7 +106,12 @@ def environment(location: str = "westeurope", *, zones: tuple[str, ...] = ("1", 
         },
         "inputs": {
             "bootstrap": {"ccUrl": "connector.zscaler.net/api/v1/provUrl?name=azure_prov_url",
-                          "keyVaultUrl": "https://cc-vault.vault.azure.net/"},
+                          # a vault's name in Azure China (the template adds .vault.azure.cn), a URL elsewhere
+                          "keyVaultUrl": "cc-vault" if location.startswith("china") else
+                          "https://cc-vault.vault.usgovcloudapi.net/" if location.startswith(("usgov", "usdod")) else
+                          "https://cc-vault.vault.azure.net/"},
             "appliance": {"sshPublicKey": ssh_ed25519_key()},
+            "zpa": {"zpaDomains": "corp.example.com., apps.example.net."},
+            "management": {"bastionSshSourceAddress": "203.0.113.0/24"},
         },
     })

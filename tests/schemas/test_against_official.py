@@ -25,7 +25,26 @@ OFFICIAL_FILES = {
 # keys that belong to the template language, not to the resource provider's schema
 TEMPLATE_KEYS = {"condition", "copy", "dependsOn", "comments", "metadata", "resourceGroup", "subscriptionId", "scope",
                  "resources"}  # child resources get only the generic checks
-RESOURCE_SCHEMAS = sorted((validate.schema_dir() / "resources").glob("*.schema.json"))
+ALL_RESOURCE_SCHEMAS = sorted((validate.schema_dir() / "resources").glob("*.schema.json"))
+#: (type, apiVersion) of our schemas that the official subset in ../shared/arm-schemas does not hold:
+#: Azure DNS Private Resolver's API (its own versions, 2025-05-01). Their property names come from
+#: the REST API specification (specification/dnsresolver, 2025-05-01) instead; a test below keeps
+#: this list honest, so a subset that gains them puts them back under the comparison.
+NOT_IN_SUBSET = {
+    ("Microsoft.Network/dnsResolvers", "2025-05-01"),
+    ("Microsoft.Network/dnsResolvers/outboundEndpoints", "2025-05-01"),
+    ("Microsoft.Network/dnsForwardingRulesets", "2025-05-01"),
+    ("Microsoft.Network/dnsForwardingRulesets/forwardingRules", "2025-05-01"),
+    ("Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks", "2025-05-01"),
+}
+
+
+def _type_and_version(path: Path) -> tuple[str, str]:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return doc["properties"]["type"]["const"], doc["properties"]["apiVersion"]["const"]
+
+
+RESOURCE_SCHEMAS = [p for p in ALL_RESOURCE_SCHEMAS if _type_and_version(p) not in NOT_IN_SUBSET]
 
 
 class Walker:
@@ -131,6 +150,20 @@ def test_resource_schema_is_a_subset_of_azures(shared: Path, path: Path) -> None
     errors: list[str] = []
     _compare(_mine_walker(), official, mine_doc, mine_doc["$id"], definition, "main", "$", True, errors)
     assert errors == []
+
+
+def test_types_left_out_are_really_not_in_the_official_subset(shared: Path) -> None:
+    """Each schema left out of the comparison names a type and apiVersion the subset lacks."""
+    left_out = [_type_and_version(p) for p in ALL_RESOURCE_SCHEMAS if _type_and_version(p) in NOT_IN_SUBSET]
+    assert sorted(left_out) == sorted(NOT_IN_SUBSET)
+    for rtype, version in left_out:
+        namespace, _, rest = rtype.partition("/")
+        assert not (shared / "arm-schemas" / version).exists() or not any(
+            rest.replace("/", "_") in json.loads(f.read_text(encoding="utf-8")).get("resourceDefinitions", {})
+            for f in (shared / "arm-schemas" / version).glob(f"{namespace}*.json")), rtype
+        # and the namespace's file at the pinned Network version does not define it either
+        _, main = _official_walker(shared, OFFICIAL_FILES[namespace])
+        assert rest.replace("/", "_") not in main["resourceDefinitions"], rtype
 
 
 def test_comparison_catches_invented_properties_and_enum_values(shared: Path) -> None:
