@@ -158,6 +158,8 @@ def _offer_checks(offer: Any, checked: dict[str, Any], given: ParameterValues, s
     blamed on where each value came from: the file's JSON path extended to the item, or the flag."""
     if offer.values_check is None:
         return
+    from armgen import params
+
     for path, message in offer.values_check(params.plain_values(checked)):
         top = re.match(r"^\$\.(\w+)", path)
         item = given.items.get(top.group(1).lower()) if top else None
