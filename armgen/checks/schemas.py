@@ -32,7 +32,6 @@ Speed (issue 18), without a second source of truth:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import json
@@ -40,7 +39,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -94,13 +92,18 @@ def schema_dir() -> Path:
     top-level ``schemas/`` folder, no symlink); a source checkout reads ``schemas/`` beside
     ``armgen/`` directly.
     """
+    package = Path(__file__).resolve().parents[1]
+    if (package / "_schemas").is_dir():  # a wheel installed as files: no importlib.resources needed
+        return package / "_schemas"
     try:
+        from importlib import resources as importlib_resources
+
         packaged = importlib_resources.files("armgen") / "_schemas"
         if packaged.is_dir():
             return Path(str(packaged))
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - exotic loaders
         pass
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return package.parent / "schemas"
 
 
 def _schema_files(root: Path) -> list[Path]:
@@ -736,6 +739,8 @@ def _describe(err: Any) -> Iterable[tuple[list[Any], str]]:
         allowed = _allowed_keys(schema)
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         extras = [k for k in inst if k not in allowed and not any(p.search(k) for p in patterns)]
+        import difflib  # only when explaining a problem
+
         for key in extras:
             hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             tip = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})" if allowed else ""
