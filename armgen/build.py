@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from armgen import jsonio, params
+from armgen import jsonio
 from armgen.errors import InputError
-from armgen.params import ParameterValues
+
+if TYPE_CHECKING:
+    from armgen.params import ParameterValues
 
 DEFAULT_OFFER = "cloud-connector"
 
@@ -101,9 +103,9 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
     files, so they do not render and parse-check text they would throw away.
     Raises InputError when the generated documents do not validate, before anything is written.
     """
-    from armgen.checks.schemas import validate_document
+    from armgen.checks.schemas import validate_text
     from armgen.offers import get_offer
-    from armgen.render import arm_json, bicep
+    from armgen.render import arm_json
     from armgen.uidef import build_uidef
 
     offer_name, opts = _split_offer(options or {})
@@ -115,22 +117,31 @@ def build(options: dict[str, Any] | None = None, values: ParameterValues | dict[
     result.files["mainTemplate.json"] = jsonio.dumps(template)
     result.files["createUiDefinition.json"] = jsonio.dumps(uidef)
     if with_bicep:
+        from armgen.render import bicep  # not imported by package, what-if, rollout (no Bicep there)
+
         result.files["main.bicep"] = bicep.render(model)
     if values is not None:
-        given = values if isinstance(values, ParameterValues) else params.from_mapping(values, values_source)
+        from armgen import params  # only a build given values reads them (package, what-if: none)
+
+        given = values if isinstance(values, params.ParameterValues) else params.from_mapping(values, values_source)
         checked = params.check(template, given, secrets="reference", missing=params.Origin(given.label(values_source)))
         _offer_checks(offer, checked, given, values_source)
         doc = params.parameters_document(checked)
         result.files["parameters.json"] = jsonio.dumps(doc)
         if with_bicep:
+            from armgen.render import bicep
+
             result.files["parameters.bicepparam"] = bicep.render_params(
                 model, doc, template_file="main.bicep", file=values_source)
 
-    problems = validate_document(template, "template", file="mainTemplate.json")
-    problems += validate_document(uidef, "createUiDefinition", file="createUiDefinition.json")
+    # by the files' bytes: a package gate that validates the same files again in this run is
+    # answered from the result kept here
+    problems = validate_text(result.files["mainTemplate.json"], "template", "mainTemplate.json", template)
+    problems += validate_text(result.files["createUiDefinition.json"], "createUiDefinition",
+                              "createUiDefinition.json", uidef)
     if values is not None:
-        problems += validate_document(json.loads(result.files["parameters.json"]), "parameters",
-                                      file="parameters.json")
+        problems += validate_text(result.files["parameters.json"], "parameters", "parameters.json",
+                                  json.loads(result.files["parameters.json"]))
     if problems:
         p = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -147,6 +158,8 @@ def _offer_checks(offer: Any, checked: dict[str, Any], given: ParameterValues, s
     blamed on where each value came from: the file's JSON path extended to the item, or the flag."""
     if offer.values_check is None:
         return
+    from armgen import params
+
     for path, message in offer.values_check(params.plain_values(checked)):
         top = re.match(r"^\$\.(\w+)", path)
         item = given.items.get(top.group(1).lower()) if top else None

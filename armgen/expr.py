@@ -8,7 +8,7 @@ symbolic references instead of ``resourceId()`` calls.
 
 Nodes are immutable dataclasses. :func:`walk` visits every node of a value (expressions nested
 in dicts and lists included) and :func:`transform` rebuilds a tree bottom-up; both work on any
-node through dataclass fields, so a new node type needs no visitor code.
+node through dataclass fields (looked up once per class), so a new node type needs no visitor code.
 """
 
 from __future__ import annotations
@@ -257,26 +257,101 @@ def lift(value: Any) -> Any:
     return value
 
 
-def _children(node: Any) -> Iterator[Any]:
-    if isinstance(node, dict):
-        yield from node.values()
-    elif isinstance(node, list | tuple):
-        yield from node
-    elif isinstance(node, ResourceIdRef | ReferenceRef):
-        if node.index is not None:
-            yield node.index
-    elif dataclasses.is_dataclass(node) and isinstance(node, Expr):
-        for f in dataclasses.fields(node):
-            yield getattr(node, f.name)
+# How walk() and transform() open a node, decided once per class (not per node: dataclasses.fields
+# and a chain of isinstance checks per node made walking a template with 800 resources slow).
+_LEAF, _DICT, _SEQ, _REF = "leaf", "dict", "seq", "ref"
+_SHAPES: dict[type, str | tuple[str, ...]] = {}
+
+
+def _shape(cls: type) -> str | tuple[str, ...]:
+    """``_DICT``/``_SEQ``/``_REF``/``_LEAF``, or the field names of an expression dataclass."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        if issubclass(cls, dict):
+            shape = _DICT
+        elif issubclass(cls, list | tuple):
+            shape = _SEQ
+        elif issubclass(cls, ResourceIdRef | ReferenceRef):
+            shape = _REF  # only its index: the resource is a model object, not part of the tree
+        elif dataclasses.is_dataclass(cls) and issubclass(cls, Expr):
+            shape = tuple(f.name for f in dataclasses.fields(cls))
+        else:
+            shape = _LEAF
+        _SHAPES[cls] = shape
+    return shape
+
+
+def _children(node: Any) -> list[Any]:
+    shape = _shape(type(node))
+    if shape is _LEAF:
+        return []
+    if shape is _DICT:
+        return list(node.values())
+    if shape is _SEQ:
+        return list(node)
+    if shape is _REF:
+        return [] if node.index is None else [node.index]
+    return [getattr(node, name) for name in shape]
 
 
 def walk(value: Any) -> Iterator[Any]:
     """Every node of a value tree, depth first, parents before children."""
     stack = [value]
+    pop, push, shapes = stack.pop, stack.extend, _SHAPES
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        stack.extend(reversed(list(_children(node))))
+        shape = shapes.get(type(node))
+        if shape is None:
+            shape = _shape(type(node))
+        if shape is _LEAF:
+            continue
+        if shape is _DICT:
+            children = list(node.values())
+        elif shape is _SEQ:
+            children = list(node)
+        elif shape is _REF:
+            if node.index is not None:
+                stack.append(node.index)
+            continue
+        else:
+            children = [getattr(node, name) for name in shape]
+        children.reverse()
+        push(children)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def collect(value: Any, types: type | tuple[type, ...]) -> list[Any]:
+    """The nodes of a value tree that are ``types``, in :func:`walk`'s order; quicker than
+    filtering :func:`walk` because plain strings and numbers are never stacked."""
+    found: list[Any] = []
+    stack = [value]
+    pop, shapes, scalars = stack.pop, _SHAPES, _SCALARS
+    while stack:
+        node = pop()
+        if isinstance(node, types):
+            found.append(node)
+        shape = shapes.get(type(node))
+        if shape is None:
+            shape = _shape(type(node))
+        if shape is _LEAF:
+            continue
+        if shape is _DICT:
+            children = list(node.values())
+        elif shape is _SEQ:
+            children = list(node)
+        elif shape is _REF:
+            if node.index is not None:
+                stack.append(node.index)
+            continue
+        else:
+            children = [getattr(node, name) for name in shape]
+        for child in reversed(children):
+            if type(child) not in scalars:
+                stack.append(child)
+    return found
 
 
 def transform(value: Any, fn: Callable[[Any], Any]) -> Any:
@@ -291,8 +366,9 @@ def transform(value: Any, fn: Callable[[Any], Any]) -> Any:
         if value.index is None:
             return fn(value)
         return fn(dataclasses.replace(value, index=transform(value.index, fn)))
-    if dataclasses.is_dataclass(value) and isinstance(value, Expr):
-        changes = {f.name: transform(getattr(value, f.name), fn) for f in dataclasses.fields(value)}
+    shape = _shape(type(value))
+    if isinstance(shape, tuple):
+        changes = {name: transform(getattr(value, name), fn) for name in shape}
         return fn(dataclasses.replace(value, **changes))
     return fn(value)
 

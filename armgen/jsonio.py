@@ -28,8 +28,62 @@ from armgen.errors import InputError, json_path
 
 
 def dumps(doc: Any) -> str:
-    """JSON as armgen writes it: 2-space indent, key order preserved, UTF-8, trailing newline."""
+    """JSON as armgen writes it: 2-space indent, key order preserved, UTF-8, trailing newline.
+
+    The text is always what ``json.dumps(doc, indent=2, ensure_ascii=False)`` writes (Python's
+    indenting encoder is pure Python, and slow on a template of hundreds of resources): a large
+    document of plain JSON values is written by orjson, whose output is the same bytes for
+    those; anything else (a float, whose spelling differs, a subclass, an integer over 64 bits,
+    an unpaired surrogate, a key that is not a string, nesting over orjson's limit) by ``json``.
+    """
+    if _worth_orjson(doc):
+        fast = _orjson_dumps(doc)
+        if fast is not None:
+            return fast
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+#: below this many values, importing orjson costs more than it saves
+ORJSON_MIN_NODES = 20_000
+_PLAIN = frozenset({str, int, bool, type(None)})
+_ORJSON_MAX_DEPTH = 250  # orjson refuses more than 255 levels
+
+
+def _worth_orjson(doc: Any) -> bool:
+    """Whether ``doc`` holds only dicts, lists, strings, integers, booleans and nulls (exact
+    types: orjson and json write those alike), nests less deeply than orjson allows (which also
+    ends the scan of a document that contains itself) and is large enough to be worth orjson."""
+    level, depth, count, plain = [doc], 0, 0, _PLAIN
+    while level:
+        depth += 1
+        if depth > _ORJSON_MAX_DEPTH:
+            return False
+        count += len(level)
+        below: list[Any] = []
+        push = below.extend
+        for node in level:
+            kind = type(node)
+            if kind in plain:
+                continue
+            if kind is dict:
+                push(node.values())
+            elif kind is list or kind is tuple:
+                push(node)
+            else:
+                return False
+        level = below
+    return count >= ORJSON_MIN_NODES
+
+
+def _orjson_dumps(doc: Any) -> str | None:
+    try:
+        import orjson
+    except ImportError:
+        return None
+    try:
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except TypeError:  # orjson.JSONEncodeError: over 64 bits, a surrogate, a non-str key, too deep
+        return None
 
 
 def _write_error(target: Path, exc: OSError) -> InputError:

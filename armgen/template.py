@@ -12,7 +12,7 @@ derives ``dependsOn`` from it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from armgen import expr as E
@@ -255,6 +255,7 @@ class Template:
     #: createUiDefinition settings that belong to the offer, not to one parameter:
     #: {"steps": [{"name": "network", "label": "Networking"}, ...], "basicsDescription": str}.
     ui: dict[str, Any] = dataclasses.field(default_factory=dict)
+    _indexes: dict[str, set[Any]] = dataclasses.field(default_factory=dict, init=False, repr=False)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -279,9 +280,11 @@ class Template:
             self._unique(self.outputs, item.name, "output")
             self.outputs[item.name] = item
         elif isinstance(item, Resource):
-            if any(r.symbol == item.symbol for r in self.resources):
+            symbols = self._index("symbol", self.resources, lambda: (r.symbol for r in self.resources))
+            if item.symbol in symbols:
                 raise ModelError(f"duplicate resource symbol {item.symbol!r}")
             self.resources.append(item)
+            symbols.add(item.symbol)
         else:
             raise TypeError(f"cannot add {type(item).__name__} to a template")
         return item
@@ -290,10 +293,21 @@ class Template:
         for item in items:
             self.add(item)
 
-    @staticmethod
-    def _unique(table: dict[str, Any], name: str, kind: str) -> None:
-        if name.lower() in (k.lower() for k in table):
+    def _unique(self, table: dict[str, Any], name: str, kind: str) -> None:
+        names = self._index(kind, table, lambda: (k.lower() for k in table))
+        if name.lower() in names:
             raise ModelError(f"duplicate {kind} {name!r}")
+        names.add(name.lower())
+
+    def _index(self, kind: str, container: Any, keys: Callable[[], Iterable[Any]]) -> set[Any]:
+        """The names of one kind that :meth:`add` checks a new one against, kept between calls so
+        that a template of 800 resources is built in linear time, not quadratic. Rebuilt from
+        ``keys()`` whenever its size no longer matches ``container``'s (a list or dict changed
+        without :meth:`add`)."""
+        index = self._indexes.get(kind)
+        if index is None or len(index) != len(container):
+            index = self._indexes[kind] = set(keys())
+        return index
 
     # --- analysis ------------------------------------------------------------------------------
 
@@ -317,10 +331,10 @@ class Template:
                 seen.add(key)
                 entries.append(entry)
 
+        members = self._members()
         targets: list[tuple[Resource, Expr | None]] = []
-        for node in E.walk(resource.values()):
-            if isinstance(node, E.ResourceIdRef | E.ReferenceRef):
-                targets.append((node.resource, node.index))
+        for node in E.collect(resource.values(), (E.ResourceIdRef, E.ReferenceRef)):
+            targets.append((node.resource, node.index))
         targets.extend((r, None) for r in resource.depends_on)
         if resource.parent is not None and not resource.existing:
             # A child declared at the top level (a ruleset's forwarding rules) exists only once its
@@ -333,13 +347,18 @@ class Template:
                 target, index = target.parent, None
             if target is resource or target.existing:
                 continue
-            if target not in self.resources:
+            if id(target) not in members:
                 raise ModelError(f"{resource.symbol} refers to {target.symbol}, which is not in the template")
             if target.copy is not None and index is None:
                 add(target.copy.name)
             else:
                 add(target.resource_id_call(index))
         return entries
+
+    def _members(self) -> set[int]:
+        """Identities of the template's resources: membership by identity, as ``in`` on the list
+        (Resource compares by identity) tested it, in constant time."""
+        return self._index("member", self.resources, lambda: (id(r) for r in self.resources))
 
     def referenced_names(self) -> tuple[set[str], set[str]]:
         """Names of the parameters and variables that any part of the template refers to."""
@@ -348,12 +367,13 @@ class Template:
         roots += [[o.value, o.condition, o.copy_count] for o in self.outputs.values()]
         params: set[str] = set()
         variables: set[str] = set()
-        for node in E.walk(roots):
+        members = self._members()
+        for node in E.collect(roots, (E.ParamRef, E.VarRef, E.ResourceIdRef, E.ReferenceRef)):
             if isinstance(node, E.ParamRef):
                 params.add(node.name)
             elif isinstance(node, E.VarRef):
                 variables.add(node.name)
-            elif isinstance(node, E.ResourceIdRef | E.ReferenceRef) and node.resource not in self.resources:
+            elif isinstance(node, E.ResourceIdRef | E.ReferenceRef) and id(node.resource) not in members:
                 raise ModelError(f"a reference to {node.resource.symbol}, which is not in the template")
         return params, variables
 

@@ -24,8 +24,12 @@ def shared() -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_az_profile(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test reads the az profile of whoever runs it: az's config folder is an empty one."""
+    """No test reads the az profile of whoever runs it (az's config folder is an empty one), nor
+    writes into their armgen cache."""
     monkeypatch.setenv("AZURE_CONFIG_DIR", str(tmp_path_factory.mktemp("azure-config")))
+    # armgen's disk cache (compiled schema checks, official schemas): one per test session, never
+    # the user's own
+    monkeypatch.setenv("ARMGEN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "armgen-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -30,12 +30,12 @@ import json
 import os
 import pickle
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from armgen.errors import InputError, json_path
 from armgen.jsonio import json_type, load_json, parse_json
@@ -54,6 +54,7 @@ _RESOURCE_SECTIONS = (
     "extension_resourceDefinitions",
 )
 _CACHE_FORMAT = 1
+_CHECK_FORMAT = 3  # how DIR's schemas are prepared for the compiled checks (part of their cache key)
 NOT_ALLOWED = "property not allowed here"
 
 
@@ -75,14 +76,10 @@ class OfficialProblem:
 
 
 def _user_cache_dir() -> Path:
-    """Where the on-disk cache lives: $ARMGEN_CACHE_DIR, else the platform's user cache dir."""
-    if env := os.environ.get("ARMGEN_CACHE_DIR"):
-        return Path(env)
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "armgen"
-    if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "armgen" / "Cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "armgen"
+    """Where the on-disk cache lives (see :mod:`armgen.checks.diskcache`)."""
+    from armgen.checks.diskcache import user_cache_dir
+
+    return user_cache_dir()
 
 
 def _schema_files(root: Path) -> list[Path]:
@@ -148,34 +145,174 @@ def _digest(files: list[Path]) -> str:
 
 
 class SchemaSet:
-    """The official schemas of one DIR: registry, type index and a cache of compiled validators."""
+    """The official schemas of one DIR: type index, jsonschema validators and compiled checks.
+
+    Each (resource type, control, document) schema is first tried as a compiled check
+    (:mod:`armgen.checks.compiled`, cached on disk under DIR's digest): a value it passes has
+    no problems, and only the others are walked by jsonschema, which explains them. So the
+    registry and jsonschema are only built and imported when something is wrong.
+    """
 
     def __init__(self, root: Path, docs: dict[str, Any], index: dict[tuple[str, str], str], digest: str):
-        from referencing import Registry
-        from referencing.jsonschema import DRAFT4
-
         self.root = root
         self.digest = digest
         self.docs = docs
         self.index = index
-        self.registry = Registry().with_resources(
-            (url, DRAFT4.create_resource(doc)) for url, doc in docs.items()
-        )
         self._validators: dict[str, Any] = {}
+        self._checks: dict[str, Any] = {}
+        self._registry: Any = None
+        self._prepared: dict[str, Any] | None = None
+        self._ref_list: list[tuple[str, str]] | None = None
+
+    @property
+    def registry(self) -> Any:
+        if self._registry is None:
+            from referencing import Registry
+            from referencing.jsonschema import DRAFT4
+
+            self._registry = Registry().with_resources(
+                (url, DRAFT4.create_resource(doc)) for url, doc in self.docs.items()
+            )
+        return self._registry
 
     def has(self, url: str) -> bool:
         return url.split("#", 1)[0] in self.docs
 
+    @staticmethod
+    def schema_for(ref: str | tuple[str, ...]) -> dict[str, Any]:
+        """``{"$ref": ref}``, or an ``allOf`` of several refs."""
+        return {"$ref": ref} if isinstance(ref, str) else {"allOf": [{"$ref": r} for r in ref]}
+
     def validator(self, ref: str | tuple[str, ...]) -> Any:
         """A Draft 4 validator for ``{"$ref": ref}`` (or an ``allOf`` of several refs), cached."""
+        key = ref if isinstance(ref, str) else "|".join(ref)
+        return self._validator(key, self.schema_for(ref))
+
+    def _validator(self, key: str, schema: dict[str, Any]) -> Any:
         from jsonschema import Draft4Validator
 
-        key = ref if isinstance(ref, str) else "|".join(ref)
         v = self._validators.get(key)
         if v is None:
-            schema = {"$ref": ref} if isinstance(ref, str) else {"allOf": [{"$ref": r} for r in ref]}
             v = self._validators[key] = Draft4Validator(schema, registry=self.registry)
         return v
+
+    def iter_errors(self, ref: str | tuple[str, ...], instance: Any) -> Iterable[Any]:
+        """jsonschema's errors of ``instance`` against ``ref``; none, without jsonschema, when the
+        compiled check passes it."""
+        key = ref if isinstance(ref, str) else "|".join(ref)
+        return self.iter_errors_of(key, self.schema_for(ref), instance)
+
+    def iter_errors_of(self, key: str, schema: dict[str, Any], instance: Any) -> Iterable[Any]:
+        """:meth:`iter_errors` for any root ``schema`` (made of absolute refs), cached as ``key``."""
+        from armgen.checks.compiled import passes
+
+        if passes(self._check(key, schema), instance):
+            return ()
+        return self._validator(key, schema).iter_errors(instance)
+
+    def iter_errors_top(self, url: str, top: Any) -> Iterable[Any]:
+        """:meth:`iter_errors` of a template's top level against the template schema ``url``,
+        ``top`` holding its ``resources`` emptied (each resource is checked on its own). The
+        compiled check is made with ``resources`` accepting exactly the empty values the schema
+        accepts, so it is not made for every resource type DIR holds (the schema names them all:
+        seconds of code generation on a first run, for nothing)."""
+        from armgen.checks.compiled import passes
+
+        if passes(self._check("top:" + url, {"$ref": url}, top_of=url), top):
+            return ()
+        return self._validator(url, self.schema_for(url)).iter_errors(top)
+
+    def _check(self, key: str, schema: dict[str, Any], top_of: str | None = None) -> Any:
+        if key not in self._checks:
+            self._checks[key] = self._compile(key, schema, top_of)
+        return self._checks[key]
+
+    def _empty_resources(self, url: str) -> dict[str, Any]:
+        """A schema that accepts exactly the empty ``resources`` values (``[]``, ``{}``) that the
+        template schema at ``url`` accepts, and nothing else: as strict as a compiled check may be
+        (jsonschema answers once, when the check is made, never on a run that has it cached)."""
+        pointer = f"{url}#/properties/resources"
+        accepts = self._validator(pointer, {"$ref": pointer}).is_valid
+        shapes = [shape for empty, shape in (([], {"type": "array", "maxItems": 0}),
+                                             ({}, {"type": "object", "maxProperties": 0})) if accepts(empty)]
+        return {"anyOf": shapes} if shapes else {"not": {}}
+
+    def _compile(self, key: str, schema: dict[str, Any], top_of: str | None = None) -> Any:
+        from armgen.checks import compiled
+
+        try:
+            stamp = hashlib.sha256(f"{_CHECK_FORMAT}|{self.digest}|".encode() + compiled.compiler_digest())
+        except ModuleNotFoundError:
+            return None
+        entry = (_user_cache_dir() / "official" / stamp.hexdigest()[:32]
+                 / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.marshal")
+
+        def make() -> str:
+            prepared = self._prepared_docs()
+            template = prepared.get(top_of or "")
+            if isinstance(template, dict) and isinstance(template.get("properties"), dict) \
+                    and "resources" in template["properties"]:
+                properties = {**template["properties"], "resources": self._empty_resources(top_of or "")}
+                prepared = {**prepared, top_of or "": {**template, "properties": properties}}
+
+            def fetch(uri: str) -> Any:  # only DIR's files; never the network
+                # a schema DIR does not hold fails every value (the template schema names every
+                # resource type; jsonschema would fail to resolve it): sound, as a check must be
+                return prepared[uri] if uri in prepared else self._absent(uri)
+
+            return compiled.source(schema, fetch, draft=compiled.DRAFT4, expression_types=True)
+
+        return compiled.load(entry, make, key)
+
+    def _absent(self, uri: str) -> dict[str, Any]:
+        """A stand-in for a schema document DIR does not hold: every place DIR's ``$ref`` point
+        to in it is a schema no value passes (``{"not": {}}``)."""
+        doc: dict[str, Any] = {"not": {}}
+        if self._ref_list is None:
+            self._ref_list = list(_refs(self.docs))
+        for base, node in self._ref_list:
+            target, _, pointer = urljoin(base, node).partition("#")
+            if target != uri:
+                continue
+            here = doc
+            for part in [p for p in pointer.split("/") if p]:
+                here = here.setdefault(part.replace("~1", "/").replace("~0", "~"), {"not": {}})
+        return doc
+
+    def _prepared_docs(self) -> dict[str, Any]:
+        """DIR's documents with each ``$`` inside a pattern's character class escaped (the same
+        character there): fastjsonschema rewrites every unescaped ``$`` as ``\\Z``, which is
+        stricter than jsonschema outside a class and breaks the pattern inside one."""
+        if self._prepared is None:
+            from armgen.checks.schemas import ecma_pattern
+
+            def prep(node: Any) -> Any:
+                if isinstance(node, dict):
+                    return {k: (ecma_pattern(v, escape_class_dollar=True) if k == "pattern" and isinstance(v, str)
+                                else prep(v)) for k, v in node.items()}
+                if isinstance(node, list):
+                    return [prep(v) for v in node]
+                return node
+
+            self._prepared = {url: prep(doc) for url, doc in self.docs.items()}
+        return self._prepared
+
+
+def _refs(docs: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(base URL, ``$ref``) of every string ``$ref`` in ``docs`` (by their URL; an ``id`` at a
+    document's root is its base, as the official schemas use it)."""
+    for url, doc in docs.items():
+        base = doc.get("id") if isinstance(doc, dict) and isinstance(doc.get("id"), str) else url
+        stack = [doc]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str):
+                    yield base, ref
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
 
 
 _SETS: dict[tuple[str, str], SchemaSet] = {}
@@ -222,12 +359,9 @@ def load_schemas(directory: str | os.PathLike[str], *, disk_cache: bool = True) 
 
 def _store_cache(path: Path, payload: Any) -> None:
     """Best effort: a cache that cannot be written only costs speed."""
-    from armgen.jsonio import write_atomic
+    from armgen.checks.diskcache import store
 
-    try:
-        write_atomic(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
+    store(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -444,7 +578,7 @@ def validate_template(
         items = resources.items()
     else:
         items = ()
-    problems = _to_problems(ss.validator(_schema_url(doc, TEMPLATE_URL, ss)).iter_errors(top), file, prefix)
+    problems = _to_problems(ss.iter_errors_top(_schema_url(doc, TEMPLATE_URL, ss), top), file, prefix)
     for key, res in items:
         problems += validate_resource(res, file, ss, (*prefix, "resources", key))
     return problems
@@ -468,9 +602,9 @@ def validate_resource(
     )
     ref = ss.index.get((rtype.lower(), api)) if known else None  # type: ignore[union-attr]
     if ref is not None:
-        found = _to_problems(ss.validator((RESOURCE_BASE_REF, ref)).iter_errors(res), file, prefix)
+        found = _to_problems(ss.iter_errors((RESOURCE_BASE_REF, ref), res), file, prefix)
         return [_soften(p, where) for p in found] + _nested(res, file, ss, prefix)
-    problems = _to_problems(ss.validator(RESOURCE_BASE_REF).iter_errors(res), file, prefix)
+    problems = _to_problems(ss.iter_errors(RESOURCE_BASE_REF, res), file, prefix)
     if known:
         problems.append(
             OfficialProblem(file, where, f"{rtype}@{api} is not covered by the schemas in {ss.root}", "note")
@@ -511,7 +645,7 @@ def validate_parameters(doc: Any, file: str, ss: SchemaSet) -> list[OfficialProb
         return [
             OfficialProblem(file, "$", f"no deploymentParameters schema in {ss.root}: not checked", "note")
         ]
-    return _to_problems(ss.validator(_schema_url(doc, PARAMETERS_URL, ss)).iter_errors(doc), file, ())
+    return _to_problems(ss.iter_errors(_schema_url(doc, PARAMETERS_URL, ss), doc), file, ())
 
 
 _COMMON = "CreateUIDefinition.CommonControl.json"
@@ -557,13 +691,8 @@ def _validate_control(
     if refs:
         inst = {**el, "elements": []} if children else el
         key = "oneOf:" + "|".join(refs)
-        v = ss._validators.get(key)
-        if v is None:
-            from jsonschema import Draft4Validator
-
-            schema = {"$ref": refs[0]} if len(refs) == 1 else {"oneOf": [{"$ref": r} for r in refs]}
-            v = ss._validators[key] = Draft4Validator(schema, registry=ss.registry)
-        for p in _to_problems(v.iter_errors(inst), file, prefix):
+        schema = {"$ref": refs[0]} if len(refs) == 1 else {"oneOf": [{"$ref": r} for r in refs]}
+        for p in _to_problems(ss.iter_errors_of(key, schema, inst), file, prefix):
             if not (children and p.path == json_path((*prefix, "elements")) and "minItems" in p.message):
                 problems.append(p)
     elif isinstance(ctype, str):
@@ -614,7 +743,7 @@ def validate_uidef(doc: Any, file: str, ss: SchemaSet) -> list[OfficialProblem]:
                 steps.append(step)
             top_params["steps"] = steps
         top = {**doc, "parameters": top_params}
-    raw = _to_problems(ss.validator(CUID_URL).iter_errors(top), file, ())
+    raw = _to_problems(ss.iter_errors(CUID_URL, top), file, ())
     for ctx, prefix, el in elements:
         raw += _validate_control(el, ctx, file, ss, prefix)
     # objects with properties the 2020 schema does not know use a newer shape: do not fail on them

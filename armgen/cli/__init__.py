@@ -9,7 +9,6 @@ A command's module is imported only when it is run or listed, so ``armgen --help
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 
 import click
@@ -17,37 +16,82 @@ import click
 from armgen import __version__
 from armgen.errors import InputError
 
-# command name -> "module:attribute"; each attribute is a click.Command
+
+class Entry(str):
+    """A command of the table: ``"module:attribute"`` (the attribute is a click.Command), carrying
+    ``help``, the first line of the command's docstring (a test keeps the two equal), which
+    ``armgen --help`` shows without importing the module."""
+
+    help: str
+    azure: bool  # talks to Azure: the SDK's log records are silenced before it is imported
+
+    def __new__(cls, target: str, help: str, *, azure: bool = False) -> Entry:
+        entry = super().__new__(cls, target)
+        entry.help = help
+        entry.azure = azure
+        return entry
+
+
+# command name -> its Entry. The help lines are here so that `armgen --help` imports no command
+# module (each pulls in the layers it drives); a plain "module:attribute" string also works.
 COMMANDS: dict[str, str] = {
-    "build": "armgen.cli.build:build_command",
-    "validate": "armgen.cli.validate:validate",
-    "offers": "armgen.cli.build:offers",
-    "lint": "armgen.cli.lint:lint",
-    "package": "armgen.cli.package:package",
-    "inspect": "armgen.cli.package:inspect",
-    "what-if": "armgen.cli.whatif:what_if",
-    "preflight": "armgen.cli.whatif:preflight",
-    "rollout": "armgen.cli.rollout:rollout",
-    "diagram": "armgen.cli.diagram:diagram",
-    "preview": "armgen.cli.preview:preview",
-    "attach": "armgen.cli.attach:attach",
-    "detach": "armgen.cli.attach:detach",
-    "new": "armgen.cli.new:new",
+    "build": Entry("armgen.cli.build:build_command", "Build an offer into OUT: template, UI definition and Bicep."),
+    "validate": Entry("armgen.cli.validate:validate",
+                      "Validate the ARM files under each PATH (a folder or one file). Exit 1 when there are problems."),
+    "offers": Entry("armgen.cli.build:offers",
+                    "List the offers armgen can build: the built-in ones and those installed packages register"),
+    "lint": Entry("armgen.cli.lint:lint",
+                  "Check each PATH with arm-ttk's tests: a package folder, a .zip, a JSON file, or a folder"),
+    "package": Entry("armgen.cli.package:package",
+                     "Build the Marketplace zip <offer>-<version>.zip from a built-in offer (default) or a folder."),
+    "inspect": Entry("armgen.cli.package:inspect",
+                     "List a package's contents (name, size, sha256) and run the package checks on it."),
+    "what-if": Entry("armgen.cli.whatif:what_if",
+                     "Show what a deployment of SOURCE (package zip, folder, or template file; default: the", azure=True),
+    "preflight": Entry("armgen.cli.whatif:preflight",
+                       "Check, read-only, that the existing network can take the appliances: VNet and subnets", azure=True),
+    "rollout": Entry("armgen.cli.rollout:rollout",
+                     "Roll the same appliance deployment into many existing VNets/subnets, in waves, resumably.", azure=True),
+    "diagram": Entry("armgen.cli.diagram:diagram",
+                     "Draw the topology of SOURCE (a built-in offer, default cloud-connector; or a folder, zip or"),
+    "attach": Entry("armgen.cli.attach:attach",
+                    "After a deployment of SOURCE (package zip, folder or template file; default: the built-in", azure=True),
+    "detach": Entry("armgen.cli.attach:detach",
+                    "Undo `armgen attach`: remove the NAT gateway (or, with --route-table, the route table)", azure=True),
+    "preview": Entry("armgen.cli.preview:preview",
+                     "Write an offline preview of SOURCE's wizard (a built-in offer, default cloud-connector; or a"),
+    "new": Entry("armgen.cli.new:new", "Start something new from a working example."),
 }
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use (listing them in the help imports none)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module, attr = target.split(":")
+        module, attr = entry.split(":")
+        if getattr(entry, "azure", True):  # before the module: command modules import the Azure SDK
+            _quiet_azure_logs()
         return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table's help lines, shortened as click shortens a docstring
+        (through a stand-in command, so click's own rules apply), without importing a command."""
+        rows: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            entry = COMMANDS[name]
+            cmd = click.Command(name, help=entry.help) if isinstance(entry, Entry) else self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,6 +124,17 @@ def _printable_streams() -> None:
                 pass
 
 
+def _quiet_azure_logs() -> None:
+    """Keep the Azure SDK's log records out of the terminal (see :func:`main`). Done when a command
+    that talks to Azure is loaded (or one the table does not describe), not at start-up, so
+    `armgen --help` and commands that never reach Azure do not import :mod:`logging`."""
+    import logging
+
+    azure = logging.getLogger("azure")
+    if not any(isinstance(h, logging.NullHandler) for h in azure.handlers):
+        azure.addHandler(logging.NullHandler())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: InputError becomes one line on stderr and exit code 2, never a traceback.
 
@@ -90,7 +145,6 @@ def main(argv: list[str] | None = None) -> int:
     azure-identity logs a multi-line one for every failed sign-in that armgen already reports in
     one line.
     """
-    logging.getLogger("azure").addHandler(logging.NullHandler())
     _printable_streams()
     try:
         rv = cli.main(args=argv, prog_name="armgen", standalone_mode=False)

@@ -14,13 +14,13 @@ from typing import Any
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 
 X = regex.I | regex.X | regex.V0
 # balanced parentheses (a .NET balancing group in arm-ttk)
 _BAL = r"(?<_bal>\((?:[^()]++|(?&_bal))*\))"
 
-TEMPLATE_EXPRESSION = regex.compile(
+TEMPLATE_EXPRESSION = lazy.compile(
     r"""\s*\[(?<Function>\S+)(?<Parameters>"""
     + _BAL
     + r""")
@@ -30,7 +30,7 @@ TEMPLATE_EXPRESSION = regex.compile(
     X | regex.M,
 )
 
-_PARAMETER_TOKEN = regex.compile(
+_PARAMETER_TOKEN = lazy.compile(
     r"""(
         (?<Quote>')(?<StringLiteral>(?:[^']|(?<=')'){1,})(?P=Quote)
         | (?<Boolean>true|false)
@@ -42,8 +42,8 @@ _PARAMETER_TOKEN = regex.compile(
     X | regex.M,
 )
 
-LIST_FUNCTION = regex.compile(r"(?>\[|\(|,)\s*list\w*\s*\(", X)
-API_VERSION = regex.compile(r"(?<Year>\d{4})-(?<Month>\d{2})-(?<Day>\d{2})(?:-(?<Preview>\w+))?", X)
+LIST_FUNCTION = lazy.compile(r"(?>\[|\(|,)\s*list\w*\s*\(", X)
+API_VERSION = lazy.compile(r"(?<Year>\d{4})-(?<Month>\d{2})-(?<Day>\d{2})(?:-(?<Preview>\w+))?", X)
 
 
 @functools.lru_cache(maxsize=512)
@@ -175,9 +175,9 @@ def expand(
     return target, None
 
 
-_ANY_PARAMETER = regex.compile(r"parameters\s*\(\s*'(?<Name>[^']*)'\s*\)", X)
-_ANY_VARIABLE = regex.compile(r"variables\s?\(\s*'(?<Name>[^']*)'\s*\)", X)
-_SIMPLE_NAME = regex.compile(r"[\w-]+")
+_ANY_PARAMETER = lazy.compile(r"parameters\s*\(\s*'(?<Name>[^']*)'\s*\)", X)
+_ANY_VARIABLE = lazy.compile(r"variables\s?\(\s*'(?<Name>[^']*)'\s*\)", X)
+_SIMPLE_NAME = lazy.compile(r"[\w-]+")
 
 
 @functools.lru_cache(maxsize=16)
@@ -201,7 +201,7 @@ def references(text: str, kind: str, name: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in rx.finditer(text)]
 
 
-_ANY_VARIABLE_REF = regex.compile(r"variables\s?\(\s*'(?<VariableName>.+?)'\s*\)", X)
+_ANY_VARIABLE_REF = lazy.compile(r"variables\s?\(\s*'(?<VariableName>.+?)'\s*\)", X)
 
 
 def expand_variables(text: str, variables: Any) -> str:

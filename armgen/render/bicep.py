@@ -96,8 +96,13 @@ def bicep_string(s: str) -> str:
     return "'" + escape_string(s) + "'"
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\'\x00-\x1f]|\$\{")
+
+
 def escape_string(s: str) -> str:
     """The inside of a Bicep string: ``\\``, ``'``, ``${`` and control characters escaped."""
+    if not _NEEDS_ESCAPE.search(s):  # most strings: nothing to escape, no loop over characters
+        return s
     out: list[str] = []
     for i, ch in enumerate(s):
         if ch == "\\":

@@ -26,7 +26,7 @@ VERSION = "0.1.2-preview"
 def uses_pick_zones(t: Template) -> bool:
     """Whether the template chooses zones at deployment time (so the UI should explain it)."""
     roots: list[Any] = [v.value for v in t.variables.values()] + [r.values() for r in t.resources]
-    return any(isinstance(n, E.Call) and n.name.lower() == "pickzones" for n in E.walk(roots))
+    return any(n.name.lower() == "pickzones" for n in E.collect(roots, E.Call))
 
 
 def _zones_step(t: Template, placed: list[Placed], steps: list[str]) -> str:

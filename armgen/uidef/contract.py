@@ -106,9 +106,58 @@ def _reference_problems(uidef: dict[str, Any], outputs: dict[str, Any]) -> list[
 
 
 def _outputs_of(ref: str, outputs: dict[str, Any]) -> list[str]:
-    """Output names whose value refers to the element known as ``ref``."""
+    """Output names whose value refers to the element known as ``ref`` (``ref`` not followed by a
+    word character, anywhere in any of the output's strings)."""
     pattern = re.compile(re.escape(ref) + r"(?!\w)")
     return [k for k, v in outputs.items() if any(pattern.search(s) for s in _strings(v))]
+
+
+# A reference as all_elements() spells it: basics('x').a.b or steps('s').x.a
+_CHAIN = re.compile(r"(?:basics|steps)\('[^']*'\)(?:\.\w+)*")
+_WORD = re.compile(r"\w")
+
+
+class OutputIndex:
+    """:func:`_outputs_of` for every element at once: the outputs are read once, not once per
+    element (which made a createUiDefinition with hundreds of parameters quadratic).
+
+    Every place a reference can start (``basics('`` or ``steps('``) is matched against the longest
+    chain ``steps('s').a.b`` there; ``ref`` occurs at that place, followed by no word character,
+    exactly when it is the chain cut at a dot (``steps('s')``, ``steps('s').a``, the chain
+    itself), so those are what each output refers to. A ``ref`` of another spelling (an element
+    name that is not a word) is looked up the slow way.
+    """
+
+    def __init__(self, outputs: dict[str, Any]) -> None:
+        self.outputs = outputs
+        self.by_ref: dict[str, list[str]] = {}
+        for key, value in outputs.items():
+            found: set[str] = set()
+            for text in _strings(value):
+                for start in _starts(text):
+                    m = _CHAIN.match(text, start)
+                    if m is None:
+                        continue
+                    chain = m.group()
+                    base = chain.index("')") + 2  # the step or element name may hold dots itself
+                    ends = [base, *(i for i in range(base, len(chain)) if chain[i] == "."), len(chain)]
+                    # 'basics('x')y' refers to no basics('x'): a cut must not be followed by \w
+                    found.update(chain[:end] for end in ends if not _WORD.match(text, start + end))
+            for ref in found:
+                self.by_ref.setdefault(ref, []).append(key)
+
+    def outputs_of(self, ref: str) -> list[str]:
+        if _CHAIN.fullmatch(ref):
+            return list(self.by_ref.get(ref, ()))
+        return _outputs_of(ref, self.outputs)
+
+
+def _starts(text: str) -> Iterator[int]:
+    for head in ("basics('", "steps('"):
+        at = text.find(head)
+        while at != -1:
+            yield at
+            at = text.find(head, at + 1)
 
 
 def _value_list(values: Any) -> list[Any] | None:
@@ -158,12 +207,14 @@ def check_contract(template_json: dict[str, Any], uidef: dict[str, Any]) -> list
 
     problems += _reference_problems(uidef, outputs)
 
+    index = OutputIndex(outputs)
     for path, ref, el in all_elements(uidef):
         etype = str(el.get("type", "")).lower()
         where = json_path(path)
-        targets = [by_lower[k.lower()] for k in _outputs_of(ref, outputs) if k.lower() in by_lower]
+        used_by = index.outputs_of(ref)
+        targets = [by_lower[k.lower()] for k in used_by if k.lower() in by_lower]
         if etype == "microsoft.compute.sizeselector":
-            if not _outputs_of(ref, outputs):
+            if not used_by:
                 problems.append(f"{where}: size selector '{el['name']}' is not used by any output")
             sizes = (el.get("constraints") or {}).get("allowedSizes")
             for pname, p in targets:
@@ -198,7 +249,7 @@ def check_contract(template_json: dict[str, Any], uidef: dict[str, Any]) -> list
                 if str(p.get("type", "")).lower() not in ("securestring", "secureobject"):
                     problems.append(f"{where}: password box fills parameter '{pname}', which is not secure")
         elif etype == "microsoft.common.textbox":
-            for key in _outputs_of(ref, outputs):
+            for key in used_by:
                 target = by_lower.get(key.lower())
                 value = outputs[key]
                 if target and str(target[1].get("type", "")).lower() == "int" and isinstance(value, str):

@@ -8,10 +8,10 @@ from typing import Any
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import Context
 
-_BACK = regex.compile(r'"(?<PropertyName>[^"]{1,})"\s{0,}:', regex.REVERSE)
+_BACK = lazy.compile(r'"(?<PropertyName>[^"]{1,})"\s{0,}:', regex.REVERSE)
 
 
 @functools.lru_cache(maxsize=64)

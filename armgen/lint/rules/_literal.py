@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import regex
-
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import Context
 from armgen.lint.rules._common import resources_items, template
 
-_EXPR = regex.compile(r"\[[^\]]+\]")
+_EXPR = lazy.compile(r"\[[^\]]+\]")
 
 
 def check_literal(ctx: Context, key: str, label: str, ids: tuple[str, str, str]) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._apiversions import judge, lookup, not_found, to_date
 from armgen.lint.rules._common import is_bicep, template
 
-_DATE = regex.compile(r"(?<Year>\d{4})-(?<Month>\d{2})-(?<Day>\d{2})")
-_PROVIDER_NAME = regex.compile(r"'/{0,}(?<ResourceType>\w+\.\w+)/{0,}'", regex.I)
+_DATE = lazy.compile(r"(?<Year>\d{4})-(?<Month>\d{2})-(?<Day>\d{2})")
+_PROVIDER_NAME = lazy.compile(r"'/{0,}(?<ResourceType>\w+\.\w+)/{0,}'", regex.I)
 
 
 def check(ctx: Context) -> None:

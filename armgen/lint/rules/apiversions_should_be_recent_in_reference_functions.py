@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import regex
-
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.apicache import versions_for
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._apiversions import judge, lookup, not_found, to_date
 from armgen.lint.rules._common import is_bicep, template, text
 
-_SPLIT = regex.compile(r"[(),]")
-_LEADING_QUOTE = regex.compile(r"^\s*'")
-_TRAILING_QUOTE = regex.compile(r"'\s*$")
+_SPLIT = lazy.compile(r"[(),]")
+_LEADING_QUOTE = lazy.compile(r"^\s*'")
+_TRAILING_QUOTE = lazy.compile(r"'\s*$")
 
 
 def _unquote(segment: str) -> str:

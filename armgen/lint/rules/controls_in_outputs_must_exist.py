@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import CREATE_UI, Context, Rule
 
-_REF = regex.compile(
+_REF = lazy.compile(
     r"""\s*\[\s*(?>basics\(\s*'(?<ControlName>[^']+)'
     | steps\(\s*'(?<StepName>[^']+)'\s*\)(\.(?<ElementName>\w+))?)""",
     regex.I | regex.X,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import regex
-
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import CREATE_UI, Context, Rule
 
-_VERSION = regex.compile(r"\d+\.\d+(\.\d+){0,2}")
+_VERSION = lazy.compile(r"\d+\.\d+(\.\d+){0,2}")
 SCHEMA = "https://schema.management.azure.com/schemas/0.1.2-preview/CreateUIDefinition.MultiVm.json#"
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import regex
 
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import resources_items, template
 
-_EXPR = regex.compile(r"^\s*\[")
-_IF = regex.compile(r"^\s*\[\s*if\s*\(", regex.I)
-_CONCAT = regex.compile(r"^\s*\[\s*concat\s*\(", regex.I)
+_EXPR = lazy.compile(r"^\s*\[")
+_IF = lazy.compile(r"^\s*\[\s*if\s*\(", regex.I)
+_CONCAT = lazy.compile(r"^\s*\[\s*concat\s*\(", regex.I)
 
 
 def check(ctx: Context) -> None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import PARAMETERS, Context, Rule
 
-_KV_ID = regex.compile(
+_KV_ID = lazy.compile(
     r"/subscriptions/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})/resourceGroups/([\w\d_-]{1,64})"
     r"/providers/Microsoft.KeyVault/vaults/([\w\d-]{3,24})",
     regex.I,
 )
-_EXPRESSION = regex.compile(r"^\s?\[.*\]\s?$", regex.I)
-_SECRET = regex.compile(r"^([A-Za-z0-9\-]{1,127})$", regex.I)
+_EXPRESSION = lazy.compile(r"^\s?\[.*\]\s?$", regex.I)
+_SECRET = lazy.compile(r"^([A-Za-z0-9\-]{1,127})$", regex.I)
 
 
 def check(ctx: Context) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import regex
 
+from armgen.lint import lazy
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import text
 
@@ -11,7 +12,7 @@ _SEGMENTS = (
     "variables", r"\(", "concat", r"\(", "'(?<VariableName>[^']+)'", r"\)", ",",
     "parameters", r"\(", "'(?<ParameterName>[^']+)'", r"\)", r"\)",
 )  # fmt: skip
-_DYNAMIC = regex.compile(r"\s?".join(_SEGMENTS), regex.I)
+_DYNAMIC = lazy.compile(r"\s?".join(_SEGMENTS), regex.I)
 
 
 def check(ctx: Context) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import regex
 
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule, Unit
 from armgen.lint.rules._common import dotted, template, text
 
-_LOCATION = regex.compile(r"(?>resourceGroup|deployment)\(\).location", regex.I)
-_RESOURCE_LOCATION = regex.compile(r"resources\[\d+\]\.location", regex.I)
+_LOCATION = lazy.compile(r"(?>resourceGroup|deployment)\(\).location", regex.I)
+_RESOURCE_LOCATION = lazy.compile(r"resources\[\d+\]\.location", regex.I)
 MAIN_DEFAULTS = ("[resourcegroup().location]", "global", "[deployment().location]")
 
 

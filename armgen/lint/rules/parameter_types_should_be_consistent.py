@@ -5,10 +5,10 @@ from __future__ import annotations
 import regex
 
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 
-_PASSED_THROUGH = regex.compile(r"\[.*parameters(?<mappedParameterName>\(.*\))(\[.*?\]|\.|\,)(.*)\]", regex.I)
+_PASSED_THROUGH = lazy.compile(r"\[.*parameters(?<mappedParameterName>\(.*\))(\[.*?\]|\.|\,)(.*)\]", regex.I)
 
 
 def check(ctx: Context) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import regex
-
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import CREATE_UI, Context, Rule
 from armgen.lint.rules._dotnet import regex_error
 
 MIN_LENGTH = 12
-_EXPRESSION_START = regex.compile(r"^\s*\[")
-_EXPRESSION_END = regex.compile(r"\]\s*$")
-_MIN = regex.compile(r"\{(?<Min>\d+)")
+_EXPRESSION_START = lazy.compile(r"^\s*\[")
+_EXPRESSION_END = lazy.compile(r"\]\s*$")
+_MIN = lazy.compile(r"\{(?<Min>\d+)")
 
 
 def check(ctx: Context) -> None:

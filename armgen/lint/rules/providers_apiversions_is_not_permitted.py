@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import regex
 
+from armgen.lint import lazy
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import text
 
-_PROVIDERS = regex.compile(r"providers\(.*\)\.apiVersions", regex.I | regex.S)
+_PROVIDERS = lazy.compile(r"providers\(.*\)\.apiVersions", regex.I | regex.S)
 
 
 def check(ctx: Context) -> None:

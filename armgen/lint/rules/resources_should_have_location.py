@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import resources_items, template
 
-_EXPR = regex.compile(r"^\[.*\]$", regex.I)
+_EXPR = lazy.compile(r"^\[.*\]$", regex.I)
 
 
 def check(ctx: Context) -> None:

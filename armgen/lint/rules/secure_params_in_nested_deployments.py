@@ -5,12 +5,12 @@ from __future__ import annotations
 import regex
 
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import char_before, params, resources_items, template
 
-_SPACE = regex.compile(r"\s")
-_LIST = regex.compile(r"(?>\[|\(|,)\s*list\w*\s*\(", regex.I | regex.M)
+_SPACE = lazy.compile(r"\s")
+_LIST = lazy.compile(r"(?>\[|\(|,)\s*list\w*\s*\(", regex.I | regex.M)
 
 
 def check(ctx: Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import blank_pattern, find_blanks, property_before, template, text
 
@@ -20,7 +20,7 @@ RESOURCE_BLANKS = {
 }
 # arm-ttk's "(?<=:)\s*<blank>": matched here as ":(\s*<blank>)" (same spans, much faster)
 _BLANKS = blank_pattern((r"\{\s*\}", r"\[\s*\]", r'"\s*"', r"null"))
-_NAME_EXEMPT = regex.compile(r"\s*\[|\s*/subscriptions/", regex.I)
+_NAME_EXEMPT = lazy.compile(r"\s*\[|\s*/subscriptions/", regex.I)
 
 
 def _excusing_keys(tpl: object) -> set[str]:

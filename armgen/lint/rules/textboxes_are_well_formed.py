@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import regex
-
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import CREATE_UI, Context, Rule
 from armgen.lint.rules._dotnet import regex_error
 
-_LENGTH = regex.compile(r"\{(?<Min>\d+)(?:,(?<Max>\d+)|,)?\}")
+_LENGTH = lazy.compile(r"\{(?<Min>\d+)(?:,(?<Max>\d+)|,)?\}")
 
 
 def check(ctx: Context) -> None:

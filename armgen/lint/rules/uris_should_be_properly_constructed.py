@@ -5,11 +5,11 @@ from __future__ import annotations
 import regex
 
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import template
 
-_URI_KEY = regex.compile(r"ur[il]$", regex.I)
+_URI_KEY = lazy.compile(r"ur[il]$", regex.I)
 
 
 def check(ctx: Context) -> None:

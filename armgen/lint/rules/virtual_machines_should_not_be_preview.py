@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import regex
-
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import template
 
-_EXPRESSION_START = regex.compile(r"^\s*\[")
+_EXPRESSION_START = lazy.compile(r"^\s*\[")
 VM_TYPES = ("Microsoft.Compute/virtualMachines", "Microsoft.Compute/virtualMachineScaleSets")
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import regex
 
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import dotted
 
-_PARAMS_PATH = regex.compile(r"^parameters|\.parameters\.", regex.I)
-_PASSED = regex.compile(r"resources\[\d+\]\.properties\.parameters", regex.I)
-_PARAM_EXPR = regex.compile(r"\s*\[.*?parameters\s*\(\s*'", regex.I)
+_PARAMS_PATH = lazy.compile(r"^parameters|\.parameters\.", regex.I)
+_PASSED = lazy.compile(r"resources\[\d+\]\.properties\.parameters", regex.I)
+_PARAM_EXPR = lazy.compile(r"\s*\[.*?parameters\s*\(\s*'", regex.I)
 
 
 
