@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import gzip
+import hashlib
 import json
+import marshal
 import os
+import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -40,7 +43,7 @@ class ApiCache:
     true (the default date to judge them on: "newest" and "older than 730 days" mean what they
     meant that day)."""
 
-    versions: dict[str, list[str]]
+    versions: Mapping[str, list[str]]
     source: str  # "file", "user" or "bundled"
     date: _dt.date | None  # None: unknown (an explicit file), judged as of today
     path: str
@@ -57,14 +60,85 @@ def _sort_desc(versions: set[str]) -> list[str]:
     return sorted(versions, key=str.lower, reverse=True)
 
 
+class Versions(Mapping[str, list[str]]):
+    """The cache as read: resource type (lower case) -> its apiVersions, newest first.
+
+    Why not a plain dict of lists: a lint run looks up the dozen types its template names among
+    some 2,400, and unmarshalling 22,000 version strings from the disk cache took longer than
+    everything else the apiVersions tests do. Each type's versions are kept as one line (split on
+    first lookup, the list then kept, so a type's list is the same object every time it is
+    asked for); an empty list, or one with a version holding a newline, is kept as it is.
+    """
+
+    __slots__ = ("_lines", "_lists")
+
+    def __init__(self, lines: dict[str, str | list[str]]) -> None:
+        self._lines = lines
+        self._lists: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, lists: dict[str, list[str]]) -> Versions:
+        return cls({k: v if not v or any("\n" in x for x in v) else "\n".join(v) for k, v in lists.items()})
+
+    def __getitem__(self, rtype: str) -> list[str]:
+        got = self._lists.get(rtype)
+        if got is None:
+            line = self._lines[rtype]
+            got = self._lists[rtype] = line if type(line) is list else line.split("\n")
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __contains__(self, rtype: object) -> bool:
+        return rtype in self._lines
+
+    def __repr__(self) -> str:
+        return f"Versions({len(self)} resource types)"
+
+
+#: what the disk cache's entries are keyed by besides a file's bytes: their shape here and Python's
+#: marshal format (another Python reads its own entries)
+_DISK_FORMAT = f"apiversions 1|{sys.implementation.cache_tag}|{marshal.version}|".encode()
+
+
 @functools.lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> dict[str, list[str]]:
+def _load(path: str, mtime: float) -> Versions:
+    """The cache file at ``path`` read, from armgen's disk cache when the same bytes were read
+    before (:mod:`armgen.checks.diskcache`: decompressing and parsing the shipped file cost a
+    tenth of ``armgen package``)."""
+    from armgen.checks import diskcache
+
     try:
         raw = Path(path).read_bytes()
-        if raw[:2] == b"\x1f\x8b":  # the bundled cache is gzip-compressed
-            raw = gzip.decompress(raw)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except OSError as exc:
         raise InputError(f"cannot read apiVersions cache: {exc}", file=path) from None
+    entry = diskcache.user_cache_dir() / "apiversions" / f"{hashlib.sha256(_DISK_FORMAT + raw).hexdigest()}.marshal"
+    stored = diskcache.read(entry)
+    if stored is not None:
+        try:
+            lines = marshal.loads(stored)
+        except (EOFError, ValueError, TypeError):  # a damaged entry is read from the file again
+            lines = None
+        if type(lines) is dict:
+            return Versions(lines)
+    versions = Versions.of(_parse(raw, path))
+    diskcache.store(entry, marshal.dumps(versions._lines))
+    return versions
+
+
+def _parse(raw: bytes, path: str) -> dict[str, list[str]]:
+    """arm-ttk's cache file (gzip-compressed or not) as {type (lower case): versions newest first}."""
+    if raw[:2] == b"\x1f\x8b":  # the bundled cache is gzip-compressed
+        import gzip  # only when the disk cache does not have the file yet
+
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+            raise InputError(f"cannot read apiVersions cache: {exc}", file=path) from None
     doc = load_tolerant(raw, file=path)
     if not isinstance(doc, dict):
         raise InputError("apiVersions cache must be an object keyed by resource type", file=path)
@@ -92,7 +166,7 @@ def _load(path: str, mtime: float) -> dict[str, list[str]]:
     return out
 
 
-def load_cache(path: Path) -> dict[str, list[str]]:
+def load_cache(path: Path) -> Mapping[str, list[str]]:
     """The cache as {resource type (lower case): apiVersions newest first}; read once per file."""
     try:
         mtime = path.stat().st_mtime
@@ -108,11 +182,27 @@ def bundled_date() -> _dt.date | None:
 
 @functools.lru_cache(maxsize=4)
 def _recorded_date(provenance: str) -> _dt.date | None:
+    """The "date" of a provenance record, kept in the disk cache by the record's bytes (the record
+    lists every wheel read: parsing it was a millisecond of each lint run for one field)."""
+    from armgen.checks import diskcache
+
     try:
-        meta = json.loads(Path(provenance).read_text(encoding="utf-8"))
-        return _dt.date.fromisoformat(meta["date"])
-    except (OSError, ValueError, KeyError, TypeError):
+        raw = Path(provenance).read_bytes()
+    except OSError:
         return None
+    entry = diskcache.user_cache_dir() / "apiversions" / f"{hashlib.sha256(_DISK_FORMAT + raw).hexdigest()}.date"
+    stored = diskcache.read(entry)
+    try:
+        if stored is not None:
+            return _dt.date.fromisoformat(stored.decode("ascii")) if stored else None
+    except (ValueError, UnicodeDecodeError):  # a damaged entry: read the record again
+        pass
+    try:
+        day = _dt.date.fromisoformat(json.loads(raw)["date"])
+    except (ValueError, KeyError, TypeError):
+        day = None
+    diskcache.store(entry, day.isoformat().encode("ascii") if day else b"")
+    return day
 
 
 def resolve(api_versions: Path | None = None) -> ApiCache | None:
