@@ -57,9 +57,11 @@ def property_before(text: str, end: int) -> str | None:
     return m.group("PropertyName") if m else None
 
 
-# the ``regex`` package's (and .NET's) ``\s`` spelled out for the stdlib ``re``, whose ``\s`` also
-# takes \x1c-\x1f; ``re`` scans whole texts several times faster than ``regex``
-WS = r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# the ``regex`` package's (and .NET's) ``\s`` for the stdlib ``re``, whose ``\s`` also takes
+# \x1c-\x1f; ``re`` scans whole texts several times faster than ``regex``. Written as "whitespace but
+# not \x1c-\x1f" rather than as the list of characters: ``re`` compiles a class of non-ASCII ranges
+# slowly, and the blank patterns hold a dozen of them (1.9 ms of every lint run, now 0.2 ms)
+WS = r"[^\S\x1c-\x1f]"
 
 
 def blank_pattern(blanks: tuple[str, ...]) -> re.Pattern[str]:
