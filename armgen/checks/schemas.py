@@ -92,9 +92,12 @@ def schema_dir() -> Path:
     top-level ``schemas/`` folder, no symlink); a source checkout reads ``schemas/`` beside
     ``armgen/`` directly.
     """
-    package = Path(__file__).resolve().parents[1]
+    here = Path(__file__).resolve()
+    package = here.parents[1]
     if (package / "_schemas").is_dir():  # a wheel installed as files: no importlib.resources needed
         return package / "_schemas"
+    if here.is_file():  # armgen is files on disk: importlib.resources would name the folder just tried
+        return package.parent / "schemas"
     try:
         from importlib import resources as importlib_resources
 
