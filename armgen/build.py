@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from armgen import jsonio
 from armgen.errors import InputError
+from armgen.records import Record
 
 if TYPE_CHECKING:
     from armgen.params import ParameterValues
@@ -20,15 +20,18 @@ if TYPE_CHECKING:
 DEFAULT_OFFER = "cloud-connector"
 
 
-@dataclass
-class BuildResult:
+class BuildResult(Record):
     """The files of one build, keyed by their path relative to the output folder."""
 
-    offer: str
-    options: dict[str, Any]
-    files: dict[str, str] = field(default_factory=dict)
-    template: dict[str, Any] = field(default_factory=dict)
-    bicep_checked: bool | None = None
+    __slots__ = __match_args__ = ("offer", "options", "files", "template", "bicep_checked")
+
+    def __init__(self, offer: str, options: dict[str, Any], files: dict[str, str] | None = None,
+                 template: dict[str, Any] | None = None, bicep_checked: bool | None = None) -> None:
+        self.offer = offer
+        self.options = options
+        self.files: dict[str, str] = {} if files is None else files
+        self.template: dict[str, Any] = {} if template is None else template
+        self.bicep_checked = bicep_checked
 
 
 # --- options ----------------------------------------------------------------------------------

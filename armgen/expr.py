@@ -9,6 +9,10 @@ symbolic references instead of ``resourceId()`` calls.
 Nodes are immutable dataclasses. :func:`walk` visits every node of a value (expressions nested
 in dicts and lists included) and :func:`transform` rebuilds a tree bottom-up; both work on any
 node through dataclass fields (looked up once per class), so a new node type needs no visitor code.
+A node class is declared ``@dataclass(init=False, repr=False, eq=False)`` with its ``__init__``
+written out and ``==``, hash, ``repr`` and immutability from :class:`armgen.records.FrozenRecord`:
+the same behaviour as ``@dataclass(frozen=True)`` without compiling generated code at import
+(see :mod:`armgen.records`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Union
+
+from armgen.records import FrozenRecord
 
 if TYPE_CHECKING:
     from armgen.template import Resource
@@ -55,11 +61,14 @@ class Expr:
         return self.to_arm()
 
 
-@dataclasses.dataclass(frozen=True)
-class Lit(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Lit(Expr, FrozenRecord):
     """A literal string, integer, boolean or null inside an expression."""
 
     value: str | int | bool | None
+
+    def __init__(self, value: str | int | bool | None) -> None:
+        object.__setattr__(self, "value", value)
 
     def arm(self) -> str:
         v = self.value
@@ -72,23 +81,31 @@ class Lit(Expr):
         return "'" + v.replace("'", "''") + "'"
 
 
-@dataclasses.dataclass(frozen=True)
-class Call(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Call(Expr, FrozenRecord):
     """A template function call: ``name(arg, ...)``."""
 
     name: str
     args: tuple[Expr, ...] = ()
 
+    def __init__(self, name: str, args: tuple[Expr, ...] = ()) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "args", args)
+
     def arm(self) -> str:
         return f"{self.name}({', '.join(a.arm() for a in self.args)})"
 
 
-@dataclasses.dataclass(frozen=True)
-class Prop(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Prop(Expr, FrozenRecord):
     """Property access: ``obj.name``."""
 
     obj: Expr
     name: str
+
+    def __init__(self, obj: Expr, name: str) -> None:
+        object.__setattr__(self, "obj", obj)
+        object.__setattr__(self, "name", name)
 
     def arm(self) -> str:
         if self.name.isidentifier():
@@ -96,39 +113,49 @@ class Prop(Expr):
         return f"{self.obj.arm()}[{Lit(self.name).arm()}]"
 
 
-@dataclasses.dataclass(frozen=True)
-class Index(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Index(Expr, FrozenRecord):
     """Indexing: ``obj[key]``."""
 
     obj: Expr
     key: Expr
 
+    def __init__(self, obj: Expr, key: Expr) -> None:
+        object.__setattr__(self, "obj", obj)
+        object.__setattr__(self, "key", key)
+
     def arm(self) -> str:
         return f"{self.obj.arm()}[{self.key.arm()}]"
 
 
-@dataclasses.dataclass(frozen=True)
-class ParamRef(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class ParamRef(Expr, FrozenRecord):
     """``parameters('name')``; Bicep renders it as the bare parameter name."""
 
     name: str
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
     def arm(self) -> str:
         return f"parameters({Lit(self.name).arm()})"
 
 
-@dataclasses.dataclass(frozen=True)
-class VarRef(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class VarRef(Expr, FrozenRecord):
     """``variables('name')``; Bicep renders it as the bare variable name."""
 
     name: str
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
     def arm(self) -> str:
         return f"variables({Lit(self.name).arm()})"
 
 
-@dataclasses.dataclass(frozen=True)
-class CopyIndex(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class CopyIndex(Expr, FrozenRecord):
     """``copyIndex([loop], [offset])``: the position in the enclosing copy loop.
 
     ``loop`` names an outer loop; None means the loop of the resource or output being rendered.
@@ -137,6 +164,10 @@ class CopyIndex(Expr):
 
     loop: str | None = None
     offset: int = 0
+
+    def __init__(self, loop: str | None = None, offset: int = 0) -> None:
+        object.__setattr__(self, "loop", loop)
+        object.__setattr__(self, "offset", offset)
 
     def arm(self) -> str:
         args: list[str] = []
@@ -147,8 +178,8 @@ class CopyIndex(Expr):
         return f"copyIndex({', '.join(args)})"
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class ResourceIdRef(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class ResourceIdRef(Expr, FrozenRecord):
     """The id of a resource of the model, optionally one instance of a copy loop.
 
     ARM: ``resourceId([sub], [rg], 'type', name...)``; Bicep: ``symbol.id`` / ``symbol[i].id``.
@@ -157,6 +188,10 @@ class ResourceIdRef(Expr):
 
     resource: Resource
     index: Expr | None = None
+
+    def __init__(self, resource: Resource, index: Expr | None = None) -> None:
+        object.__setattr__(self, "resource", resource)
+        object.__setattr__(self, "index", index)
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -172,8 +207,8 @@ class ResourceIdRef(Expr):
         return self.resource.resource_id_call(self.index).arm()
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class ReferenceRef(Expr):
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class ReferenceRef(Expr, FrozenRecord):
     """The runtime state of a resource of the model (``reference(id, apiVersion)``).
 
     ARM: ``reference(resourceId(...), 'apiVersion')`` is the resource's ``properties``; Bicep:
@@ -183,6 +218,11 @@ class ReferenceRef(Expr):
     resource: Resource
     index: Expr | None = None
     full: bool = False
+
+    def __init__(self, resource: Resource, index: Expr | None = None, full: bool = False) -> None:
+        object.__setattr__(self, "resource", resource)
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "full", full)
 
     def __eq__(self, other: object) -> bool:
         return (

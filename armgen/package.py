@@ -21,13 +21,14 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from armgen import zipio
 from armgen.checks import marketplace as mp
 from armgen.errors import InputError
+from armgen.records import FrozenRecord, Record
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 ZIP_MIN_EPOCH = DEFAULT_EPOCH
@@ -131,12 +132,23 @@ def read_zip(data: bytes | str | os.PathLike[str], source: str) -> dict[str, byt
     return zipio.read_zip(data, source)
 
 
-@dataclass(frozen=True)
-class Entry:
+# Entry and Check stay dataclasses for dataclasses.asdict (the commands' JSON), declared so that
+# no code is generated for them (see armgen.records): ==, hash and repr come from FrozenRecord
+@dataclass(init=False, repr=False, eq=False)
+class Entry(FrozenRecord):
+    """One file of a package: its name, size, compressed size and sha256."""
+
     name: str
     size: int
     compressed: int
     sha256: str
+
+    def __init__(self, name: str, size: int, compressed: int, sha256: str) -> None:
+        s = object.__setattr__
+        s(self, "name", name)
+        s(self, "size", size)
+        s(self, "compressed", compressed)
+        s(self, "sha256", sha256)
 
 
 def _is_json_entry(name: str) -> bool:
@@ -147,8 +159,8 @@ def _is_json_entry(name: str) -> bool:
 # Checks
 
 
-@dataclass(frozen=True)
-class Check:
+@dataclass(init=False, repr=False, eq=False)
+class Check(FrozenRecord):
     """One finding of any checker, in one shape so the report reads the same everywhere."""
 
     source: str  # "marketplace" | "lint" | "schema" | "official"
@@ -158,16 +170,29 @@ class Check:
     message: str
     rule: str = ""
 
+    def __init__(self, source: str, severity: str, file: str, path: str, message: str, rule: str = "") -> None:
+        s = object.__setattr__
+        s(self, "source", source)
+        s(self, "severity", severity)
+        s(self, "file", file)
+        s(self, "path", path)
+        s(self, "message", message)
+        s(self, "rule", rule)
+
     def __str__(self) -> str:
         tag = f"{self.source}:{self.rule}" if self.rule else self.source
         where = ": ".join(w for w in (self.file, self.path) if w)
         return f"{self.severity} [{tag}] {where}: {self.message}"
 
 
-@dataclass
-class Report:
-    checks: list[Check] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+class Report(Record):
+    """Every check's findings on one package, and the files left out of it."""
+
+    __slots__ = __match_args__ = ("checks", "skipped")
+
+    def __init__(self, checks: list[Check] | None = None, skipped: list[str] | None = None) -> None:
+        self.checks: list[Check] = [] if checks is None else checks
+        self.skipped: list[str] = [] if skipped is None else skipped
 
     @property
     def errors(self) -> list[Check]:
@@ -277,12 +302,16 @@ def run_checks(
 # Building a package
 
 
-@dataclass
-class PackageResult:
-    name: str
-    data: bytes
-    report: Report
-    path: Path | None = None
+class PackageResult(Record):
+    """A package that passed its checks: its file name, bytes, report, and where it was written."""
+
+    __slots__ = __match_args__ = ("name", "data", "report", "path")
+
+    def __init__(self, name: str, data: bytes, report: Report, path: Path | None = None) -> None:
+        self.name = name
+        self.data = data
+        self.report = report
+        self.path = path
 
     @property
     def sha256(self) -> str:

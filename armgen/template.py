@@ -17,6 +17,7 @@ from typing import Any
 
 from armgen import expr as E
 from armgen.expr import Expr
+from armgen.records import FrozenRecord, Shown
 
 PARAM_TYPES = ("string", "securestring", "int", "bool", "object", "secureObject", "array")
 
@@ -35,8 +36,8 @@ class ModelError(ValueError):
     """A template that cannot be rendered: a programming error in an offer, not bad user input."""
 
 
-@dataclasses.dataclass(eq=False)
-class Parameter:
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Parameter(Shown):
     """A template parameter.
 
     ``ui`` carries hints for the createUiDefinition generator (label, control, step); it is not
@@ -54,7 +55,29 @@ class Parameter:
     description: str | None = None
     ui: dict[str, Any] = dataclasses.field(default_factory=dict)
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        name: str,
+        type: str,
+        default: Any = _MISSING,
+        allowed_values: list[Any] | None = None,
+        min_value: int | None = None,
+        max_value: int | None = None,
+        min_length: int | None = None,
+        max_length: int | None = None,
+        description: str | None = None,
+        ui: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.default = default
+        self.allowed_values = allowed_values
+        self.min_value = min_value
+        self.max_value = max_value
+        self.min_length = min_length
+        self.max_length = max_length
+        self.description = description
+        self.ui = {} if ui is None else ui
         if self.type not in PARAM_TYPES:
             raise ModelError(f"parameter {self.name}: type {self.type!r} is not one of {PARAM_TYPES}")
         if self.secure and self.has_default and self.default not in ("", {}):
@@ -76,12 +99,16 @@ class Parameter:
         return self.expr()
 
 
-@dataclasses.dataclass(eq=False)
-class Variable:
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Variable(Shown):
     """A template variable; its value may hold expressions."""
 
     name: str
     value: Any
+
+    def __init__(self, name: str, value: Any) -> None:
+        self.name = name
+        self.value = value
 
     def expr(self) -> E.VarRef:
         return E.VarRef(self.name)
@@ -91,8 +118,8 @@ class Variable:
         return self.expr()
 
 
-@dataclasses.dataclass(frozen=True)
-class Copy:
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Copy(FrozenRecord):
     """A resource copy loop: ``count`` instances, ``copyIndex()`` inside is the position."""
 
     name: str
@@ -100,9 +127,15 @@ class Copy:
     mode: str = "Parallel"
     batch_size: int | None = None
 
+    def __init__(self, name: str, count: Any, mode: str = "Parallel", batch_size: int | None = None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "count", count)
+        object.__setattr__(self, "mode", mode)
+        object.__setattr__(self, "batch_size", batch_size)
 
-@dataclasses.dataclass(eq=False)
-class Resource:
+
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Resource(Shown):
     """A resource declaration.
 
     ``existing=True`` marks a resource the deployment only refers to (the customer's VNet and
@@ -133,7 +166,49 @@ class Resource:
     subscription_id: Any = None
     comments: str | None = None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        type: str,
+        api_version: str,
+        name: Any,
+        symbol: str,
+        location: Any = None,
+        properties: Any = None,
+        tags: Any = None,
+        zones: Any = None,
+        sku: Any = None,
+        kind: str | None = None,
+        plan: Any = None,
+        identity: Any = None,
+        condition: Any = None,
+        copy: Copy | None = None,
+        depends_on: list[Resource] | None = None,
+        parent: Resource | None = None,
+        existing: bool = False,
+        resource_group: Any = None,
+        subscription_id: Any = None,
+        comments: str | None = None,
+    ) -> None:
+        self.type = type
+        self.api_version = api_version
+        self.name = name
+        self.symbol = symbol
+        self.location = location
+        self.properties = properties
+        self.tags = tags
+        self.zones = zones
+        self.sku = sku
+        self.kind = kind
+        self.plan = plan
+        self.identity = identity
+        self.condition = condition
+        self.copy = copy
+        self.depends_on = [] if depends_on is None else depends_on
+        self.parent = parent
+        self.existing = existing
+        self.resource_group = resource_group
+        self.subscription_id = subscription_id
+        self.comments = comments
         for f in (
             "name", "location", "properties", "tags", "zones", "sku", "plan", "identity", "condition",
             "resource_group", "subscription_id",
@@ -225,8 +300,8 @@ class Resource:
         return out
 
 
-@dataclasses.dataclass(eq=False)
-class Output:
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Output(Shown):
     """A template output; ``copy_count`` makes it an array built by an output copy loop."""
 
     name: str
@@ -236,14 +311,18 @@ class Output:
     copy_count: Any = None
     description: str | None = None
 
-    def __post_init__(self) -> None:
-        self.value = E.lift(self.value)
-        self.condition = E.lift(self.condition)
-        self.copy_count = E.lift(self.copy_count)
+    def __init__(self, name: str, type: str, value: Any, condition: Any = None, copy_count: Any = None,
+                 description: str | None = None) -> None:
+        self.name = name
+        self.type = type
+        self.value = E.lift(value)
+        self.condition = E.lift(condition)
+        self.copy_count = E.lift(copy_count)
+        self.description = description
 
 
-@dataclasses.dataclass(eq=False)
-class Template:
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class Template(Shown):
     """A deployment template: the model every output of armgen is rendered from."""
 
     description: str | None = None
@@ -256,6 +335,25 @@ class Template:
     #: {"steps": [{"name": "network", "label": "Networking"}, ...], "basicsDescription": str}.
     ui: dict[str, Any] = dataclasses.field(default_factory=dict)
     _indexes: dict[str, set[Any]] = dataclasses.field(default_factory=dict, init=False, repr=False)
+
+    def __init__(
+        self,
+        description: str | None = None,
+        parameters: dict[str, Parameter] | None = None,
+        variables: dict[str, Variable] | None = None,
+        resources: list[Resource] | None = None,
+        outputs: dict[str, Output] | None = None,
+        content_version: str = "1.0.0.0",
+        ui: dict[str, Any] | None = None,
+    ) -> None:
+        self.description = description
+        self.parameters = {} if parameters is None else parameters
+        self.variables = {} if variables is None else variables
+        self.resources = [] if resources is None else resources
+        self.outputs = {} if outputs is None else outputs
+        self.content_version = content_version
+        self.ui = {} if ui is None else ui
+        self._indexes = {}
 
     # --- building ------------------------------------------------------------------------------
 

@@ -29,11 +29,11 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from armgen.errors import InputError
+from armgen.records import FrozenRecord
 
 MIB = 1024**2
 GIB = 1024**3
@@ -58,30 +58,59 @@ _MAX_COMMENT = 0xFFFF
 _CD_BYTES_PER_ENTRY = 46 + 1024
 
 
-@dataclass(frozen=True)
-class ZipLimits:
+class ZipLimits(FrozenRecord):
     """What armgen reads from one zip. Defaults fit any Marketplace package many times over
     (Partner Center: a 1 GB zip; Resource Manager: a 4 MB template)."""
 
-    entries: int = 1000  # file and folder entries
-    declared_bytes: int = GIB  # largest size an entry may declare (Partner Center's file limit)
-    entry_bytes: int = 64 * MIB  # largest entry read into memory
-    total_bytes: int = 256 * MIB  # everything read from one zip, together
-    ratio: int = 100  # uncompressed : compressed, for entries over ratio_floor
-    ratio_floor: int = MIB
+    __slots__ = __match_args__ = ("entries", "declared_bytes", "entry_bytes", "total_bytes", "ratio", "ratio_floor")
+    entries: int
+    declared_bytes: int
+    entry_bytes: int
+    total_bytes: int
+    ratio: int
+    ratio_floor: int
+
+    def __init__(
+        self,
+        entries: int = 1000,  # file and folder entries
+        declared_bytes: int = GIB,  # largest size an entry may declare (Partner Center's file limit)
+        entry_bytes: int = 64 * MIB,  # largest entry read into memory
+        total_bytes: int = 256 * MIB,  # everything read from one zip, together
+        ratio: int = 100,  # uncompressed : compressed, for entries over ratio_floor
+        ratio_floor: int = MIB,
+    ) -> None:
+        s = object.__setattr__
+        s(self, "entries", entries)
+        s(self, "declared_bytes", declared_bytes)
+        s(self, "entry_bytes", entry_bytes)
+        s(self, "total_bytes", total_bytes)
+        s(self, "ratio", ratio)
+        s(self, "ratio_floor", ratio_floor)
 
 
 DEFAULT_LIMITS = ZipLimits()
 
 
-@dataclass(frozen=True)
-class ZipEntry:
-    """One file entry of a zip, as its central directory declares it."""
+class ZipEntry(FrozenRecord):
+    """One file entry of a zip, as its central directory declares it (``info``, zipfile's own
+    record of it, is neither compared nor shown)."""
 
+    __slots__ = ("compressed", "info", "name", "size")
+    __match_args__ = ("name", "size", "compressed")
     name: str
     size: int
     compressed: int
-    info: zipfile.ZipInfo = field(repr=False, compare=False)
+    info: zipfile.ZipInfo
+
+    def __init__(self, name: str, size: int, compressed: int, info: zipfile.ZipInfo) -> None:
+        s = object.__setattr__
+        s(self, "name", name)
+        s(self, "size", size)
+        s(self, "compressed", compressed)
+        s(self, "info", info)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self.__class__, (self.name, self.size, self.compressed, self.info))
 
 
 def _refuse(label: str, message: str) -> InputError:

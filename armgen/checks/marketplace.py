@@ -15,11 +15,11 @@ import json
 import re
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from armgen.errors import json_path
+from armgen.records import FrozenRecord, Record
 
 MAIN_TEMPLATE = "mainTemplate.json"
 UI_DEFINITION = "createUiDefinition.json"
@@ -42,41 +42,72 @@ GIB = 1024**3
 MIB = 1024**2
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(FrozenRecord):
     """Size limits (§1.2). Parameters, so tests can exercise the rule without gigabytes."""
 
-    zip_bytes: int = GIB  # Partner Center: total compressed .zip
-    file_bytes: int = GIB  # Partner Center: any uncompressed file in the zip
-    template_compressed_bytes: int = 4 * MIB  # Resource Manager: compressed template
-    parameters: int = 256
-    variables: int = 256
-    resources: int = 800
-    outputs: int = 64
+    __slots__ = __match_args__ = ("zip_bytes", "file_bytes", "template_compressed_bytes", "parameters", "variables",
+                                  "resources", "outputs")
+    zip_bytes: int
+    file_bytes: int
+    template_compressed_bytes: int
+    parameters: int
+    variables: int
+    resources: int
+    outputs: int
+
+    def __init__(
+        self,
+        zip_bytes: int = GIB,  # Partner Center: total compressed .zip
+        file_bytes: int = GIB,  # Partner Center: any uncompressed file in the zip
+        template_compressed_bytes: int = 4 * MIB,  # Resource Manager: compressed template
+        parameters: int = 256,
+        variables: int = 256,
+        resources: int = 800,
+        outputs: int = 64,
+    ) -> None:
+        s = object.__setattr__
+        s(self, "zip_bytes", zip_bytes)
+        s(self, "file_bytes", file_bytes)
+        s(self, "template_compressed_bytes", template_compressed_bytes)
+        s(self, "parameters", parameters)
+        s(self, "variables", variables)
+        s(self, "resources", resources)
+        s(self, "outputs", outputs)
 
 
-@dataclass(frozen=True)
-class RuleFinding:
+class RuleFinding(FrozenRecord):
+    __slots__ = __match_args__ = ("rule", "severity", "file", "path", "message")
     rule: str
     severity: str  # "error" | "warning"
     file: str
     path: str
     message: str
 
+    def __init__(self, rule: str, severity: str, file: str, path: str, message: str) -> None:
+        s = object.__setattr__
+        s(self, "rule", rule)
+        s(self, "severity", severity)
+        s(self, "file", file)
+        s(self, "path", path)
+        s(self, "message", message)
+
     def __str__(self) -> str:
         return f"{self.file}: {self.path}: {self.message} [{self.rule}]"
 
 
-@dataclass
-class PackageView:
+class PackageView(Record):
     """What the rules look at: entry name -> bytes, plus what Partner Center is told about it."""
 
-    files: dict[str, bytes]
-    version: str | None = None
-    managed_app: bool | None = None  # None: not known; detected from viewDefinition.json
-    zip_size: int | None = None
-    limits: Limits = field(default_factory=Limits)
-    sizes: dict[str, int] = field(default_factory=dict)  # declared sizes of entries too big to read
+    __match_args__ = ("files", "version", "managed_app", "zip_size", "limits", "sizes")  # no __slots__: cached_property
+
+    def __init__(self, files: dict[str, bytes], version: str | None = None, managed_app: bool | None = None,
+                 zip_size: int | None = None, limits: Limits | None = None, sizes: dict[str, int] | None = None) -> None:
+        self.files = files
+        self.version = version
+        self.managed_app = managed_app  # None: not known; detected from viewDefinition.json
+        self.zip_size = zip_size
+        self.limits = Limits() if limits is None else limits
+        self.sizes = {} if sizes is None else sizes  # declared sizes of entries too big to read
 
     def size_of(self, name: str) -> int:
         return self.sizes.get(name, len(self.files.get(name, b"")))

@@ -38,13 +38,13 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 from armgen.errors import InputError, json_path
 from armgen.jsonio import json_type, load_json_bytes, read_bytes
+from armgen.records import FrozenRecord
 
 __all__ = [
     "KINDS",
@@ -69,13 +69,19 @@ _MAX_MESSAGE = 240
 _EXPRESSION_RE = re.compile(r"^\[(?!\[)[\s\S]*\]\Z")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(FrozenRecord):
     """One schema violation: the file, the JSON path inside it, and what is wrong."""
 
+    __slots__ = __match_args__ = ("file", "path", "message")
     file: str
     path: str
     message: str
+
+    def __init__(self, file: str, path: str, message: str) -> None:
+        s = object.__setattr__
+        s(self, "file", file)
+        s(self, "path", path)
+        s(self, "message", message)
 
     def __str__(self) -> str:
         return f"{self.file}: {self.path}: {self.message}"

@@ -18,13 +18,13 @@ import marshal
 import os
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from armgen.errors import InputError
 from armgen.lint.reader import load_tolerant
+from armgen.records import FrozenRecord
 
 CACHE_NAME = "AllAzureResources.cache.json"
 TOKEN_ENV = "ARMGEN_ACCESS_TOKEN"
@@ -37,16 +37,23 @@ HOW_TO_GET = (
 )
 
 
-@dataclass(frozen=True)
-class ApiCache:
+class ApiCache(FrozenRecord):
     """The apiVersions a lint run judges against, where they came from, and the day they were
     true (the default date to judge them on: "newest" and "older than 730 days" mean what they
     meant that day)."""
 
+    __slots__ = __match_args__ = ("versions", "source", "date", "path")
     versions: Mapping[str, list[str]]
     source: str  # "file", "user" or "bundled"
     date: _dt.date | None  # None: unknown (an explicit file), judged as of today
     path: str
+
+    def __init__(self, versions: Mapping[str, list[str]], source: str, date: _dt.date | None, path: str) -> None:
+        s = object.__setattr__
+        s(self, "versions", versions)
+        s(self, "source", source)
+        s(self, "date", date)
+        s(self, "path", path)
 
 
 def default_cache_path() -> Path:

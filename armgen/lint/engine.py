@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -38,6 +37,7 @@ from armgen.lint.model import (
     render_path,
 )
 from armgen.lint.reader import Document, Path, decode_text
+from armgen.records import Record
 
 MAIN_NAMES = ("azuredeploy.json", "maintemplate.json", "prereq.azuredeploy.json")
 _GROUP_SCHEMA = {
@@ -47,15 +47,18 @@ _GROUP_SCHEMA = {
 }
 
 
-@dataclass
-class SourceFile:
+class SourceFile(Record):
     """One JSON file of the input: its name relative to the package root, text and parse."""
 
-    rel: str
-    raw: bytes
-    doc: Document | None = None
-    error: str | None = None
-    units: list[Unit] = field(default_factory=list)
+    __slots__ = __match_args__ = ("rel", "raw", "doc", "error", "units")
+
+    def __init__(self, rel: str, raw: bytes, doc: Document | None = None, error: str | None = None,
+                 units: list[Unit] | None = None) -> None:
+        self.rel = rel
+        self.raw = raw
+        self.doc = doc
+        self.error = error
+        self.units: list[Unit] = [] if units is None else units
 
     @property
     def name(self) -> str:

@@ -9,12 +9,12 @@ files a rule sees, so a rule never needs to know about folders, zips or inner te
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from armgen.errors import json_path
 from armgen.lint.reader import Document, Path
+from armgen.records import FrozenRecord, Record
 
 # arm-ttk's test groups = the file kinds a rule applies to
 ALL_FILES = "AllFiles"
@@ -31,10 +31,10 @@ def normalize_test_name(name: str) -> str:
     return " ".join(name.replace("-", " ").replace("_", " ").split()).lower()
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(FrozenRecord):
     """One reported problem: arm-ttk test name, error id, severity, file, JSON path, line."""
 
+    __slots__ = __match_args__ = ("test", "id", "severity", "file", "path", "line", "message")
     test: str
     id: str
     severity: str  # "error" or "warning"
@@ -42,6 +42,17 @@ class Finding:
     path: str
     line: int | None
     message: str
+
+    def __init__(self, test: str, id: str, severity: str, file: str, path: str, line: int | None,
+                 message: str) -> None:
+        s = object.__setattr__
+        s(self, "test", test)
+        s(self, "id", id)
+        s(self, "severity", severity)
+        s(self, "file", file)
+        s(self, "path", path)
+        s(self, "line", line)
+        s(self, "message", message)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,39 +66,73 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
 class Rule:
-    """One arm-ttk test, as declared by its module in ``armgen.lint.rules``."""
+    """One arm-ttk test, as declared by its module in ``armgen.lint.rules``.
 
-    name: str  # arm-ttk test name, e.g. "Location-Should-Not-Be-Hardcoded"
-    group: str  # ALL_FILES, CREATE_UI, PARAMETERS or TEMPLATE
-    description: str
-    check: Callable[[Context], None]
-    requires: tuple[str, ...] = ()  # mandatory inputs (see Context.available)
-    error_ids: tuple[str, ...] = ()  # ids this rule can report (documentation)
-    marketplace_warning: bool = False  # Test-AzMarketplacePackage demotes errors to warnings
-    inner_templates: bool = True  # TEMPLATE rules: also run on each inner-scope nested template
-    needs_api_cache: bool = False
+    A plain class rather than a dataclass: a rule is made once and never compared, and making
+    the dataclass machinery for it (and the model's other classes) was time every lint run paid
+    at import.
+    """
+
+    def __init__(
+        self,
+        name: str,  # arm-ttk test name, e.g. "Location-Should-Not-Be-Hardcoded"
+        group: str,  # ALL_FILES, CREATE_UI, PARAMETERS or TEMPLATE
+        description: str,
+        check: Callable[[Context], None],
+        requires: tuple[str, ...] = (),  # mandatory inputs (see Context.available)
+        error_ids: tuple[str, ...] = (),  # ids this rule can report (documentation)
+        marketplace_warning: bool = False,  # Test-AzMarketplacePackage demotes errors to warnings
+        inner_templates: bool = True,  # TEMPLATE rules: also run on each inner-scope nested template
+        needs_api_cache: bool = False,
+    ) -> None:
+        self.name = name
+        self.group = group
+        self.description = description
+        self.check = check
+        self.requires = requires
+        self.error_ids = error_ids
+        self.marketplace_warning = marketplace_warning
+        self.inner_templates = inner_templates
+        self.needs_api_cache = needs_api_cache
 
     @property
     def key(self) -> str:
         return normalize_test_name(self.name)
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
 
-@dataclass
-class Unit:
+
+class Unit(Record):
     """A template as one rule run sees it: the file's template or one inner-scope nested template."""
 
-    data: Any  # the template object (inner-scope nested templates replaced by {})
-    text: str  # its text (same replacement)
-    original: Any  # the whole file's object, nested templates still inline
-    doc: Document  # the file
-    base: Path = ()  # where this template sits in the file
-    text_offset: int = 0  # where ``text`` starts in the file's text
-    cuts: list[tuple[int, int, int]] = field(default_factory=list)  # (old_start, old_end, new_len)
-    is_inner: bool = False
-    is_main: bool = False
-    file_name: str = ""
+    __slots__ = __match_args__ = ("data", "text", "original", "doc", "base", "text_offset", "cuts", "is_inner",
+                                  "is_main", "file_name")
+
+    def __init__(
+        self,
+        data: Any,  # the template object (inner-scope nested templates replaced by {})
+        text: str,  # its text (same replacement)
+        original: Any,  # the whole file's object, nested templates still inline
+        doc: Document,  # the file
+        base: Path = (),  # where this template sits in the file
+        text_offset: int = 0,  # where ``text`` starts in the file's text
+        cuts: list[tuple[int, int, int]] | None = None,  # (old_start, old_end, new_len)
+        is_inner: bool = False,
+        is_main: bool = False,
+        file_name: str = "",
+    ) -> None:
+        self.data = data
+        self.text = text
+        self.original = original
+        self.doc = doc
+        self.base = base
+        self.text_offset = text_offset
+        self.cuts = [] if cuts is None else cuts
+        self.is_inner = is_inner
+        self.is_main = is_main
+        self.file_name = file_name
 
     def file_offset(self, offset: int) -> int:
         """Map an offset in ``text`` back to the file's text (undoing inner-template cut-outs)."""
@@ -102,25 +147,46 @@ class Unit:
         return self.text_offset + offset + shift
 
 
-@dataclass
-class Context:
+class Context(Record):
     """Everything one rule run may read, plus the sinks it reports into."""
 
-    rule: Rule
-    file: str  # display name of the file under test
-    doc: Document | None
-    template: Unit | None = None
-    cuid: Any = None
-    cuid_text: str | None = None
-    cuid_doc: Document | None = None
-    main_parameters: dict[str, Any] | None = None
-    main_template: Unit | None = None
-    parameter_object: Any = None
-    folder_files: list[Any] = field(default_factory=list)  # (shown name, SourceFile with .rel)
-    api_cache: dict[str, list[str]] | None = None
-    test_date: _dt.date = field(default_factory=_dt.date.today)
-    issues: list[tuple[str, str, str, Path, int | None, str | None]] = field(default_factory=list)
-    stop: bool = False
+    __slots__ = __match_args__ = ("rule", "file", "doc", "template", "cuid", "cuid_text", "cuid_doc",
+                                  "main_parameters", "main_template", "parameter_object", "folder_files",
+                                  "api_cache", "test_date", "issues", "stop")
+
+    def __init__(
+        self,
+        rule: Rule,
+        file: str,  # display name of the file under test
+        doc: Document | None,
+        template: Unit | None = None,
+        cuid: Any = None,
+        cuid_text: str | None = None,
+        cuid_doc: Document | None = None,
+        main_parameters: dict[str, Any] | None = None,
+        main_template: Unit | None = None,
+        parameter_object: Any = None,
+        folder_files: list[Any] | None = None,  # (shown name, SourceFile with .rel)
+        api_cache: Mapping[str, list[str]] | None = None,
+        test_date: _dt.date | None = None,  # None: today
+        issues: list[tuple[str, str, str, Path, int | None, str | None]] | None = None,
+        stop: bool = False,
+    ) -> None:
+        self.rule = rule
+        self.file = file
+        self.doc = doc
+        self.template = template
+        self.cuid = cuid
+        self.cuid_text = cuid_text
+        self.cuid_doc = cuid_doc
+        self.main_parameters = main_parameters
+        self.main_template = main_template
+        self.parameter_object = parameter_object
+        self.folder_files = [] if folder_files is None else folder_files
+        self.api_cache = api_cache
+        self.test_date = _dt.date.today() if test_date is None else test_date
+        self.issues = [] if issues is None else issues
+        self.stop = stop
 
     def error(
         self,
@@ -138,17 +204,28 @@ class Context:
         self.issues.append(("warning", id or "Warning", message, tuple(path), offset, None))
 
 
-@dataclass
-class LintReport:
+class LintReport(Record):
     """Every finding of one lint run, plus which tests ran (arm-ttk's "results")."""
 
-    findings: list[Finding] = field(default_factory=list)
-    ran: dict[str, int] = field(default_factory=dict)  # arm-ttk test name -> runs (results)
-    notes: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    target: str = ""  # the path linted (folder, zip or file), as given
-    kind: str = ""  # "folder", "zip" or "file": how finding files map back to disk
-    api_cache: str = ""  # which apiVersions cache judged this run, and as of which day
+    __slots__ = __match_args__ = ("findings", "ran", "notes", "files", "target", "kind", "api_cache")
+
+    def __init__(
+        self,
+        findings: list[Finding] | None = None,
+        ran: dict[str, int] | None = None,  # arm-ttk test name -> runs (results)
+        notes: list[str] | None = None,
+        files: list[str] | None = None,
+        target: str = "",  # the path linted (folder, zip or file), as given
+        kind: str = "",  # "folder", "zip" or "file": how finding files map back to disk
+        api_cache: str = "",  # which apiVersions cache judged this run, and as of which day
+    ) -> None:
+        self.findings = [] if findings is None else findings
+        self.ran = {} if ran is None else ran
+        self.notes = [] if notes is None else notes
+        self.files = [] if files is None else files
+        self.target = target
+        self.kind = kind
+        self.api_cache = api_cache
 
     @property
     def errors(self) -> list[Finding]:

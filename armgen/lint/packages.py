@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from armgen.errors import InputError
+from armgen.records import FrozenRecord
 
 PACKAGE_MARKERS = frozenset({"createuidefinition.json", "maintemplate.json", "azuredeploy.json", "main.json"})
 
@@ -32,13 +32,17 @@ def is_package(folder: Path) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(FrozenRecord):
     """One thing to lint: a package folder, a zip or a file; ``exclude`` names folders (relative,
     ``/``-separated) that hold packages of their own found by a search, left to their own run."""
 
+    __slots__ = __match_args__ = ("path", "exclude")
     path: Path
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...]
+
+    def __init__(self, path: Path, exclude: tuple[str, ...] = ()) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "exclude", exclude)
 
 
 def packages_below(folder: Path) -> list[Target]:

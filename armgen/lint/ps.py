@@ -13,10 +13,11 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import regex
+
+from armgen.records import Record
 
 Path = tuple[str | int, ...]
 
@@ -231,14 +232,16 @@ def as_list(v: Any) -> list[Any]:
     return v if isinstance(v, list) else [v]
 
 
-@dataclass
-class Found:
+class Found(Record):
     """One ``Find-JsonContent`` result: the object holding ``key`` and where it is."""
 
-    obj: dict[str, Any]
-    key: str
-    path: Path  # path to the property (object path + key)
-    parents: list[dict[str, Any]]  # ancestor objects, nearest first
+    __slots__ = __match_args__ = ("obj", "key", "path", "parents")
+
+    def __init__(self, obj: dict[str, Any], key: str, path: Path, parents: list[dict[str, Any]]) -> None:
+        self.obj = obj
+        self.key = key
+        self.path = path  # path to the property (object path + key)
+        self.parents = parents  # ancestor objects, nearest first
 
     @property
     def value(self) -> Any:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from armgen.errors import InputError
+from armgen.records import FrozenRecord
 from armgen.template import Template
 
 #: Options every appliance offer takes; offers may narrow or extend them.
@@ -47,8 +48,8 @@ COMMON_DEFAULTS: dict[str, Any] = {
 _SELECTORS = ("offer", "$schema")
 
 
-@dataclasses.dataclass(frozen=True)
-class Offer:
+@dataclasses.dataclass(init=False, repr=False, eq=False)  # no generated code: see armgen.records
+class Offer(FrozenRecord):
     """A buildable offer. ``defaults`` are the options schema's defaults for this offer."""
 
     name: str
@@ -62,6 +63,17 @@ class Offer:
     #: CIDR's size), run on ``armgen build --values``/``--set`` as the wizard runs them: each
     #: problem is ``(JSON path, message)``, e.g. ``("$.zpaDomains[1]", "must end with a dot")``.
     values_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
+
+    def __init__(self, name: str, description: str, defaults: dict[str, Any],
+                 builder: Callable[[dict[str, Any]], Template],
+                 variant_defaults: dict[str, dict[str, Any]] | None = None,
+                 values_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "defaults", defaults)
+        object.__setattr__(self, "builder", builder)
+        object.__setattr__(self, "variant_defaults", {} if variant_defaults is None else variant_defaults)
+        object.__setattr__(self, "values_check", values_check)
 
     def resolve(self, options: dict[str, Any] | None) -> dict[str, Any]:
         """``options`` over the defaults; ``offer`` and an options file's ``$schema`` are not options of the offer."""

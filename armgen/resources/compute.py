@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from armgen import expr as E
+from armgen.records import FrozenRecord
 from armgen.resources import api_versions
 from armgen.resources.common import prune
 from armgen.template import Copy, Resource
@@ -23,8 +24,8 @@ VM = "Microsoft.Compute/virtualMachines"
 AVAILABILITY_SET = "Microsoft.Compute/availabilitySets"
 
 
-@dataclasses.dataclass(frozen=True)
-class Image:
+@dataclasses.dataclass(init=False, repr=False, eq=False)  # no generated code: see armgen.records
+class Image(FrozenRecord):
     """A Marketplace image; ``plan=True`` when the publisher sells it with terms (third-party images).
 
     Fields may be expressions: an image published under another name in Azure China is chosen at
@@ -36,6 +37,13 @@ class Image:
     sku: Any
     version: str = "latest"
     plan: bool = True
+
+    def __init__(self, publisher: Any, offer: Any, sku: Any, version: str = "latest", plan: bool = True) -> None:
+        object.__setattr__(self, "publisher", publisher)
+        object.__setattr__(self, "offer", offer)
+        object.__setattr__(self, "sku", sku)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "plan", plan)
 
     def reference(self) -> dict[str, Any]:
         return {"publisher": self.publisher, "offer": self.offer, "sku": self.sku, "version": self.version}

@@ -15,6 +15,7 @@ from typing import Any
 
 from armgen import expr as E
 from armgen.expr import Expr
+from armgen.records import FrozenRecord, Record
 from armgen.template import ModelError, Parameter, Template
 
 BASICS = "basics"
@@ -32,11 +33,14 @@ KNOWN_KEYS = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class Where:
+@dataclasses.dataclass(init=False, repr=False, eq=False)  # no generated code: see armgen.records
+class Where(FrozenRecord):
     """Where an element lives, and how other elements and outputs refer to it."""
 
     step: str
+
+    def __init__(self, step: str) -> None:
+        object.__setattr__(self, "step", step)
 
     def ref(self, element: str, *props: str) -> str:
         """``basics('x').p`` or ``steps('s').x.p`` (without the surrounding brackets)."""
@@ -44,8 +48,8 @@ class Where:
         return ".".join([base, *props])
 
 
-@dataclasses.dataclass
-class Placed:
+@dataclasses.dataclass(init=False, repr=False, eq=False)  # no generated code: see armgen.records
+class Placed(Record):
     """One parameter the UI fills in: its control kind, step and hints."""
 
     param: Parameter
@@ -57,6 +61,15 @@ class Placed:
     #: one: the element is shown only while it is checked, and hands over the parameter's default
     #: otherwise (a hidden element has no value in the portal).
     when: str | None = None
+
+    def __init__(self, param: Parameter, control: str, where: Where, hints: dict[str, Any], position: int,
+                 when: str | None = None) -> None:
+        self.param = param
+        self.control = control
+        self.where = where
+        self.hints = hints
+        self.position = position
+        self.when = when
 
     @property
     def name(self) -> str:

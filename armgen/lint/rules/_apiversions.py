@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 
 from armgen.lint import ps
 from armgen.lint.apicache import versions_for
+from armgen.records import Record
 
 NUMBER_OF_DAYS = 730
 
 
-@dataclass
-class Verdict:
+class Verdict(Record):
     """What one apiVersion earns: (severity, id suffix, message) items, and whether to stop."""
 
-    items: list[tuple[str, str, str]]
-    stop: bool = False
+    __slots__ = __match_args__ = ("items", "stop")
+
+    def __init__(self, items: list[tuple[str, str, str]], stop: bool = False) -> None:
+        self.items = items
+        self.stop = stop
 
 
 # id(list of versions) -> (that list, {lower case: first index}, first without a -suffix, latest stable)
