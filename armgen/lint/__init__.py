@@ -36,6 +36,7 @@ def lint_path(
     day the cache was true (today for an explicit file, whose date is unknown).
     A :class:`Target` lints a package found by a search, leaving out its nested packages.
     """
+    from armgen.lint import lazy
     from armgen.lint.apicache import HOW_TO_GET, resolve
     from armgen.lint.engine import Engine, select_rules
     from armgen.lint.rules import all_rules
@@ -51,7 +52,10 @@ def lint_path(
         test_date=when,
         exclude=target.exclude,
     )
-    report = engine.run(target.path)
+    try:
+        report = engine.run(target.path)
+    finally:  # patterns compiled for the first time go to the disk cache for the next run
+        lazy.save()
     if any(r.needs_api_cache for r in rules):
         if cache is None:
             report.notes.append(f"apiVersions tests not applicable: no apiVersions cache ({HOW_TO_GET})")

@@ -22,7 +22,7 @@ from typing import Any
 import regex
 
 from armgen.errors import InputError
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import (
     ALL_FILES,
     CREATE_UI,
@@ -41,9 +41,9 @@ from armgen.records import Record
 
 MAIN_NAMES = ("azuredeploy.json", "maintemplate.json", "prereq.azuredeploy.json")
 _GROUP_SCHEMA = {
-    TEMPLATE: regex.compile("deploymentTemplate", regex.I),
-    CREATE_UI: regex.compile("CreateUIDefinition", regex.I),
-    PARAMETERS: regex.compile("deploymentParameters", regex.I),
+    TEMPLATE: lazy.compile("deploymentTemplate", regex.I),
+    CREATE_UI: lazy.compile("CreateUIDefinition", regex.I),
+    PARAMETERS: lazy.compile("deploymentParameters", regex.I),
 }
 
 

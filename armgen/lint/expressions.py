@@ -49,7 +49,7 @@ API_VERSION = lazy.compile(r"(?<Year>\d{4})-(?<Month>\d{2})-(?<Day>\d{2})(?:-(?<
 @functools.lru_cache(maxsize=512)
 def function(names: str = r"\w+") -> regex.Pattern[str]:
     """``?<ARM_Template_Function>``: a call preceded by ``[``, ``(`` or ``,`` (names: an alternation)."""
-    return regex.compile(
+    return lazy.regex_compile(
         r"(?<=(?>\[|\(|,)\s*)(?<FunctionName>(?>" + names + r"))\s*(?<Parameters>" + _BAL + ")", X
     )
 
@@ -102,6 +102,8 @@ def parameter(name: str | None = None) -> regex.Pattern[str]:
     """``?<ARM_Parameter>``: ``parameters('name')``; like arm-ttk the name goes in unescaped."""
     body = ".+?" if name is None else _raw_name(name)
     pat = r"parameters\s*\(\s*'(?<ParameterName>" + body + r")'\s*\)"
+    if name is None:  # the code's own pattern (kept compiled on disk), not one made from a template
+        return lazy.regex_compile(pat, X)
     try:
         return regex.compile(pat, X)
     except regex.error:
@@ -115,6 +117,8 @@ def variable(name: str | None = None) -> regex.Pattern[str]:
     """``?<ARM_Variable>``: ``variables('name')`` (arm-ttk escapes only whitespace, ``#`` and ``$``)."""
     body = ".+?" if name is None else _raw_name(name, ("#", "$"))
     pat = r"variables\s?\(\s*'(?<VariableName>" + body + r")'\s*\)"
+    if name is None:
+        return lazy.regex_compile(pat, X)
     try:
         return regex.compile(pat, X)
     except regex.error:

@@ -186,7 +186,9 @@ def like(v: Any, pattern: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _rx(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern, regex.I | regex.V0)
+    from armgen.lint import lazy  # rule code's patterns: kept compiled on disk
+
+    return lazy.regex_compile(pattern, regex.I | regex.V0)
 
 
 def match(v: Any, pattern: str) -> bool:

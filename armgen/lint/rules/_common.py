@@ -16,7 +16,7 @@ _BACK = lazy.compile(r'"(?<PropertyName>[^"]{1,})"\s{0,}:', regex.REVERSE)
 
 @functools.lru_cache(maxsize=64)
 def back_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
-    return regex.compile(pattern, flags | regex.REVERSE)
+    return lazy.regex_compile(pattern, flags | regex.REVERSE)
 
 
 def search_back(pattern: str, text: str, end: int, flags: int = 0) -> regex.Match[str] | None:

@@ -6,13 +6,15 @@ import functools
 
 import regex
 
+from armgen.lint import lazy
+
 
 @functools.lru_cache(maxsize=1024)
 def regex_error(pattern: str) -> str | None:
     """None when ``pattern`` compiles as a .NET regex would, else the reason it does not."""
     candidate = pattern.replace(r"\z", r"\Z")
     try:
-        regex.compile(candidate, regex.V0)
+        lazy.regex_compile(candidate, regex.V0)  # one that compiled before is rebuilt, not compiled
     except regex.error as exc:
         return str(exc)
     except (ValueError, OverflowError, RecursionError) as exc:

@@ -8,7 +8,7 @@ from typing import Any
 
 import regex
 
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import CREATE_UI, Context, Rule
 
 X = regex.I | regex.X
@@ -24,8 +24,8 @@ def _output_regex(control: str, step: str | None) -> regex.Pattern[str]:
     return regex.compile(pat, X)
 
 
-_BASICS = regex.compile(r"basics\(\s*'(?<ControlName>[^']*)'\s*\)", X)
-_STEPS = regex.compile(r"steps\(\s*'(?<StepName>[^']*)'\s*\)(?:(?<Property>\.\w+))*", X)
+_BASICS = lazy.compile(r"basics\(\s*'(?<ControlName>[^']*)'\s*\)", X)
+_STEPS = lazy.compile(r"steps\(\s*'(?<StepName>[^']*)'\s*\)(?:(?<Property>\.\w+))*", X)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import regex
-
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import PARAMETERS, Context, Rule
 
 # arm-ttk's -notmatch '^(\d+\.\d+\.\d+\.\d+)$': .NET's `$` also matches before a final newline
-_VERSION = regex.compile(r"^(\d+\.\d+\.\d+\.\d+)$")
+_VERSION = lazy.compile(r"^(\d+\.\d+\.\d+\.\d+)$")
 
 
 def check(ctx: Context) -> None:

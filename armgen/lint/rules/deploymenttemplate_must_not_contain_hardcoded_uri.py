@@ -7,6 +7,7 @@ import functools
 import regex
 
 from armgen.lint import expressions as ex
+from armgen.lint import lazy
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import search_back, text
 
@@ -33,7 +34,7 @@ HOSTS = (
 @functools.cache
 def host_regex() -> regex.Pattern[str]:
     """arm-ttk's host alternation; compiled on first need (non-ASCII text only), not at import."""
-    return regex.compile("|".join(h.replace(".", r"\.") for h in HOSTS), regex.I)
+    return lazy.regex_compile("|".join(h.replace(".", r"\.") for h in HOSTS), regex.I)
 
 
 _EXEMPT_BEFORE = (r"https://schema\.", r"https://devopsgallerystorage\.blob\.")

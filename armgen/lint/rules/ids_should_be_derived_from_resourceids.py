@@ -7,7 +7,7 @@ import functools
 import regex
 
 from armgen.lint import expressions as ex
-from armgen.lint import ps
+from armgen.lint import lazy, ps
 from armgen.lint.model import TEMPLATE, Context, Rule
 from armgen.lint.rules._common import dotted, is_bicep, resources_items, template
 
@@ -35,7 +35,7 @@ EXCEPTIONS = (
 def exception_regex() -> regex.Pattern[str]:
     """arm-ttk's anchored alternation of the excepted names; compiled on first need (only
     non-ASCII paths use it), not at import (4 ms of every run)."""
-    return regex.compile("(?>" + "|".join(e.replace(".", r"\.") for e in EXCEPTIONS) + ")$", regex.I)
+    return lazy.regex_compile("(?>" + "|".join(e.replace(".", r"\.") for e in EXCEPTIONS) + ")$", regex.I)
 
 
 _EXCEPTION_LOWER = tuple(e.lower() for e in EXCEPTIONS)
@@ -55,7 +55,7 @@ ALLOWED = (
     "extensionResourceId", "resourceId", "subscriptionResourceId", "tenantResourceId", "if", "parameters",
     "reference", "variables", "subscription", "guid",
 )  # fmt: skip
-_ALLOWED = regex.compile(r"\s*\[\s*(" + "|".join(ALLOWED) + r")\s*\(\s*", regex.I)
+_ALLOWED = lazy.compile(r"\s*\[\s*(" + "|".join(ALLOWED) + r")\s*\(\s*", regex.I)
 _SKIP_TYPES = (
     r"^microsoft\.logic/workflows$",  # anything inside a Logic App
     r"^microsoft\.ApiManagement/service/backends$",
