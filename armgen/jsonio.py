@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -107,6 +106,8 @@ def _make_parents(folder: Path, created: list[Path]) -> None:
 
 def _stage(target: Path, raw: bytes, created: list[Path] | None = None) -> str:
     """Write ``raw`` to a synced temp file beside ``target``; returns the temp file's name."""
+    import tempfile  # here, not at import: every command reads through this module, fewer write
+
     try:
         _make_parents(target.parent, created if created is not None else [])
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

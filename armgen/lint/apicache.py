@@ -290,7 +290,7 @@ def refresh(subscription_id: str, *, endpoint: str | None = None, out: Path | No
     doc = cache_document(providers)
     if not doc:
         raise InputError("the subscription returned no resource providers; cache not written")
-    from armgen.jsonio import dumps, write_atomic  # only here: its tempfile import costs every lint run
+    from armgen.jsonio import dumps, write_atomic  # only here: a lint run that writes nothing needs neither
 
     write_atomic(target, dumps(doc))
     return target

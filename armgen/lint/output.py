@@ -62,7 +62,7 @@ def render_text(reports: LintReport | Sequence[LintReport]) -> str:
 
 def render_json(reports: LintReport | Sequence[LintReport]) -> str:
     """One report's object; for several, ``{"packages": [{"path", findings, summary}], "summary"}``."""
-    from armgen.jsonio import dumps  # here, not at import: text runs need neither it nor its tempfile
+    from armgen.jsonio import dumps  # here, not at import: text runs do not need it
 
     if isinstance(reports, LintReport):
         return dumps(reports.to_json())
