@@ -1,9 +1,10 @@
 """armgen's on-disk cache: where it lives, and reading and writing its entries.
 
 What goes in it is derived from files armgen ships or is given (compiled schema validators,
-parsed official schemas), keyed by a content hash of those files: an entry is never stale (a
-changed input has another key, so nothing ever needs invalidating) and an old entry is only
-unused. Entries are written atomically (a synced temp file renamed over), so concurrent runs at
+parsed official schemas, apiVersions caches as lint reads them), keyed by a content hash of those
+files: an entry is never stale (a changed input has another key, so nothing ever needs
+invalidating) and an old entry is only unused. Lint's compiled patterns (``lint-patterns/``) are
+keyed by the versions of ``regex`` and Python that compiled them, and by each pattern's text. Entries are written atomically (a synced temp file renamed over), so concurrent runs at
 worst compute the same entry twice and no reader sees half a file. A cache that cannot be read
 or written costs speed, never a failure.
 """
