@@ -37,8 +37,14 @@ def test_fifty_targets_with_faults_and_a_failure_stop_the_wave(fleet: Fleet, wri
     wave3 = names[21:41]
 
     def bad_failed() -> bool:
-        rec = fleet.deployments.record(f"rg-{bad}", f"cc-{bad}")
-        return rec is not None and rec.state == "Failed"
+        """The client knows: its state file records the failure (the wave was stopped before that).
+        Resource Manager's own record turning Failed is not enough: a worker whose deployment
+        ended in the same instant could start its next target before the bad one's worker has
+        read the failure, a race this test is not about."""
+        try:
+            return _state(tmp_path / "fleet.state.json").get(bad, {}).get("status") == "failed"
+        except (OSError, ValueError):
+            return False
 
     # the rest of wave 3 runs until the bad one has failed: what the wave does after its first
     # failure is then decided by events, not by which worker the scheduler happens to favour
@@ -201,3 +207,63 @@ def test_deploy_body_is_incremental_with_parameters(fleet: Fleet, write_inventor
     assert props["parameters"]["subnetName2"] == {"value": "snet-2"}
     put = fleet.arm.requests_matching("PUT", DEP)[0]
     assert put.query["api-version"] == "2025-04-01" and put.authorization == "Bearer test-token"
+
+
+def test_records_staged_ahead_of_a_stopped_wave_are_put_back(fleet: Fleet, write_inventory, tmp_path) -> None:
+    """While deployments run, the next targets' ``submitting`` records are written ahead of their
+    PUTs (so the write before a PUT is off its path). When the wave stops before they are sent,
+    those records are put back as they were: pending, no correlation id, no attempt, no gate step."""
+    inv = write_inventory(8, concurrency=2, waves={"canary": None})
+    names = target_names(8)
+    state = tmp_path / "fleet.state.json"
+    bad, later = names[1], names[2:]
+    seen: list[str] = []
+
+    def staged_on_disk() -> bool:
+        """Ordering by events: the bad one fails only once a target not sent yet says submitting on disk."""
+        try:
+            st = _state(state)
+        except (OSError, ValueError):
+            return False
+        seen.extend(n for n in later if st.get(n, {}).get("status") == "submitting"
+                    and fleet.deployments.record(f"rg-{n}", f"cc-{n}") is None)
+        return bool(seen)
+
+    def bad_failed_on_disk() -> bool:  # the client has seen the failure (its wave is stopped by then)
+        try:
+            return _state(state).get(bad, {}).get("status") == "failed"
+        except (OSError, ValueError):
+            return False
+
+    fleet.deployments.behave(bad, polls=0, fail=("SkuNotAvailable", "not offered"), until=staged_on_disk)
+    fleet.deployments.behave(names[0], polls=0, until=bad_failed_on_disk)
+    result, _ = run_apply(inv, fleet.arm.base_url)
+
+    assert seen, "no record was staged ahead of its PUT"
+    assert result.stopped_wave == 0 and result.outcomes[bad].status == "failed"
+    assert result.outcomes[names[0]].status == "succeeded"
+    st = _state(state)
+    for n in later:
+        assert result.outcomes[n].status == "notStarted", n
+        assert fleet.arm.requests_matching("PUT", f"/resourcegroups/rg-{n}{DEP}") == [], n
+        assert st[n]["status"] == "pending", (n, st[n])
+        assert not {"correlationId", "attempts", "steps", "startedAt"} & set(st[n]), (n, st[n])
+
+
+def test_completed_yields_each_future_once_as_it_finishes() -> None:
+    """The main thread's wait: futures done before the call and after it, each reported once, in
+    the order they finished (release B, then A: B comes first)."""
+    from concurrent.futures import Future
+
+    from armgen.azure.rollout import completed
+
+    done_before: Future[str] = Future()
+    done_before.set_result("early")
+    a: Future[str] = Future()
+    b: Future[str] = Future()
+    got: list[str] = []
+    it = completed([done_before, a, b], tick=0.01)
+    got.append(next(it).result())
+    threading.Timer(0.01, lambda: (b.set_result("b"), a.set_result("a"))).start()
+    got.extend(f.result() for f in it)
+    assert got == ["early", "b", "a"]
