@@ -985,7 +985,10 @@ class Rollout:
             self._record_gate(t, v)
             return Outcome(t.name, "blocked", (reasons[0] if reasons else verdict)
                            + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""))
-        self._record_gate(t, v)
+        with self._lock:
+            staged = t.name in self._staged
+        if not staged:  # a staged record carries its gate step already
+            self._record_gate(t, v)
         return self._put(t, client, deadline, wave_failed)
 
     def _record_gate(self, t: Target, v: TargetPlan | None) -> None:

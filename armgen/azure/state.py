@@ -174,6 +174,7 @@ class StateFile:
         self._writing = False  # a snapshot is being written (by a flush() or the writer thread)
         self._last_write = 0.0  # time.monotonic() when the last write ended (the writer's gap)
         self._closed = threading.Event()  # ends the writer's gap at once (close)
+        self._idle = False  # the writer thread waits for a change (a change must wake it)
 
     # ------------------------------------------------------------ loading
     @classmethod
@@ -247,7 +248,8 @@ class StateFile:
     def _bump(self) -> int:
         self._version += 1
         self._start_writer()
-        self._cond.notify_all()
+        if self._idle:  # only the idle writer waits for a new version (flushers wait for writes)
+            self._cond.notify_all()
         return self._version
 
     def flush(self, version: int | None = None) -> None:
@@ -347,7 +349,11 @@ class StateFile:
             with self._cond:
                 while (self._written >= self._version or self._writing) and not self._closing \
                         and self._error is None:
-                    self._cond.wait()
+                    self._idle = True
+                    try:
+                        self._cond.wait()
+                    finally:
+                        self._idle = False
                 if self._error is not None:
                     return
                 if self._writing:  # closing while a flush writes: let it finish first
