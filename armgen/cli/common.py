@@ -23,7 +23,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -32,18 +32,23 @@ OUTPUTS = ("json", "jsonc", "table", "none")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def output_option(default: str = "table", *, legacy: Sequence[str] = ("text", "json")) -> Callable[[F], F]:
+def output_option(default: str = "table", *, legacy: Sequence[str] | None = ("text", "json"),
+                  extra: Sequence[str] = ()) -> Callable[[F], F]:
     """``-o/--output`` plus a ``--format`` alias; the command receives one ``output`` argument.
 
     ``legacy`` lists the ``--format`` values the command took before (``text`` maps to ``table``),
-    so scripts written for them keep working.
+    so scripts written for them keep working; ``None`` adds no ``--format`` alias at all, for a
+    command whose ``--format`` means something else (diagram's drawing format). ``extra`` lists
+    outputs of the command's own beyond az's four (lint's ``sarif``), which -o accepts as well:
+    hand them to :func:`emit`'s ``extra``.
     """
-    alias_values = sorted({*OUTPUTS, *legacy})
+    choices = (*OUTPUTS, *extra)
+    alias_values = sorted({*choices, *(legacy or ())})
 
     def decorate(f: F) -> F:
         @functools.wraps(f)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            alias = kwargs.pop("format_alias", None)
+            alias = kwargs.pop("format_alias", None) if legacy is not None else None
             chosen = kwargs.get("output")
             if alias is not None:
                 alias = "table" if alias == "text" else alias
@@ -53,11 +58,13 @@ def output_option(default: str = "table", *, legacy: Sequence[str] = ("text", "j
             kwargs["output"] = chosen or default
             return f(*args, **kwargs)
 
-        wrapper = click.option("--format", "format_alias", type=click.Choice(alias_values), default=None,
-                               help="Alias of -o/--output (text = table).")(wrapper)
-        wrapper = click.option("-o", "--output", "output", type=click.Choice(OUTPUTS), default=None,
+        if legacy is not None:
+            wrapper = click.option("--format", "format_alias", type=click.Choice(alias_values), default=None,
+                                   help="Alias of -o/--output (text = table).")(wrapper)
+        own = "".join(f", {e}" for e in extra)
+        wrapper = click.option("-o", "--output", "output", type=click.Choice(choices), default=None,
                                help=f"Output format [default: {default}]: json, jsonc (coloured JSON), "
-                                    "table (text for people), none.")(wrapper)
+                                    f"table (text for people){own}, none.")(wrapper)
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -91,16 +98,23 @@ def color_json(text: str) -> str:
     return _JSON_TOKEN.sub(paint, text)
 
 
-def emit(output: str, data: Any, table: Callable[[], str] | str) -> None:
+def emit(output: str, data: Any, table: Callable[[], str] | str, *, json_text: Callable[[], str] | None = None,
+         extra: Mapping[str, Callable[[], str]] | None = None) -> None:
     """Print a command's result in the chosen output format.
 
     ``data`` is the JSON-shaped result (lists and dicts); ``table`` renders the text for people
-    (a callable, so the JSON paths never pay for it).
+    (a callable, so the JSON paths never pay for it). ``json_text`` serialises ``data`` itself,
+    for a command whose JSON text predates ``-o`` (lint's), so ``-o json`` stays byte-identical
+    to it; ``extra`` renders the command's own outputs (``-o sarif``).
     """
     if output == "none":
         return
+    if extra and output in extra:
+        rendered = extra[output]()
+        click.echo(rendered, nl=not rendered.endswith("\n"))
+        return
     if output in ("json", "jsonc"):
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+        text = json_text().rstrip("\n") if json_text is not None else json.dumps(data, indent=2, ensure_ascii=False)
         if output == "jsonc" and use_color():
             text = color_json(text)
         click.echo(text)
@@ -126,3 +140,4 @@ def examples(*items: tuple[str, str]) -> Callable[[click.Command], click.Command
         return cmd
 
     return decorate
+

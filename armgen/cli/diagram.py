@@ -14,15 +14,23 @@ import click
 
 from armgen import jsonio
 from armgen.cli.build import shape_options
+from armgen.cli.common import emit, examples, output_option
 from armgen.errors import InputError
 
 
+@examples(
+    ("The built-in offer as SVG", "armgen diagram --out docs/cloud-connector.svg"),
+    ("The greenfield shape with ZPA, as Mermaid", "armgen diagram --network new --zpa --out zpa.mmd"),
+    ("Someone's package with real values, the summary as JSON",
+     "armgen diagram dist/zscc-1.0.0.zip --values parameters.json --format svg --out zscc.svg -o json"),
+)
 @click.command("diagram")
 @click.argument("source", required=False)
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
               help="File to write (.svg or .mmd).")
 @click.option("--format", "fmt", type=click.Choice(["svg", "mermaid"]), default=None,
-              help="Output format (default: from --out's extension, else svg).")
+              help="The drawing's format (default: from --out's extension, else svg).")
+@output_option(legacy=None)  # --format is the drawing's; -o is what is printed about it
 @click.option("--values", "values_file", type=click.Path(dir_okay=False),
               help="Parameter values (JSON object or parameters file); others are drawn as ‹name›.")
 @click.option("--options", "options_file", type=click.Path(dir_okay=False),
@@ -36,10 +44,15 @@ from armgen.errors import InputError
 def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str | None, options_file: str | None,
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
             name_prefix: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
-            workload_subnet: bool | None, bastion: bool | None) -> int:
-    """Draw the topology of SOURCE (a built-in offer, default cloud-connector; or a folder, zip or
-    template file): the existing VNet and subnets, the appliances per zone with their NICs, the load
-    balancer, NAT gateways, route tables, and the identity and Key Vault they read."""
+            workload_subnet: bool | None, bastion: bool | None, output: str) -> int:
+    """Draw a deployment's topology as SVG or Mermaid.
+
+    SOURCE is a built-in offer (default cloud-connector) or a folder, zip or template file. The
+    drawing shows the existing VNet and subnets, the appliances per zone with their NICs, the load
+    balancer, NAT gateways, route tables, and the identity and Key Vault they read.
+
+    --format is the drawing's format; -o/--output is what is printed about it (the table line, or
+    as JSON the file written and the resources and relations drawn)."""
     from armgen import params
     from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
     from armgen.cli.build import _load_options_file, _parse_zones, shape_flags
@@ -73,6 +86,10 @@ def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str
     kind = fmt or ("mermaid" if Path(out_file).suffix.lower() in (".mmd", ".mermaid", ".md") else "svg")
     text = mermaid.render(topo) if kind == "mermaid" else svg.render(topo)
     jsonio.write_atomic(out_file, text)
-    click.echo(f"armgen diagram: {src.label}: {len(topo.nodes)} resources, {len(topo.edges)} relations "
-               f"-> {out_file} ({kind})")
+    doc = {"source": src.label, "out": out_file, "format": kind,
+           "resources": [{"key": n.key, "type": n.type, "name": n.name, "ownership": n.ownership}
+                         for n in topo.nodes.values()],
+           "relations": [{"from": e.src, "to": e.dst, "kind": e.kind} for e in topo.edges]}
+    emit(output, doc, lambda: f"armgen diagram: {src.label}: {len(topo.nodes)} resources, {len(topo.edges)} "
+                              f"relations -> {out_file} ({kind})")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -88,3 +89,24 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys) -> Non
     assert len(err) == 6 and all(line.startswith("armgen: ") for line in err)
     assert "Traceback" not in "".join(err)
     assert not out.exists()
+
+
+def test_output_summarises_the_drawing_and_format_stays_the_drawings(tmp_path: Path, capsys) -> None:
+    """--format chooses the drawing (svg/mermaid); -o what is printed about it: the table line, the
+    same facts as JSON, or nothing (the drawing is written all the same)."""
+    out = tmp_path / "d.txt"
+    assert run("diagram", "--format", "mermaid", "--out", str(out)) == 0
+    line = capsys.readouterr().out
+    m = re.fullmatch(r"armgen diagram: (.+): (\d+) resources, (\d+) relations -> (.+) \(mermaid\)\n", line)
+    assert m and m.group(4) == str(out) and out.read_text(encoding="utf-8").startswith("flowchart")
+    assert run("diagram", "--format", "mermaid", "--out", str(out), "-o", "json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["format"] == "mermaid" and doc["out"] == str(out) and doc["source"] == m.group(1)
+    assert len(doc["resources"]) == int(m.group(2)) and len(doc["relations"]) == int(m.group(3))
+    keys = {r["key"] for r in doc["resources"]}
+    assert all(r["from"] in keys and r["to"] in keys for r in doc["relations"])
+    assert any(r["type"] == "Microsoft.Network/loadBalancers" for r in doc["resources"])
+    out.unlink()
+    assert run("diagram", "--out", str(out), "-o", "none") == 0
+    assert capsys.readouterr().out == "" and out.read_text(encoding="utf-8").startswith("<svg")
+    assert run("diagram", "--out", str(out), "--format", "json") == 2  # not a drawing format
