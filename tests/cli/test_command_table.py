@@ -41,7 +41,7 @@ def test_help_imports_no_command_module() -> None:
 @pytest.mark.parametrize("width", [50, 64, 78])
 def test_listing_is_what_click_makes_of_the_commands_themselves(width: int) -> None:
     # a terminal gives click 50 to 78 columns (armgen sets no max_content_width), and each first
-    # docstring line holds more than a listing at that width shows
+    # docstring line fits 78 columns whole and is shortened at 50
     plain = click.Group("armgen", help=cli.help, params=cli.params, context_settings=cli.context_settings)
     for name in COMMANDS:
         plain.add_command(_command(name), name)
@@ -53,4 +53,4 @@ def test_listing_is_what_click_makes_of_the_commands_themselves(width: int) -> N
 def test_a_plain_target_string_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(COMMANDS, "zz-build", "armgen.cli.build:build_command")
     ctx = click.Context(cli, info_name="armgen", terminal_width=200)
-    assert re.search(r"\n  zz-build +Build an offer into OUT", cli.get_help(ctx))
+    assert re.search(r"\n  zz-build +Build an offer: template, UI definition and Bicep\.", cli.get_help(ctx))
