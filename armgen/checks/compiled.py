@@ -65,14 +65,19 @@ def compiler_digest() -> bytes:
     """What the generated code depends on besides the schemas: fastjsonschema's source files and
     Python's bytecode format. Found without importing fastjsonschema (a run whose code is cached
     never needs it); ModuleNotFoundError when it is not installed."""
+    h = hashlib.sha256(importlib.util.MAGIC_NUMBER)
+    for p in compiler_files():
+        h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.digest()
+
+
+def compiler_files() -> list[Path]:
+    """fastjsonschema's source files (what :func:`compiler_digest` hashes), found without importing
+    it; ModuleNotFoundError when it is not installed."""
     spec = importlib.util.find_spec("fastjsonschema")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("fastjsonschema")
-    h = hashlib.sha256(importlib.util.MAGIC_NUMBER)
-    folder = Path(spec.origin).parent
-    for p in sorted(folder.glob("*.py")):
-        h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    return h.digest()
+    return sorted(Path(spec.origin).parent.glob("*.py"))
 
 
 def source(root: Any, fetch: Callable[[str], Any], *, draft: str, dispatch_keyword: str | None = None,

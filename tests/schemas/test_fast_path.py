@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -231,6 +232,35 @@ def test_cache_key_follows_the_schema_files(tmp_path: Path) -> None:
     target = copy_root / "options.schema.json"
     target.write_text(target.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert S._fast_digest.__wrapped__(copy_root) != before
+
+
+def test_the_files_digest_is_remembered_by_their_stat(tmp_path: Path) -> None:
+    from armgen.checks import diskcache
+
+    files = [tmp_path / "a.json", tmp_path / "b.json"]
+    for i, f in enumerate(files):
+        f.write_text(str(i), encoding="utf-8")
+    calls: list[int] = []
+
+    def compute() -> str:
+        calls.append(1)
+        return f"digest {len(calls)}"
+
+    def memo(salt: str = "s") -> str:
+        return diskcache.stat_memo("t", files, salt, compute)
+
+    assert memo() == "digest 1"
+    assert memo() == "digest 1" and len(calls) == 1  # unchanged files: nothing computed, nothing read
+    files[1].write_text("changed", encoding="utf-8")  # another size (and mtime): computed again
+    assert memo() == "digest 2"
+    os.utime(files[0], ns=(1, 1))  # the same bytes with another mtime: computed again
+    assert memo() == "digest 3"
+    assert memo("other salt") == "digest 4"
+    entry = diskcache.user_cache_dir() / "stat-memo" / "t.marshal"
+    entry.write_bytes(b"\x00damaged")
+    assert memo("other salt") == "digest 5" and memo("other salt") == "digest 5"
+    files[0].unlink()  # a file gone: computed (by the caller's rules), never a failure
+    assert memo("other salt") == "digest 6"
 
 
 def test_a_cache_that_cannot_be_written_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
