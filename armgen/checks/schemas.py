@@ -409,7 +409,7 @@ def _dispatch_keyword(validator: Any, spec: dict[str, Any], instance: Any, schem
 # The compiled check: fastjsonschema code that tells valid from not, cached on disk
 
 #: Changes whenever the way schemas are prepared for fastjsonschema changes (part of the cache key)
-_FAST_FORMAT = 3
+_FAST_FORMAT = 4
 _ANNOTATIONS = frozenset({"$comment", "title", "description", "examples", "default", "deprecated",
                           "readOnly", "writeOnly"})
 

@@ -13,6 +13,8 @@ import copy
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,6 +210,31 @@ def test_compiled_check_refuses_what_only_jsonschema_can_judge() -> None:
         compiled.source({"multipleOf": 0.1}, lambda uri: {}, draft=compiled.DRAFT4)
     assert S._fast_prepare({"$ref": "#/x", "not": {}}) == {"not": {}, "allOf": [{"$ref": "#/x"}]}
     assert S._fast_prepare({"pattern": "^[$a]+$"}) == {"pattern": r"^[\$a]+\Z"}
+
+
+def test_decimal_is_imported_only_by_a_check_that_divides(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from armgen.checks import compiled
+
+    plain = compiled.source({"type": "number", "maximum": 5}, lambda uri: {}, draft=compiled.DRAFT2020)
+    assert "decimal" not in plain
+    check = compiled.load(tmp_path / "plain.marshal", lambda: plain, "plain")
+    assert compiled.passes(check, 3) and compiled.passes(check, 2.5)
+    assert not compiled.passes(check, 7) and not compiled.passes(check, "3")
+    assert not compiled.passes(check, Decimal(3))  # not proven valid: jsonschema decides
+    # multipleOf (refused today) would divide with Decimals: the real class is kept for such code
+    lines = ["from decimal import Decimal"]
+    assert compiled._imports(lines, "q = Decimal(repr(v))") == lines
+
+
+def test_packaging_the_default_offer_imports_no_decimal() -> None:
+    # the second run: the first compiles the checks (fastjsonschema's compiler imports decimal)
+    probe = ("import sys, armgen.package\n"
+             "armgen.package.build_package(*reversed(armgen.package.offer_files(None)), '1.0.0')\n"
+             "print('decimal' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True) for _ in range(2)]
+    assert runs[1].stdout.strip() == "False"
 
 
 # --- the disk cache -----------------------------------------------------------------------------
