@@ -69,7 +69,11 @@ def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str
     if values_file is not None:
         checked = params.check(src.template, params.read_file(values_file), secrets="allow", require=False)
         values = params.plain_values(checked)
-    topo = topology(src.template, values, title=src.title, subtitle=src.subtitle)
+    try:
+        topo = topology(src.template, values, title=src.title, subtitle=src.subtitle)
+    except InputError as exc:  # an expression the evaluator refuses: say which input holds it
+        exc.file = exc.file or (str(source) if source else None)
+        raise
     kind = fmt or ("mermaid" if Path(out_file).suffix.lower() in (".mmd", ".mermaid", ".md") else "svg")
     text = mermaid.render(topo) if kind == "mermaid" else svg.render(topo)
     jsonio.write_atomic(out_file, text)

@@ -88,3 +88,16 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys) -> Non
     assert len(err) == 6 and all(line.startswith("armgen: ") for line in err)
     assert "Traceback" not in "".join(err)
     assert not out.exists()
+
+
+def test_an_expression_too_deep_to_evaluate_is_one_line_naming_the_file(tmp_path: Path, capsys) -> None:
+    import json
+
+    deep = "[" + "concat(" * 3000 + "'a'" + ")" * 3000 + "]"
+    tpl = tmp_path / "t.json"
+    tpl.write_text(json.dumps({"resources": [{"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2023-09-01",
+                                              "name": deep, "properties": {}}]}))
+    assert run("diagram", str(tpl), "--out", str(tmp_path / "d.svg")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"armgen: {tpl}: an expression nests calls more than 100 deep") and err.count("\n") == 1
+    assert not (tmp_path / "d.svg").exists()
