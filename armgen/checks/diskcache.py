@@ -14,19 +14,31 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (armgen --help reads this cache)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
 
 
 def user_cache_dir() -> Path:
     """Where the on-disk cache lives: $ARMGEN_CACHE_DIR, else the platform's user cache dir."""
+    from pathlib import Path
+
+    return Path(user_cache_path())
+
+
+def user_cache_path() -> str:
+    """:func:`user_cache_dir` as a string, found without :mod:`pathlib` (``armgen --help`` reads
+    the cache before anything imports it; see :mod:`armgen.entry`)."""
     if env := os.environ.get("ARMGEN_CACHE_DIR"):
-        return Path(env)
+        return env
+    home = os.path.expanduser("~")
     if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "armgen"
+        return os.path.join(home, "Library", "Caches", "armgen")
     if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "armgen" / "Cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "armgen"
+        return os.path.join(os.environ.get("LOCALAPPDATA", home), "armgen", "Cache")
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "armgen")
 
 
 def read(path: Path) -> bytes | None:

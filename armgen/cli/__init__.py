@@ -179,42 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     return rv if isinstance(rv, int) else 0
 
 
+
 def run() -> None:
-    """The ``armgen`` script's (and ``python -m armgen.cli``'s) entry point: :func:`main`, then a
-    quick exit with its exit code.
+    """:func:`main`, then the process ends with its exit code (see :func:`armgen.entry.quick_exit`).
+    The ``armgen`` script runs :func:`armgen.entry.run`, which comes here for all but ``--help``."""
+    from armgen.entry import quick_exit
 
-    Why: a normal exit tears the interpreter down, freeing every object of the ~250 modules a
-    command imports one by one; that was a tenth of ``armgen package`` (15 ms), spent after the
-    work was done and the user still waiting. So, as mypy does, the process ends with
-    ``os._exit`` once what a normal exit would still do for the user is done: the ``atexit``
-    handlers run (a library's clean-up, logging's flush), then stdout and stderr are flushed.
-    A normal exit is kept whenever the quick one could lose something: another thread still
-    running (Python would wait for it), or a flush that fails (a closed pipe: Python's own exit
-    reports it as it always did). Tests call :func:`main`, which returns; only this ends the process.
-    """
-    code = main()
-    _quick_exit(code)
-
-
-def _quick_exit(code: int) -> None:
-    """``os._exit(code)`` after atexit handlers and flushed streams; ``sys.exit(code)`` when a
-    quick exit could lose something (see :func:`run`)."""
-    import os
-
-    threading = sys.modules.get("threading")  # not imported: no thread was ever started
-    if threading is not None:
-        main_thread = threading.main_thread()
-        if any(t is not main_thread and not t.daemon and t.is_alive() for t in threading.enumerate()):
-            sys.exit(code)
-    import atexit
-
-    atexit._run_exitfuncs()  # what Python's own exit runs first; each handler runs at most once
-    for stream in (sys.stdout, sys.stderr):
-        if stream is None:
-            continue
-        try:
-            stream.flush()
-        except BaseException:  # e.g. BrokenPipeError: Python's exit reports it, as without us
-            sys.exit(code)
-    os._exit(code)
-
+    quick_exit(main())

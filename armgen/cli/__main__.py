@@ -1,5 +1,5 @@
 """``python -m armgen.cli``: the same entry point as the ``armgen`` script."""
 
-from armgen.cli import run
+from armgen.entry import run
 
 run()

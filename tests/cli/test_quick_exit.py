@@ -14,7 +14,7 @@ from armgen import __version__
 
 
 def _run(body: str, *args: str) -> subprocess.CompletedProcess[str]:
-    code = "import sys\nfrom armgen.cli import run\n" + textwrap.dedent(body) + "\nsys.argv = ['armgen', *sys.argv[1:]]\nrun()\n"
+    code = "import sys\nfrom armgen.entry import run\n" + textwrap.dedent(body) + "\nsys.argv = ['armgen', *sys.argv[1:]]\nrun()\n"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, check=False)
 
 
