@@ -2,7 +2,8 @@
 
 Prints, medians of several fresh processes (see bench/_process.py for the environment):
 
-* ``armgen --help``;
+* ``armgen --help`` (the text kept from the warm-up run, see armgen/entry.py), and when click
+  makes it;
 * ``armgen package`` of the default offer (build, zip, gate), beside ``checkov --framework arm``
   on the same files in the same run, and the ratio (checkov is not a dependency of armgen: `make
   bench` installs a pinned checkov into .bench-venv/ the first time, or set $CHECKOV; without one
@@ -60,6 +61,10 @@ def _ratio(a: float | None, b: float | None) -> str:
 def run() -> None:
     help_ = measure([*armgen(), "--help"], 9)
     print(f"armgen --help: {help_}  (goal <= 0.06 s)")
+    with tempfile.TemporaryDirectory() as tmp:  # an empty cache: click makes the text (armgen/entry.py)
+        made = [once([*armgen(), "--help"], env(str(Path(tmp) / str(i)))) for i in range(5)]
+    print(f"  when click makes the text (a new terminal width, or a first run): "
+          f"{sorted(m[0] for m in made)[2]:.3f} s wall (median of 5)")
 
     from armgen.build import build_files
 
