@@ -117,9 +117,9 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
                   tracking_guid: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
                   workload_subnet: bool | None, bastion: bool | None, values_file: str | None,
                   sets: tuple[str, ...], check: bool, output: str) -> int:
-    """Build an offer into OUT: template, UI definition and Bicep.
+    """Build an offer: template, UI definition, Bicep.
 
-    OFFER is a built-in offer's name (default: cloud-connector; see 'armgen offers'), a Python
+    Writes mainTemplate.json, createUiDefinition.json and main.bicep into OUT. OFFER is a built-in offer's name (default: cloud-connector; see 'armgen offers'), a Python
     file (my_offer.py, its OFFER), module:NAME, or an installed package's offer (entry point
     group armgen.offers). The cloud-connector offer's shape: --network new (greenfield starter),
     --zpa (DNS forwarding for ZPA), --byo-nat (existing NAT gateways)."""
@@ -210,8 +210,10 @@ def _summary(result: BuildResult, out: Path, elapsed: float) -> str:
 @click.command()
 @output_option(legacy=())
 def offers(output: str) -> None:
-    """List the offers armgen can build: the built-in ones and those installed packages register
-    (entry point group armgen.offers). A file or module:NAME is built without being listed."""
+    """List the offers armgen can build.
+
+    The built-in ones and those installed packages register (entry point group armgen.offers).
+    A file or module:NAME is built without being listed."""
     from armgen.offers import all_offers
 
     rows = [{"name": name, "description": desc, "source": source, "default": name == DEFAULT_OFFER}

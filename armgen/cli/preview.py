@@ -46,8 +46,10 @@ def preview(source: str | None, out_dir: str, data_file: str | None, open_page: 
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
             name_prefix: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
             workload_subnet: bool | None, bastion: bool | None, output: str) -> int:
-    """Write an offline preview of SOURCE's wizard (a built-in offer, default cloud-connector; or a
-    folder, zip or createUiDefinition.json): one HTML page that works from file://, evaluates the
+    """Write an offline preview of an offer's wizard.
+
+    SOURCE is a built-in offer (default cloud-connector), or a folder, zip or
+    createUiDefinition.json. The preview is one HTML page that works from file://, evaluates the
     wizard as armgen's evaluator does, and downloads the parameters.json it produces."""
     from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
     from armgen.cli.build import _load_options_file, _parse_zones, shape_flags
