@@ -116,6 +116,28 @@ def test_output_option_resolves_alias_and_default(capsys: pytest.CaptureFixture[
         show.main(["-o", "table", "--format", "json"], standalone_mode=False)
 
 
+def test_output_option_extra_values_and_no_alias(capsys: pytest.CaptureFixture[str]) -> None:
+    @click.command()
+    @output_option(legacy=("text", "sarif"), extra=("sarif",))
+    def lint_like(output: str) -> None:
+        click.echo(output)
+
+    for args in (["-o", "sarif"], ["--format", "sarif"]):
+        assert lint_like.main(args, standalone_mode=False) is None
+        assert capsys.readouterr().out.strip() == "sarif", args
+
+    @click.command()
+    @click.option("--format", "fmt", type=click.Choice(["svg", "mermaid"]), default=None)
+    @output_option(alias=False)  # --format is the command's own (diagram's drawing format)
+    def drawing(fmt: str | None, output: str) -> None:
+        click.echo(f"{fmt} {output}")
+
+    assert drawing.main(["--format", "mermaid", "-o", "json"], standalone_mode=False) is None
+    assert capsys.readouterr().out.strip() == "mermaid json"
+    with pytest.raises(click.BadParameter):
+        drawing.main(["--format", "json"], standalone_mode=False)
+
+
 def test_emit_formats(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     data = {"a": [1, "x", None, True]}
     calls: list[int] = []
