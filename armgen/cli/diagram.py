@@ -52,30 +52,15 @@ def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str
     drawing shows the existing VNet and subnets, the appliances per zone with their NICs, the load
     balancer, NAT gateways, route tables, and the identity and Key Vault they read."""
     from armgen import params
-    from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
-    from armgen.cli.build import _load_options_file, _parse_zones, shape_flags
+    from armgen.cli.build import _parse_zones, offer_or_file, shape_flags
     from armgen.diagram import mermaid, svg
     from armgen.diagram.source import from_offer, from_path
     from armgen.diagram.topology import topology
-    from armgen.offers import OFFERS
 
     flags: dict[str, Any] = {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
                              "natGateway": nat, "namePrefix": name_prefix,
                              **shape_flags(network, zpa, byo_nat, workload_subnet, bastion)}
-    is_offer = source is None or (source in OFFERS and not Path(source).exists())
-    if is_offer:
-        name = source or DEFAULT_OFFER
-        options = resolve_options(name, _load_options_file(options_file), {"offer": source, **flags},
-                                  source=options_file or "<options>")
-        try:
-            src = from_offer(options.get("offer", name), options)
-        except InputError as exc:
-            raise blame_option(exc, flags, options_file) from None
-    else:
-        given = [FLAG_NAMES[k] for k, v in flags.items() if v is not None] + (["--options"] if options_file else [])
-        if given:
-            raise InputError(f"{', '.join(given)} only apply to a built-in offer, not to a template", file=source)
-        src = from_path(str(source))
+    src = offer_or_file(source, options_file, flags, from_offer, from_path, "template")
     values = None  # checked by the one parameter checker (armgen.params), as for build --values
     if values_file is not None:
         checked = params.check(src.template, params.read_file(values_file), secrets="allow", require=False)
