@@ -35,22 +35,19 @@ class Entry(str):
 # command name -> its Entry. The help lines are here so that `armgen --help` imports no command
 # module (each pulls in the layers it drives); a plain "module:attribute" string also works.
 COMMANDS: dict[str, str] = {
-    "build": Entry("armgen.cli.build:build_command", "Build an offer: template, UI definition and Bicep."),
-    "validate": Entry("armgen.cli.validate:validate", "Check ARM files against armgen's schemas, offline."),
+    "build": Entry("armgen.cli.build:build_command", "Build an offer: template, UI definition, Bicep."),
+    "validate": Entry("armgen.cli.validate:validate", "Validate ARM files against the schemas."),
     "offers": Entry("armgen.cli.build:offers", "List the offers armgen can build."),
     "lint": Entry("armgen.cli.lint:lint", "Check packages with arm-ttk's tests."),
-    "package": Entry("armgen.cli.package:package", "Build an offer's or a folder's Marketplace zip."),
-    "inspect": Entry("armgen.cli.package:inspect", "List a package's files and run the package checks."),
-    "what-if": Entry("armgen.cli.whatif:what_if", "Preview a deployment's changes in a resource group.",
-                     azure=True),
-    "preflight": Entry("armgen.cli.whatif:preflight", "Check the existing network can take the appliances.",
-                       azure=True),
-    "rollout": Entry("armgen.cli.rollout:rollout", "Deploy into many existing VNets, in waves, resumably.",
-                     azure=True),
-    "diagram": Entry("armgen.cli.diagram:diagram", "Draw a deployment's topology as SVG or Mermaid."),
-    "attach": Entry("armgen.cli.attach:attach", "Attach the NAT gateways (or route table) to subnets.", azure=True),
-    "detach": Entry("armgen.cli.attach:detach", "Remove the associations `armgen attach` made.", azure=True),
-    "preview": Entry("armgen.cli.preview:preview", "Write an offline HTML preview of a portal wizard."),
+    "package": Entry("armgen.cli.package:package", "Build the Marketplace zip of an offer or folder."),
+    "inspect": Entry("armgen.cli.package:inspect", "List a package's files and run its checks."),
+    "what-if": Entry("armgen.cli.whatif:what_if", "Preview a deployment's changes (Azure what-if).", azure=True),
+    "preflight": Entry("armgen.cli.whatif:preflight", "Check the existing VNet can take the appliances.", azure=True),
+    "rollout": Entry("armgen.cli.rollout:rollout", "Roll out to many existing VNets, in waves.", azure=True),
+    "diagram": Entry("armgen.cli.diagram:diagram", "Draw a deployment's topology (SVG or Mermaid)."),
+    "attach": Entry("armgen.cli.attach:attach", "Attach subnets to the deployment's NAT gateways.", azure=True),
+    "detach": Entry("armgen.cli.attach:detach", "Undo 'armgen attach' on the subnets.", azure=True),
+    "preview": Entry("armgen.cli.preview:preview", "Write an offline preview of an offer's wizard."),
     "new": Entry("armgen.cli.new:new", "Start something new from a working example."),
 }
 
@@ -169,3 +166,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return rv if isinstance(rv, int) else 0
 
+
+
+def run() -> None:
+    """:func:`main`, then the process ends with its exit code (see :func:`armgen.entry.quick_exit`).
+    The ``armgen`` script runs :func:`armgen.entry.run`, which comes here for all but ``--help``."""
+    from armgen.entry import quick_exit
+
+    quick_exit(main())

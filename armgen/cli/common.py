@@ -23,7 +23,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -32,23 +32,21 @@ OUTPUTS = ("json", "jsonc", "table", "none")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def output_option(default: str = "table", *, legacy: Sequence[str] | None = ("text", "json"),
-                  extra: Sequence[str] = ()) -> Callable[[F], F]:
+def output_option(default: str = "table", *, legacy: Sequence[str] = ("text", "json"), extra: Sequence[str] = (),
+                  alias: bool = True) -> Callable[[F], F]:
     """``-o/--output`` plus a ``--format`` alias; the command receives one ``output`` argument.
 
     ``legacy`` lists the ``--format`` values the command took before (``text`` maps to ``table``),
-    so scripts written for them keep working; ``None`` adds no ``--format`` alias at all, for a
-    command whose ``--format`` means something else (diagram's drawing format). ``extra`` lists
-    outputs of the command's own beyond az's four (lint's ``sarif``), which -o accepts as well:
-    hand them to :func:`emit`'s ``extra``.
+    so scripts written for them keep working. ``extra`` are outputs only this command has, taken
+    by both flags (lint's ``sarif``); the command renders those itself. ``alias=False`` leaves
+    ``--format`` to the command, where it already means something else (diagram's drawing format).
     """
-    choices = (*OUTPUTS, *extra)
-    alias_values = sorted({*choices, *(legacy or ())})
+    alias_values = sorted({*OUTPUTS, *legacy, *extra})
 
     def decorate(f: F) -> F:
         @functools.wraps(f)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            alias = kwargs.pop("format_alias", None) if legacy is not None else None
+            alias = kwargs.pop("format_alias", None)
             chosen = kwargs.get("output")
             if alias is not None:
                 alias = "table" if alias == "text" else alias
@@ -58,13 +56,13 @@ def output_option(default: str = "table", *, legacy: Sequence[str] | None = ("te
             kwargs["output"] = chosen or default
             return f(*args, **kwargs)
 
-        if legacy is not None:
+        if alias:
             wrapper = click.option("--format", "format_alias", type=click.Choice(alias_values), default=None,
                                    help="Alias of -o/--output (text = table).")(wrapper)
-        own = "".join(f", {e}" for e in extra)
-        wrapper = click.option("-o", "--output", "output", type=click.Choice(choices), default=None,
+        more = "".join(f", {e}" for e in extra)
+        wrapper = click.option("-o", "--output", "output", type=click.Choice([*OUTPUTS, *extra]), default=None,
                                help=f"Output format [default: {default}]: json, jsonc (coloured JSON), "
-                                    f"table (text for people){own}, none.")(wrapper)
+                                    f"table (text for people), none{more}.")(wrapper)
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -98,20 +96,15 @@ def color_json(text: str) -> str:
     return _JSON_TOKEN.sub(paint, text)
 
 
-def emit(output: str, data: Any, table: Callable[[], str] | str, *, json_text: Callable[[], str] | None = None,
-         extra: Mapping[str, Callable[[], str]] | None = None) -> None:
+def emit(output: str, data: Any, table: Callable[[], str] | str, *, json_text: Callable[[], str] | None = None) -> None:
     """Print a command's result in the chosen output format.
 
     ``data`` is the JSON-shaped result (lists and dicts); ``table`` renders the text for people
-    (a callable, so the JSON paths never pay for it). ``json_text`` serialises ``data`` itself,
-    for a command whose JSON text predates ``-o`` (lint's), so ``-o json`` stays byte-identical
-    to it; ``extra`` renders the command's own outputs (``-o sarif``).
+    (a callable, so the JSON paths never pay for it). ``json_text``, instead of ``data``, is for a
+    command whose JSON has its own renderer (lint's, shared with its library callers): ``-o json``
+    prints exactly what that renderer writes.
     """
     if output == "none":
-        return
-    if extra and output in extra:
-        rendered = extra[output]()
-        click.echo(rendered, nl=not rendered.endswith("\n"))
         return
     if output in ("json", "jsonc"):
         text = json_text().rstrip("\n") if json_text is not None else json.dumps(data, indent=2, ensure_ascii=False)
@@ -140,4 +133,3 @@ def examples(*items: tuple[str, str]) -> Callable[[click.Command], click.Command
         return cmd
 
     return decorate
-

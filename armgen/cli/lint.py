@@ -38,12 +38,12 @@ def _zip_sources(values: tuple[str, ...], zips: list[Path]) -> dict[str, Path]:
 
 
 @examples(
-    ("Lint a built offer with the Marketplace's severities", "armgen lint out/ --marketplace"),
-    ("Every package under a folder, four at a time, as JSON", "armgen lint packages/ -j 4 -o json"),
-    ("SARIF for GitHub code scanning, pointing at the zip's source folder",
-     "armgen lint dist/zscc-1.0.0.zip --zip-source out/ -o sarif"),
-    ("Only two of arm-ttk's tests", "armgen lint mainTemplate.json --test apiVersions-Should-Be-Recent "
-     "--test Location-Should-Not-Be-Hardcoded"),
+    ("Lint a build folder", "armgen lint build/cloud-connector"),
+    ("A Marketplace zip with Partner Center's severities, as JSON",
+     "armgen lint dist/cloud-connector-1.0.0.zip --marketplace -o json"),
+    ("Every package under a folder, 4 at a time, as SARIF for code scanning",
+     "armgen lint offers/ -j 4 -o sarif --sarif-root ."),
+    ("Only two tests", "armgen lint mainTemplate.json --test apiVersions-Should-Be-Recent --test Location-Should-Not-Be-Hardcoded"),
 )
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
@@ -111,16 +111,21 @@ def lint(
 ) -> int:
     """Check packages with arm-ttk's tests.
 
-    Each PATH is a package folder, a .zip, a JSON file, or a folder searched for packages (folders holding createUiDefinition.json or a main template), each
-    package linted on its own."""
+    Each PATH is a package folder, a .zip, a JSON file, or a folder searched for packages
+    (folders holding createUiDefinition.json or a main template), each package linted on its
+    own. -o sarif (or --format sarif) writes SARIF 2.1.0 for code scanning."""
     if refresh_api_versions:
         from armgen.lint.apicache import load_cache, refresh
 
         if not subscription:
             raise InputError("--refresh-api-versions needs --subscription (or AZURE_SUBSCRIPTION_ID)")
         written = refresh(subscription, endpoint=endpoint)
-        click.echo(f"wrote {written} ({len(load_cache(written))} resource types)", err=bool(paths) or output != "table")
-        if not paths:
+        types = len(load_cache(written))
+        line = f"wrote {written} ({types} resource types)"
+        if paths:  # the lint's result is what goes to stdout
+            click.echo(line, err=True)
+        else:
+            emit(output, {"apiVersionsCache": str(written), "resourceTypes": types}, line)
             return 0
     if not paths:
         raise InputError("missing PATH (a package folder, a .zip, a .json file or a folder of packages)")
@@ -170,6 +175,8 @@ def _run(
         api_versions=api_versions,
         test_date=test_date.date() if test_date else None,
     )
-    emit(output, None, lambda: render_text(reports), json_text=lambda: render_json(reports),
-         extra={"sarif": lambda: render_sarif(reports, rules, root=sarif_root, zip_sources=sources)})
+    if output == "sarif":  # lint's own output, beside the four every command has
+        click.echo(render_sarif(reports, rules, root=sarif_root, zip_sources=sources), nl=False)
+    else:  # -o json prints render_json's text, byte for byte what --format json always printed
+        emit(output, None, lambda: render_text(reports), json_text=lambda: render_json(reports))
     return 1 if any(r.errors for r in reports) else 0

@@ -38,7 +38,7 @@ def _report_json(report: Report, *, verbose: bool) -> dict[str, Any]:
 @output_option(legacy=())
 def package(source: str | None, version: str, out_dir: str, option_file: str | None, official_dir: str | None,
             managed_app: bool | None, verbose: bool, output: str) -> int:
-    """Build an offer's or a folder's Marketplace zip.
+    """Build the Marketplace zip of an offer or folder.
 
     Writes <offer>-<version>.zip from a built-in offer (default), an offer file or a folder.
     Nothing is written unless our schemas, `armgen lint --marketplace` and the Marketplace rules
@@ -100,9 +100,9 @@ def package(source: str | None, version: str, out_dir: str, option_file: str | N
 @output_option(legacy=())
 def inspect(zip_path: str, version: str | None, official_dir: str | None, managed_app: bool | None, verbose: bool,
             output: str) -> int:
-    """List a package's files and run the package checks.
+    """List a package's files and run its checks.
 
-    Each file's name, size and sha256, then the checks `armgen package` gates on."""
+    Each file's name, size and sha256, then the package checks (those 'armgen package' gates on)."""
     entries, report = inspect_zip(zip_path, version=version, managed_app=managed_app, official_dir=official_dir)
 
     def table() -> str:

@@ -51,25 +51,30 @@ def _interrupted() -> int:
     return EXIT_INTERRUPTED
 
 
-@examples(
-    ("Check every target of an inventory, then deploy those that pass",
-     "armgen rollout plan fleet.json"),
-    ("Deploy with the plan's verdicts, without asking", "armgen rollout apply fleet.json --plan fleet.plan --yes"),
-)
-@click.group("rollout")
-def rollout() -> None:
-    """Deploy into many existing VNets, in waves, resumably.
-
-    The same appliance deployment into many existing VNets and subnets, listed in an inventory:
-    `plan` checks every target, `apply` deploys those that pass, wave by wave."""
-
-
-@examples(
-    ("Plan every target; parameters files and plan.json into fleet.plan/", "armgen rollout plan fleet.json"),
-    ("Into another folder, accepting a known modify, as JSON",
-     "armgen rollout plan fleet.json --out plans/fleet --allow-modify /subscriptions/00000000-0000-0000-0000-"
+_PLAN_EXAMPLES = (
+    ("Check every target of an inventory, read-only", "armgen rollout plan inventory.json"),
+    ("Into a folder of your choice, accepting one modify, as JSON",
+     "armgen rollout plan inventory.json --out plan/ --allow-modify /subscriptions/00000000-0000-0000-0000-"
      "000000000001/resourceGroups/net-rg/providers/Microsoft.Network/virtualNetworks/hub -o json"),
 )
+_APPLY_EXAMPLES = (
+    ("Deploy every target, trusting the plan's verdicts for unchanged inputs",
+     "armgen rollout apply inventory.json --plan inventory.plan"),
+    ("In a pipeline: no prompt, the outcome as JSON", "armgen rollout apply inventory.json --yes -o json"),
+    ("Only one target, deployed again", "armgen rollout apply inventory.json --target eu-west --redeploy eu-west"),
+)
+
+
+@examples(_PLAN_EXAMPLES[0], _APPLY_EXAMPLES[0])
+@click.group("rollout")
+def rollout() -> None:
+    """Roll out to many existing VNets, in waves.
+
+    The same appliance deployment rolled into many existing VNets and subnets (an inventory file,
+    docs/rollout.md): 'plan' checks every target read-only, 'apply' deploys them in waves."""
+
+
+@examples(*_PLAN_EXAMPLES)
 @rollout.command("plan")
 @click.argument("inventory", type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
@@ -77,33 +82,33 @@ def rollout() -> None:
 @click.option("--allow-modify", multiple=True, metavar="ID",
               help="Accept a modify of this existing resource id in every target's gate (repeatable).")
 @_endpoint_options
-@output_option(legacy=None)
+@output_option(legacy=())
 def plan_cmd(inventory: str, out_dir: str | None, allow_modify: tuple[str, ...], cloud: str,
              endpoint: str | None, output: str) -> int:
-    """Check every target: preflight, what-if and the gate.
+    """Check every target, read-only, and write the plan.
 
     Runs preflight and what-if per target (bounded concurrency), prints a summary table, and
     writes each target's parameters file and plan.json (all of them, or none). Exit 1 if any
-    target is blocked. -o json prints plan.json's document."""
+    target is blocked. -o json prints plan.json's document, with the folder as planFolder."""
     from armgen.azure.inventory import load_inventory
     from armgen.azure.rollout import connect, format_plan_table, plan, plural
+    from armgen.jsonio import load_json
 
     inv = load_inventory(inventory)
     out = Path(out_dir) if out_dir else inv.path.with_name(inv.path.stem + ".plan")
     try:
         base = connect(cloud, endpoint, inv)
-        if not is_machine(output):
-            click.echo(f"Planning {plural(len(inv.targets), 'target')} ({inv.template_source}), "
-                       f"{inv.concurrency} at a time...")
+        click.echo(f"Planning {plural(len(inv.targets), 'target')} ({inv.template_source}), {inv.concurrency} at a "
+                   "time...", err=is_machine(output))  # on stderr when stdout is for a program
         plans = plan(inv, out, base, list(allow_modify))
     except AzureFailure as exc:
         return _fail(exc)
     except KeyboardInterrupt:
         click.echo("armgen: plan cancelled (nothing was deployed)", err=True)
         return _interrupted()
-    # the JSON is plan.json as written (one shape for the file and the output), read back only when asked for
-    emit(output, None, lambda: format_plan_table(plans) + f"Parameters files and plan.json in {out}\n",
-         json_text=lambda: (out / "plan.json").read_text(encoding="utf-8"))
+    doc = load_json(out / "plan.json") if output in ("json", "jsonc") else None
+    emit(output, {**(doc or {}), "planFolder": str(out)},
+         lambda: f"{format_plan_table(plans)}Parameters files and plan.json in {out}")
     return 0 if all(p.gate == "pass" for p in plans) else 1
 
 
@@ -146,23 +151,7 @@ def _summary(result: Any) -> str:
     return text + "Apply will " + ", ".join(parts) + ".\n"
 
 
-def _apply_json(inv: Any, state_path: Path, result: Any, counts: dict[str, int]) -> dict[str, Any]:
-    """apply's result for -o json: every target worked on, its status and why, and how the run
-    ended (the state file holds the full record)."""
-    return {"inventory": str(inv.path), "template": inv.template_source, "state": str(state_path),
-            "waves": result.waves,
-            "stoppedWave": result.stopped_wave + 1 if result.stopped_wave is not None else None,
-            "interrupted": result.interrupted, "declined": result.declined, "summary": counts,
-            "targets": [{"name": o.target, "status": o.status, "detail": o.detail}
-                        for o in result.outcomes.values()]}
-
-
-@examples(
-    ("Check, confirm and deploy (rerun the same to resume)", "armgen rollout apply fleet.json"),
-    ("Trust the plan where inputs are unchanged; no prompt, in CI", "armgen rollout apply fleet.json --plan fleet.plan --yes"),
-    ("Only two targets, the result as JSON (progress on stderr)",
-     "armgen rollout apply fleet.json --target site-001 --target site-002 --yes -o json"),
-)
+@examples(*_APPLY_EXAMPLES)
 @rollout.command("apply")
 @click.argument("inventory", type=click.Path(dir_okay=False))
 @click.option("--state", "state_file", type=click.Path(dir_okay=False),
@@ -177,18 +166,18 @@ def _apply_json(inv: Any, state_path: Path, result: Any, counts: dict[str, int])
               help="Accept a modify of this existing resource id in every target's gate (repeatable).")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
 @_endpoint_options
-@output_option(legacy=None)
+@output_option(legacy=())
 def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targets: tuple[str, ...],
               redeploy: tuple[str, ...], allow_modify: tuple[str, ...], yes: bool, cloud: str,
               endpoint: str | None, output: str) -> int:
-    """Deploy the targets that pass, wave by wave, resumably.
+    """Deploy every target, in waves, resumably.
 
-    Checks every target that would be sent (preflight, what-if, brownfield gate; or a --plan
-    verdict for unchanged inputs), shows the verdicts and asks, then deploys (incremental) the
+    Check every target that would be sent (preflight, what-if, brownfield gate; or a --plan
+    verdict for unchanged inputs), show the verdicts and ask, then deploy (incremental) the
     canary and the other targets in batches, exactly once each; a wave stops at its first
     failure or BLOCKED target. Rerunning resumes: targets that succeeded with the same inputs
-    are skipped, changed ones redeployed, in-flight ones re-attached. With -o json (or jsonc,
-    none) the progress and the verdicts go to stderr and stdout holds only the result."""
+    are skipped, changed ones redeployed, in-flight ones re-attached. With -o json|jsonc|none the
+    progress and the confirmation go to stderr, and stdout holds only the outcome."""
     from armgen.azure.inventory import load_inventory
     from armgen.azure.rollout import Progress, apply, connect, load_plan, plural
 
@@ -201,25 +190,24 @@ def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targ
     if not yes and not interactive:
         raise click.UsageError("apply deploys; without a terminal to confirm on, pass --yes")
     stop = threading.Event()
+    machine = is_machine(output)  # then stdout holds the outcome alone: everything else on stderr
     try:
         base = connect(cloud, endpoint, inv)
     except AzureFailure as exc:
         return _fail(exc)
     waves = inv.waves(only)
     selected = sum(len(w) for w in waves)
-    text = not is_machine(output)
-    say = sys.stdout if text else sys.stderr  # progress is not the result: stdout stays parseable
     click.echo(f"Rolling out {inv.template_source} to {plural(selected, 'target')} in {plural(len(waves), 'wave')} "
                f"({'canary ' + inv.canary + ', ' if inv.canary and (only is None or inv.canary in only) else ''}"
-               f"{inv.concurrency} at a time); state: {state_path}", err=not text)
+               f"{inv.concurrency} at a time); state: {state_path}", err=machine)
 
     def confirm(pre: Any) -> bool:
-        click.echo(_summary(pre), nl=False, err=not text)
+        click.echo(_summary(pre), nl=False, err=machine)
         if yes:
             return True
-        return click.confirm("Deploy?", default=False, err=not text)
+        return click.confirm("Deploy?", default=False, err=machine)
 
-    progress = Progress(selected, say)
+    progress = Progress(selected, sys.stderr if machine else sys.stdout)
     try:
         result = apply(inv, state_path, base, progress, stop=stop, allow_modify=list(allow_modify),
                        plan_entries=plan_entries, only=only, redeploy=again, confirm=confirm)
@@ -231,21 +219,25 @@ def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targ
     if result.refused is not None:
         click.echo(f"armgen: nothing was deployed: {result.refused.message}", err=True)
         return EXIT_AZURE
+    if result.declined:
+        click.echo("armgen: apply cancelled; nothing was sent", err=True)
+        return 1
     counts = {s: result.count(s) for s in ("succeeded", "skipped", "failed", "blocked", "timedOut", "unknown",
                                            "interrupted", "notStarted")}
 
     def table() -> str:
         tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        lines = [f"Rollout: {plural(selected, 'target')}: {tally or 'nothing to do'}.\n"]
-        lines += [f"  {o.target}: {o.status}: {o.detail}\n" for o in result.outcomes.values()
+        lines = [f"Rollout: {plural(selected, 'target')}: {tally or 'nothing to do'}."]
+        lines += [f"  {o.target}: {o.status}: {o.detail}" for o in result.outcomes.values()
                   if o.status in ("failed", "timedOut", "blocked", "unknown")]
-        return "".join(lines)
+        return "\n".join(lines)
 
-    if result.declined:
-        emit(output, _apply_json(inv, state_path, result, counts), "")
-        click.echo("armgen: apply cancelled; nothing was sent", err=True)
-        return 1
-    emit(output, _apply_json(inv, state_path, result, counts), table)
+    emit(output, {"inventory": str(inv.path), "state": str(state_path), "targets": selected, "waves": result.waves,
+                  "counts": {s: n for s, n in counts.items() if n},
+                  "outcomes": [{"target": o.target, "status": o.status, "detail": o.detail}
+                               for o in result.outcomes.values()],
+                  "stoppedWave": None if result.stopped_wave is None else result.stopped_wave + 1,
+                  "interrupted": result.interrupted}, table)
     if result.interrupted:
         click.echo(f"armgen: interrupted; targets in flight are recorded in {state_path}; rerun to resume", err=True)
         return _interrupted()

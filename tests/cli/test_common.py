@@ -1,11 +1,8 @@
-"""The mechanisms every command shares, checked on the real command tree: -o/--output (with
---format kept as an alias) on every command that prints results, examples in every --help (each
-must parse against the command it documents), and a whole, short summary line for each."""
+"""The mechanisms every command shares: -o/--output (with --format kept as an alias) and the
+examples in --help, each of which must parse against the command it documents."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 import re
 import shlex
@@ -14,110 +11,55 @@ from pathlib import Path
 import click
 import pytest
 
-from armgen.cli import COMMANDS, cli, main
+from armgen.cli import cli, main
 from armgen.cli.common import OUTPUTS, color_json, emit, output_option
 
 
-def command(path: str) -> click.Command:
-    name, *sub = path.split()
-    module, attr = COMMANDS[name].split(":")
-    cmd = getattr(importlib.import_module(module), attr)
-    for s in sub:
-        cmd = cmd.commands[s]  # type: ignore[attr-defined]
-    return cmd
-
-
-def all_commands() -> list[tuple[str, click.Command]]:
-    """Every command and subcommand, found by walking the real tree from ``armgen`` down (a command
-    added anywhere is in it; a group's subcommands, however deep, too)."""
-    out: list[tuple[str, click.Command]] = []
-
-    def walk(prefix: str, group: click.Group, ctx: click.Context) -> None:
-        for name in group.list_commands(ctx):
-            cmd = group.get_command(ctx, name)
-            assert cmd is not None, name
-            path = f"{prefix} {name}".strip()
-            out.append((path, cmd))
-            if isinstance(cmd, click.Group):
-                walk(path, cmd, click.Context(cmd, info_name=name, parent=ctx))
-
-    walk("", cli, click.Context(cli, info_name="armgen"))
+def walk(group: click.Group = cli, path: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
+    """Every command and subcommand as ``armgen`` itself resolves them (the lazy table included)."""
+    ctx = click.Context(group, info_name=" ".join(("armgen", *path)))
+    out = []
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, name
+        out.append((" ".join((*path, name)), cmd))
+        if isinstance(cmd, click.Group):
+            out += walk(cmd, (*path, name))
     return out
 
 
-TREE = all_commands()
-LEAVES = [path for path, cmd in TREE if not isinstance(cmd, click.Group)]
-
-
-def test_the_tree_is_walked_whole() -> None:
-    paths = [p for p, _ in TREE]
-    assert set(COMMANDS) <= set(paths)
-    assert {"rollout plan", "rollout apply", "new offer"} <= set(paths)
-
-
-def _help(path: str, capsys: pytest.CaptureFixture[str]) -> str:
-    assert main([*path.split(), "--help"]) == 0
-    return capsys.readouterr().out
-
-
-@pytest.mark.parametrize("path", [p for p, _ in TREE])
-def test_every_command_shows_examples_in_help(path: str, capsys: pytest.CaptureFixture[str]) -> None:
-    out = _help(path, capsys)
-    section = out.split("\n  Examples:\n", 1)
-    assert len(section) == 2, f"armgen {path} --help has no Examples section"
-    assert re.search(rf"^\s+\$ armgen {re.escape(path)}( |$)", section[1], re.MULTILINE), section[1]
-
-
-@pytest.mark.parametrize("path", LEAVES)
-def test_every_command_that_prints_results_takes_output(path: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """Every leaf command prints a result (groups print only their help): each takes -o/--output
-    with az's four values, shown in its help."""
-    cmd = command(path)
-    (opt,) = [p for p in cmd.params if isinstance(p, click.Option) and "-o" in p.opts]
-    assert opt.opts == ["-o", "--output"] and isinstance(opt.type, click.Choice)
-    assert set(OUTPUTS) <= set(opt.type.choices)
-    assert re.search(r"-o, --output \[json\|jsonc\|table\|none[]|]", _help(path, capsys))
-
-
-@pytest.mark.parametrize("path", [p for p, _ in TREE])
-def test_every_summary_is_one_short_whole_sentence(path: str) -> None:
-    """The first docstring line is what a group's listing shows: a sentence of its own, short enough
-    that click never cuts it (at an 80-column terminal) and never runs into the next line."""
-    cmd = command(path)
-    doc = inspect.cleandoc(cmd.help or "")
-    first, _, rest = doc.partition("\n")
-    assert len(first) <= 55 and first.endswith("."), first
-    assert rest == "" or rest.startswith("\n"), f"{path}: the summary runs on into the next line"
-    assert cmd.get_short_help_str(78 - 6 - len(path.split()[-1])) == first
-
-
-@pytest.mark.parametrize("path", ["", *(p for p, c in TREE if isinstance(c, click.Group))])
-def test_listings_show_whole_summaries(path: str, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
-    out = _help(path, capsys) if path else (main(["--help"]), capsys.readouterr().out)[1]
-    listing = out.split("Commands:\n", 1)[1]
-    assert "..." not in listing
-    group = command(path) if path else cli
-    for name in group.list_commands(click.Context(group)):
-        first = inspect.cleandoc(command(f"{path} {name}".strip()).help or "").splitlines()[0]
-        assert re.search(rf"^  {re.escape(name)} +{re.escape(first)}$", listing, re.MULTILINE), (name, listing)
+def test_every_help_has_examples_and_every_result_takes_output(capsys: pytest.CaptureFixture[str]) -> None:
+    tree = walk()
+    assert {"rollout plan", "rollout apply", "new offer", "lint", "diagram", "detach"} <= {p for p, _ in tree}
+    for path, cmd in tree:
+        assert main([*path.split(), "--help"]) == 0, path
+        out = capsys.readouterr().out
+        assert "Examples:" in out and f"$ armgen {path}" in out, path
+        if isinstance(cmd, click.Group):  # a group prints no result of its own: its commands do
+            continue
+        (opt,) = [p for p in cmd.params if "-o" in p.opts and "--output" in p.opts]
+        assert isinstance(opt.type, click.Choice) and set(OUTPUTS) <= set(opt.type.choices), path
+        assert re.search(r"-o, --output \[json\|jsonc\|table\|none", out), path
+        for value in OUTPUTS:  # each value is taken on the command line (a bad one is exit 2)
+            ctx = cmd.make_context(path, ["-o", value], resilient_parsing=True)
+            assert ctx.params["output"] == value, (path, value)
 
 
 def _touch_paths(args: list[str], cwd: Path) -> None:
     """Create whatever an example names as a file or folder, so parsing checks the flags only."""
     for raw in args:
         arg = raw.lstrip("@")
-        if arg.startswith("-") or "=" in arg or not ("/" in arg or re.search(r"\.(json|zip|py|bicepparam|svg|mmd)$", arg)):
+        if arg.startswith("-") or "=" in arg or not ("/" in arg or re.search(r"\.(json|zip|py|bicepparam)$", arg)):
             continue
         p = (cwd / arg).resolve()
-        if re.search(r"\.(json|zip|py|bicepparam|svg|mmd)$", arg):
+        if re.search(r"\.(json|zip|py|bicepparam)$", arg):
             p.parent.mkdir(parents=True, exist_ok=True)
             p.touch()
         else:
             p.mkdir(parents=True, exist_ok=True)
 
 
-@pytest.mark.parametrize(("path", "cmd"), [(p, c) for p, c in TREE if getattr(c, "examples", None)],
+@pytest.mark.parametrize(("path", "cmd"), [(p, c) for p, c in walk() if getattr(c, "examples", None)],
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_every_example_parses(path: str, cmd: click.Command, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cwd = tmp_path / "work"
@@ -125,8 +67,9 @@ def test_every_example_parses(path: str, cmd: click.Command, tmp_path: Path, mon
     monkeypatch.chdir(cwd)
     for what, line in cmd.examples:  # type: ignore[attr-defined]
         assert (what and line.startswith(f"armgen {path} ")) or line == f"armgen {path}", line
-        found = parse(line, cwd)  # a group's example runs one of its subcommands
-        assert found is cmd or (isinstance(cmd, click.Group) and found in cmd.commands.values()), line
+        ran = parse(line, cwd)
+        # a group's examples run its commands
+        assert ran is cmd or (isinstance(cmd, click.Group) and ran in cmd.commands.values()), line
 
 
 def parse(line: str, cwd: Path) -> click.Command:
@@ -172,17 +115,27 @@ def test_output_option_resolves_alias_and_default(capsys: pytest.CaptureFixture[
     with pytest.raises(click.UsageError):
         show.main(["-o", "table", "--format", "json"], standalone_mode=False)
 
+
+def test_output_option_extra_values_and_no_alias(capsys: pytest.CaptureFixture[str]) -> None:
     @click.command()
-    @click.option("--format", "fmt", default="svg")  # the command's own --format stays its own
-    @output_option(legacy=None, extra=("sarif",))
-    def own(fmt: str, output: str) -> None:
+    @output_option(legacy=("text", "sarif"), extra=("sarif",))
+    def lint_like(output: str) -> None:
+        click.echo(output)
+
+    for args in (["-o", "sarif"], ["--format", "sarif"]):
+        assert lint_like.main(args, standalone_mode=False) is None
+        assert capsys.readouterr().out.strip() == "sarif", args
+
+    @click.command()
+    @click.option("--format", "fmt", type=click.Choice(["svg", "mermaid"]), default=None)
+    @output_option(alias=False)  # --format is the command's own (diagram's drawing format)
+    def drawing(fmt: str | None, output: str) -> None:
         click.echo(f"{fmt} {output}")
 
-    for args, want in (([], "svg table"), (["-o", "sarif", "--format", "mermaid"], "mermaid sarif")):
-        assert own.main(args, standalone_mode=False) is None
-        assert capsys.readouterr().out.strip() == want, args
+    assert drawing.main(["--format", "mermaid", "-o", "json"], standalone_mode=False) is None
+    assert capsys.readouterr().out.strip() == "mermaid json"
     with pytest.raises(click.BadParameter):
-        show.main(["-o", "sarif"], standalone_mode=False)
+        drawing.main(["--format", "json"], standalone_mode=False)
 
 
 def test_emit_formats(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,10 +154,6 @@ def test_emit_formats(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
     assert capsys.readouterr().out == "" and calls == []
     emit("table", data, table)
     assert capsys.readouterr().out == "A: 1 x\n"
-    emit("json", None, table, json_text=lambda: '{\n  "as": "written"\n}\n', extra={"sarif": lambda: "S\n"})
-    assert capsys.readouterr().out == '{\n  "as": "written"\n}\n'  # byte for byte, one newline
-    emit("sarif", None, table, extra={"sarif": lambda: "S\n"})
-    assert capsys.readouterr().out == "S\n" and calls == [1]
     painted = color_json(json.dumps(data))
     assert "\x1b[94m\"a\"\x1b[0m:" in painted and "\x1b[32m\"x\"\x1b[0m" in painted and "\x1b[36mnull\x1b[0m" in painted
     assert re.sub(r"\x1b\[\d+m", "", painted) == json.dumps(data)

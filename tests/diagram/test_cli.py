@@ -91,22 +91,28 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys) -> Non
     assert not out.exists()
 
 
-def test_output_summarises_the_drawing_and_format_stays_the_drawings(tmp_path: Path, capsys) -> None:
-    """--format chooses the drawing (svg/mermaid); -o what is printed about it: the table line, the
-    same facts as JSON, or nothing (the drawing is written all the same)."""
-    out = tmp_path / "d.txt"
-    assert run("diagram", "--format", "mermaid", "--out", str(out)) == 0
+def test_an_expression_too_deep_to_evaluate_is_one_line_naming_the_file(tmp_path: Path, capsys) -> None:
+    import json
+
+    deep = "[" + "concat(" * 3000 + "'a'" + ")" * 3000 + "]"
+    tpl = tmp_path / "t.json"
+    tpl.write_text(json.dumps({"resources": [{"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2023-09-01",
+                                              "name": deep, "properties": {}}]}))
+    assert run("diagram", str(tpl), "--out", str(tmp_path / "d.svg")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"armgen: {tpl}: an expression nests calls more than 100 deep") and err.count("\n") == 1
+    assert not (tmp_path / "d.svg").exists()
+
+
+def test_output_json_is_the_result_line_as_data(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "d.mmd"
+    assert run("diagram", "--out", str(out)) == 0
     line = capsys.readouterr().out
-    m = re.fullmatch(r"armgen diagram: (.+): (\d+) resources, (\d+) relations -> (.+) \(mermaid\)\n", line)
-    assert m and m.group(4) == str(out) and out.read_text(encoding="utf-8").startswith("flowchart")
-    assert run("diagram", "--format", "mermaid", "--out", str(out), "-o", "json") == 0
+    assert run("diagram", "--out", str(out), "--format", "svg", "-o", "json") == 0  # --format: the drawing's
     doc = json.loads(capsys.readouterr().out)
-    assert doc["format"] == "mermaid" and doc["out"] == str(out) and doc["source"] == m.group(1)
-    assert len(doc["resources"]) == int(m.group(2)) and len(doc["relations"]) == int(m.group(3))
-    keys = {r["key"] for r in doc["resources"]}
-    assert all(r["from"] in keys and r["to"] in keys for r in doc["relations"])
-    assert any(r["type"] == "Microsoft.Network/loadBalancers" for r in doc["resources"])
-    out.unlink()
-    assert run("diagram", "--out", str(out), "-o", "none") == 0
-    assert capsys.readouterr().out == "" and out.read_text(encoding="utf-8").startswith("<svg")
-    assert run("diagram", "--out", str(out), "--format", "json") == 2  # not a drawing format
+    assert doc["file"] == str(out) and doc["format"] == "svg" and out.read_text(encoding="utf-8").startswith("<svg")
+    assert line == (f"armgen diagram: {doc['source']}: {doc['resources']} resources, {doc['relations']} relations "
+                    f"-> {out} (mermaid)\n")
+    assert doc["resources"] > 5 and doc["relations"] > 5
+    assert run("diagram", "--out", str(out), "-o", "none") == 0 and capsys.readouterr().out == ""
+    assert run("diagram", "--out", str(tmp_path / "x.svg"), "-o", "json", "--bastion") == 2  # bad input: exit 2 still

@@ -1,61 +1,48 @@
-"""``rollout plan|apply -o``: the result alone on stdout (plan.json's document for plan, each
-target's outcome for apply), progress and verdicts on stderr, nothing at all with ``-o none``,
-the exit code unchanged."""
+"""``rollout plan`` and ``rollout apply`` with ``-o``: stdout holds the result alone (plan.json's
+document for plan, the outcome for apply), everything else goes to stderr, and ``-o none``
+prints nothing while keeping the exit code."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from armgen.cli import main
 from tests.rollout.conftest import Fleet
 
 
-def test_plan_json_is_the_plan_file(fleet: Fleet, write_inventory, tmp_path: Path, capsys) -> None:
+def test_plan_json_is_plan_json_and_none_keeps_the_exit_code(fleet: Fleet, write_inventory, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     inv = write_inventory(3)
+    fleet.arm.resources.pop(next(k for k in fleet.arm.resources if k.endswith("vnet-site-001/subnets/snet-2")))
     out_dir = tmp_path / "plan"
     assert main(["rollout", "plan", str(inv), "--out", str(out_dir), "--endpoint", fleet.arm.base_url,
-                 "-o", "json"]) == 0
-    doc = json.loads(capsys.readouterr().out)  # no "Planning..." line before it
+                 "-o", "json"]) == 1  # site-001 blocked: the same exit code as the table's
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc.pop("planFolder") == str(out_dir)
     assert doc == json.loads((out_dir / "plan.json").read_text(encoding="utf-8"))
-    assert [t["name"] for t in doc["targets"]] == ["site-000", "site-001", "site-002"]
-    assert doc["summary"] == {"pass": 3, "blocked": 0, "error": 0}
+    assert [t["gate"] for t in doc["targets"]] == ["pass", "blocked", "pass"]
+    assert err.startswith("Planning 3 targets (mainTemplate.json)")
     assert main(["rollout", "plan", str(inv), "--out", str(out_dir), "--endpoint", fleet.arm.base_url,
-                 "-o", "none"]) == 0
-    assert capsys.readouterr().out == ""
-    assert main(["rollout", "plan", str(inv), "--out", str(out_dir), "--endpoint", fleet.arm.base_url,
-                 "-o", "table"]) == 0
-    table = capsys.readouterr().out
-    assert table.startswith("Planning 3 targets") and "Plan: 3 targets, 3 pass" in table
+                 "--output", "none"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "Planning 3 targets" in err
 
 
-def test_apply_json_holds_each_targets_outcome(fleet: Fleet, write_inventory, tmp_path: Path, capsys) -> None:
+def test_apply_json_is_the_outcome_alone(fleet: Fleet, write_inventory, capsys: pytest.CaptureFixture[str]) -> None:
     inv = write_inventory(3)
-    base = ["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url]
-    assert main([*base, "-o", "json"]) == 0
-    captured = capsys.readouterr()
-    doc = json.loads(captured.out)
-    assert {t["name"]: t["status"] for t in doc["targets"]} == {f"site-00{i}": "succeeded" for i in range(3)}
-    assert doc["summary"]["succeeded"] == 3 and doc["summary"]["failed"] == 0
-    assert doc["state"] == str(tmp_path / "fleet.state.json") and doc["stoppedWave"] is None
-    assert not doc["interrupted"] and not doc["declined"]
-    state = json.loads((tmp_path / "fleet.state.json").read_text(encoding="utf-8"))["targets"]
-    assert {n: r["status"] for n, r in state.items()} == {t["name"]: t["status"] for t in doc["targets"]}
-    assert "Rolling out" in captured.err and "Apply will deploy 3 targets" in captured.err  # for the person watching
-    assert main([*base, "-o", "none"]) == 0  # a rerun: all skipped, nothing printed
-    assert capsys.readouterr().out == ""
-    assert main([*base, "-o", "jsonc"]) == 0  # not a terminal: plain JSON
-    again = json.loads(capsys.readouterr().out)
-    assert again["summary"]["skipped"] == 3 and {t["status"] for t in again["targets"]} == {"skipped"}
-
-
-def test_apply_json_reports_the_stopped_wave_and_exit_1(fleet: Fleet, write_inventory, capsys) -> None:
-    inv = write_inventory(4, waves={"canary": "site-001", "batchSize": 2})
-    fleet.deployments.behave("site-001", fail=("InvalidTemplateDeployment", "bad image"))
-    assert main(["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url, "-o", "json"]) == 1
-    captured = capsys.readouterr()
-    doc = json.loads(captured.out)
-    assert doc["stoppedWave"] == 1 and doc["summary"]["failed"] == 1
-    (failed,) = [t for t in doc["targets"] if t["status"] == "failed"]
-    assert failed["name"] == "site-001" and "bad image" in failed["detail"]
-    assert "stopped at its first failure" in captured.err
+    assert main(["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url, "-o", "json"]) == 0
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc["targets"] == 3 and doc["counts"] == {"succeeded": 3} and doc["stoppedWave"] is None
+    assert sorted(o["target"] for o in doc["outcomes"]) == ["site-000", "site-001", "site-002"]
+    assert {o["status"] for o in doc["outcomes"]} == {"succeeded"} and Path(doc["state"]).is_file()
+    assert "Rolling out mainTemplate.json to 3 targets" in err and "Apply will deploy 3 targets" in err
+    # a rerun skips them all; -o none prints nothing and the exit code still tells
+    assert main(["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url, "-o", "none"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "site-002: skipped (already succeeded)" in err
+    assert len(fleet.arm.requests_matching("PUT", "/deployments/")) == 3
