@@ -3,6 +3,7 @@ examples in --help, each of which must parse against the command it documents.""
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import shlex
@@ -180,3 +181,24 @@ def test_inspect_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     doc = json.loads(capsys.readouterr().out)
     assert sorted(f["name"] for f in doc["files"]) == ["createUiDefinition.json", "mainTemplate.json"]
     assert doc["report"]["errors"] == 0 and all(len(f["sha256"]) == 64 for f in doc["files"])
+
+
+@pytest.mark.parametrize("group", ["", *(p for p, c in walk() if isinstance(c, click.Group))])
+def test_every_listing_shows_each_summary_whole(group: str, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only `armgen --help`: `armgen rollout --help` and `armgen new --help` list their
+    subcommands by the first docstring line too. Each is a sentence of its own (it ends the first
+    paragraph, so click never runs the next line into it), short, and shown uncut at 80 columns."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main([*group.split(), "--help"]) == 0
+    listing = capsys.readouterr().out.split("Commands:\n", 1)[1]
+    assert "..." not in listing
+    subs = [(p, c) for p, c in walk() if p.rsplit(" ", 1)[0] == group and p != group] if group else \
+        [(p, c) for p, c in walk() if " " not in p]
+    assert subs
+    for path, cmd in subs:
+        first, _, rest = inspect.cleandoc(cmd.help or "").partition("\n")
+        assert len(first) <= 55 and first.endswith("."), (path, first)
+        assert rest == "" or rest.startswith("\n"), f"{path}: the summary runs on into the next line"
+        name = path.rsplit(" ", 1)[-1]
+        assert re.search(rf"^  {re.escape(name)} +{re.escape(first)}$", listing, re.MULTILINE), (path, listing)

@@ -46,3 +46,18 @@ def test_apply_json_is_the_outcome_alone(fleet: Fleet, write_inventory, capsys: 
     out, err = capsys.readouterr()
     assert out == "" and "site-002: skipped (already succeeded)" in err
     assert len(fleet.arm.requests_matching("PUT", "/deployments/")) == 3
+
+
+def test_apply_json_names_the_stopped_wave_and_keeps_exit_1(fleet: Fleet, write_inventory,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A failed canary: the JSON says which wave stopped and why the target failed; the exit code and
+    the one-line note on stderr are the table's."""
+    inv = write_inventory(4, waves={"canary": "site-001", "batchSize": 2})
+    fleet.deployments.behave("site-001", fail=("InvalidTemplateDeployment", "bad image"))
+    assert main(["rollout", "apply", "--yes", str(inv), "--endpoint", fleet.arm.base_url, "-o", "json"]) == 1
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc["stoppedWave"] == 1 and doc["counts"].get("failed") == 1 and doc["counts"].get("succeeded", 0) == 0
+    (failed,) = [o for o in doc["outcomes"] if o["status"] == "failed"]
+    assert failed["target"] == "site-001" and "bad image" in failed["detail"]
+    assert "wave 1 of" in err and "stopped at its first failure" in err
