@@ -352,10 +352,34 @@ def evaluate(text: str, scope: Scope) -> Any:
         return text[1:] if text.startswith("[[") else text
     try:
         toks = _tokens(text[1:-1])
+        _check_nesting(toks, text)
         val, pos = _parse(toks, 0, scope)
         return val if pos == len(toks) else UNKNOWN
     except (ValueError, IndexError, TypeError, KeyError, ZeroDivisionError, OverflowError):
         return UNKNOWN
+
+
+#: How deeply calls and indexes may nest in one expression. The parser recurses once per level;
+#: real templates nest under 15 (ARM caps an expression at 24,576 characters, room for 3,000
+#: nested calls, far past Python's recursion limit).
+MAX_EXPRESSION_NESTING = 100
+
+
+def _check_nesting(toks: list[tuple[str, str]], text: str) -> None:
+    """Refuse an expression nested deeper than :data:`MAX_EXPRESSION_NESTING`: an error the
+    command reports in one line, never a RecursionError, and never a guess (the what-if gate
+    must not read an expression it could not evaluate as a wildcard)."""
+    depth = 0
+    for kind, tok in toks:
+        if kind == "p" and tok in "([":
+            depth += 1
+            if depth > MAX_EXPRESSION_NESTING:
+                from armgen.errors import InputError
+
+                raise InputError(f"an expression nests calls more than {MAX_EXPRESSION_NESTING} deep: "
+                                 f"{text[:48]}...")
+        elif kind == "p" and tok in ")]":
+            depth -= 1
 
 
 def _parse(toks: list[tuple[str, str]], i: int, scope: Scope) -> tuple[Any, int]:

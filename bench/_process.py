@@ -77,9 +77,32 @@ def measure(cmd: list[str], runs: int, environ: dict[str, str] | None = None, cw
                    max(peaks) if peaks else None, min(s[0] for s in samples), runs)
 
 
+#: where `make bench` installs checkov (bench/checkov_setup.sh), a venv of its own
+BENCH_VENV = ROOT / ".bench-venv"
+
+
 def checkov() -> str | None:
-    """The checkov executable, if one is installed (on PATH or as $CHECKOV); armgen does not need it."""
+    """The checkov executable armgen is compared with, if there is one: $CHECKOV, else the one
+    `make bench` installs into .bench-venv/ (bench/checkov_setup.sh), else one on PATH. armgen
+    does not need it."""
     given = os.environ.get("CHECKOV")
     if given and Path(given).exists():
         return given
+    local = BENCH_VENV / "bin" / "checkov"
+    if local.exists():
+        return str(local)
     return shutil.which("checkov")
+
+
+def checkov_command(exe: str, folder: str | Path) -> list[str]:
+    """checkov on the ARM files of ``folder``: --skip-download keeps its start-up off the network
+    (it would otherwise fetch Prisma Cloud's guidelines first), so the figure is its own work."""
+    return [exe, "-d", str(folder), "--framework", "arm", "--quiet", "--compact", "--skip-download"]
+
+
+def checkov_missing() -> str:
+    """Why there is no checkov to compare with, in one line."""
+    log = BENCH_VENV.with_name(".bench-venv.log")
+    if log.exists():
+        return f"checkov not installed: installing it into {BENCH_VENV.name}/ failed (see {log.name})"
+    return "checkov not installed (`make bench` installs it into .bench-venv/; or set $CHECKOV)"

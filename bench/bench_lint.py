@@ -4,20 +4,22 @@ wall and <= 60 MiB peak on the project's 2-core machine).
 Prints, for ``armgen lint ../shared/corpus`` as a user runs it (a new process: start-up, imports,
 the bundled apiVersions cache, 127 packages found and linted one by one, text output): the median
 wall and CPU time of several runs and the peak memory, from ``/usr/bin/time`` where it exists;
-the same with ``--jobs 2``; and checkov's time on the same folder when ``checkov`` is installed
-(for scale only: checkov checks different things). Figures only, never a verdict.
+the same with ``--jobs 2``; and checkov's time on the same folder when there is a checkov (the one
+`make bench` installs into .bench-venv/, $CHECKOV, or on PATH; for scale only: checkov checks
+different things). Figures only, never a verdict.
 """
 
 from __future__ import annotations
 
 import compileall
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench import _process
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -76,14 +78,14 @@ def run() -> None:
     cmd = [*_armgen(), "lint", str(corpus)]
     print(f"armgen lint corpus (one process): {_median_of(cmd, RUNS)}  (goal <= 1 s, <= 60 MiB)")
     print(f"armgen lint corpus --jobs 2:      {_median_of([*cmd, '--jobs', '2'], 3)}")
-    checkov = shutil.which("checkov")
+    checkov = _process.checkov()
     if checkov:
         t0 = time.perf_counter()
         subprocess.run(
-            [checkov, "-d", str(corpus), "--framework", "arm", "--quiet", "--compact"],
+            _process.checkov_command(checkov, corpus),
             capture_output=True,
             check=False,
         )
         print(f"checkov -d corpus --framework arm: {time.perf_counter() - t0:.2f} s wall (one run)")
     else:
-        print("checkov not installed")
+        print(_process.checkov_missing())

@@ -2,10 +2,12 @@
 
 Prints, medians of several fresh processes (see bench/_process.py for the environment):
 
-* ``armgen --help``;
+* ``armgen --help`` (the text kept from the warm-up run, see armgen/entry.py), and when click
+  makes it;
 * ``armgen package`` of the default offer (build, zip, gate), beside ``checkov --framework arm``
-  on the same files in the same run (checkov is not a dependency of armgen: set $CHECKOV or put it
-  on PATH; without it the line says "checkov not installed"), and the ratio;
+  on the same files in the same run, and the ratio (checkov is not a dependency of armgen: `make
+  bench` installs a pinned checkov into .bench-venv/ the first time, or set $CHECKOV; without one
+  the line says why);
 * a template at Resource Manager's limits (800 resources, 256 parameters; bench/big_template.py)
   and one of 100 resources: built, validated against our schemas and linted in one process, and
   the ratio of the two CPU times (linear growth is 8); the same with the Bicep written and parsed;
@@ -20,7 +22,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench._process import ROOT, SHARED, Figures, armgen, checkov, env, measure, once
+from bench._process import (
+    ROOT,
+    SHARED,
+    Figures,
+    armgen,
+    checkov,
+    checkov_command,
+    checkov_missing,
+    env,
+    measure,
+    once,
+)
 
 _SCALE = r"""
 import sys, tempfile
@@ -48,6 +61,10 @@ def _ratio(a: float | None, b: float | None) -> str:
 def run() -> None:
     help_ = measure([*armgen(), "--help"], 9)
     print(f"armgen --help: {help_}  (goal <= 0.06 s)")
+    with tempfile.TemporaryDirectory() as tmp:  # an empty cache: click makes the text (armgen/entry.py)
+        made = [once([*armgen(), "--help"], env(str(Path(tmp) / str(i)))) for i in range(5)]
+    print(f"  when click makes the text (a new terminal width, or a first run): "
+          f"{sorted(m[0] for m in made)[2]:.3f} s wall (median of 5)")
 
     from armgen.build import build_files
 
@@ -65,9 +82,9 @@ def run() -> None:
               + (f", {first[1]:.3f} s CPU" if first[1] is not None else ""))
         exe = checkov()
         if exe is None:
-            print("checkov not installed")
+            print(checkov_missing())
         else:
-            ck = measure([exe, "-d", str(files), "--framework", "arm", "--quiet", "--compact"], 3)
+            ck = measure(checkov_command(exe, files), 3)
             print(f"checkov -d (the same mainTemplate.json and createUiDefinition.json) --framework arm: {ck}")
             print(f"  armgen package is {_ratio(ck.wall, pkg.wall)} faster than checkov (wall), "
                   f"{_ratio(ck.cpu, pkg.cpu)} (CPU)")

@@ -54,7 +54,7 @@ _RESOURCE_SECTIONS = (
     "extension_resourceDefinitions",
 )
 _CACHE_FORMAT = 1
-_CHECK_FORMAT = 3  # how DIR's schemas are prepared for the compiled checks (part of their cache key)
+_CHECK_FORMAT = 4  # how DIR's schemas are prepared for the compiled checks (part of their cache key)
 NOT_ALLOWED = "property not allowed here"
 
 

@@ -409,7 +409,7 @@ def _dispatch_keyword(validator: Any, spec: dict[str, Any], instance: Any, schem
 # The compiled check: fastjsonschema code that tells valid from not, cached on disk
 
 #: Changes whenever the way schemas are prepared for fastjsonschema changes (part of the cache key)
-_FAST_FORMAT = 3
+_FAST_FORMAT = 4
 _ANNOTATIONS = frozenset({"$comment", "title", "description", "examples", "default", "deprecated",
                           "readOnly", "writeOnly"})
 
@@ -445,13 +445,20 @@ def _fast_prepare(node: Any) -> Any:
 def _fast_digest(root: Path) -> str:
     """The cache key: the schema files (names and bytes), the compiler
     (:func:`armgen.checks.compiled.compiler_digest`) and how schemas are prepared for it."""
-    from armgen.checks.compiled import compiler_digest
+    from armgen.checks import diskcache
+    from armgen.checks.compiled import compiler_digest, compiler_files
 
-    h = hashlib.sha256(f"{_FAST_FORMAT}|".encode() + compiler_digest())
-    for p in _schema_files(root):
-        h.update(p.relative_to(root).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
+    files = _schema_files(root)
+
+    def digest() -> str:
+        h = hashlib.sha256(f"{_FAST_FORMAT}|".encode() + compiler_digest())
+        for p in files:
+            h.update(p.relative_to(root).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+        return h.hexdigest()
+
+    # the files' digest only changes with the files: while their stat is the same, none is read
+    return diskcache.stat_memo("schemas", [*compiler_files(), *files], f"{_FAST_FORMAT}|{root}", digest)
 
 
 def _fast_source(kind: str) -> str:

@@ -35,31 +35,19 @@ class Entry(str):
 # command name -> its Entry. The help lines are here so that `armgen --help` imports no command
 # module (each pulls in the layers it drives); a plain "module:attribute" string also works.
 COMMANDS: dict[str, str] = {
-    "build": Entry("armgen.cli.build:build_command", "Build an offer into OUT: template, UI definition and Bicep."),
-    "validate": Entry("armgen.cli.validate:validate",
-                      "Validate the ARM files under each PATH (a folder or one file). Exit 1 when there are problems."),
-    "offers": Entry("armgen.cli.build:offers",
-                    "List the offers armgen can build: the built-in ones and those installed packages register"),
-    "lint": Entry("armgen.cli.lint:lint",
-                  "Check each PATH with arm-ttk's tests: a package folder, a .zip, a JSON file, or a folder"),
-    "package": Entry("armgen.cli.package:package",
-                     "Build the Marketplace zip <offer>-<version>.zip from a built-in offer (default) or a folder."),
-    "inspect": Entry("armgen.cli.package:inspect",
-                     "List a package's contents (name, size, sha256) and run the package checks on it."),
-    "what-if": Entry("armgen.cli.whatif:what_if",
-                     "Show what a deployment of SOURCE (package zip, folder, or template file; default: the", azure=True),
-    "preflight": Entry("armgen.cli.whatif:preflight",
-                       "Check, read-only, that the existing network can take the appliances: VNet and subnets", azure=True),
-    "rollout": Entry("armgen.cli.rollout:rollout",
-                     "Roll the same appliance deployment into many existing VNets/subnets, in waves, resumably.", azure=True),
-    "diagram": Entry("armgen.cli.diagram:diagram",
-                     "Draw the topology of SOURCE (a built-in offer, default cloud-connector; or a folder, zip or"),
-    "attach": Entry("armgen.cli.attach:attach",
-                    "After a deployment of SOURCE (package zip, folder or template file; default: the built-in", azure=True),
-    "detach": Entry("armgen.cli.attach:detach",
-                    "Undo `armgen attach`: remove the NAT gateway (or, with --route-table, the route table)", azure=True),
-    "preview": Entry("armgen.cli.preview:preview",
-                     "Write an offline preview of SOURCE's wizard (a built-in offer, default cloud-connector; or a"),
+    "build": Entry("armgen.cli.build:build_command", "Build an offer: template, UI definition, Bicep."),
+    "validate": Entry("armgen.cli.validate:validate", "Validate ARM files against the schemas."),
+    "offers": Entry("armgen.cli.build:offers", "List the offers armgen can build."),
+    "lint": Entry("armgen.cli.lint:lint", "Check packages with arm-ttk's tests."),
+    "package": Entry("armgen.cli.package:package", "Build the Marketplace zip of an offer or folder."),
+    "inspect": Entry("armgen.cli.package:inspect", "List a package's files and run its checks."),
+    "what-if": Entry("armgen.cli.whatif:what_if", "Preview a deployment's changes (Azure what-if).", azure=True),
+    "preflight": Entry("armgen.cli.whatif:preflight", "Check the existing VNet can take the appliances.", azure=True),
+    "rollout": Entry("armgen.cli.rollout:rollout", "Roll out to many existing VNets, in waves.", azure=True),
+    "diagram": Entry("armgen.cli.diagram:diagram", "Draw a deployment's topology (SVG or Mermaid)."),
+    "attach": Entry("armgen.cli.attach:attach", "Attach subnets to the deployment's NAT gateways.", azure=True),
+    "detach": Entry("armgen.cli.attach:detach", "Undo 'armgen attach' on the subnets.", azure=True),
+    "preview": Entry("armgen.cli.preview:preview", "Write an offline preview of an offer's wizard."),
     "new": Entry("armgen.cli.new:new", "Start something new from a working example."),
 }
 
@@ -178,3 +166,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return rv if isinstance(rv, int) else 0
 
+
+
+def run() -> None:
+    """:func:`main`, then the process ends with its exit code (see :func:`armgen.entry.quick_exit`).
+    The ``armgen`` script runs :func:`armgen.entry.run`, which comes here for all but ``--help``."""
+    from armgen.entry import quick_exit
+
+    quick_exit(main())

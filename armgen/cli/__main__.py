@@ -1,7 +1,5 @@
 """``python -m armgen.cli``: the same entry point as the ``armgen`` script."""
 
-import sys
+from armgen.entry import run
 
-from armgen.cli import main
-
-sys.exit(main())
+run()

@@ -127,7 +127,7 @@ def _parse(sf: SourceFile, display: str) -> None:
     try:
         sf.doc = Document.parse(sf.raw, file=display)
     except InputError as exc:
-        sf.error = exc.message
+        sf.error = f"{exc.message} at {exc.path}" if exc.path else exc.message
 
 
 def _copy_replacing(data: Any, paths: list[Path]) -> Any:

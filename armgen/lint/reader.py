@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from armgen.errors import InputError, json_path
-from armgen.jsonio import find_surrogate, has_surrogate, surrogate_message
+from armgen.jsonio import check_nesting, find_surrogate, has_surrogate, surrogate_message
 
 Path = tuple[str | int, ...]
 
@@ -434,6 +434,7 @@ def _load(text: str, file: str | None) -> tuple[Any, bool]:
     surrogate refused, see :func:`_refuse_surrogates`)."""
     data, strict = _parse_any(text, file)
     _refuse_surrogates(data, text, file)
+    check_nesting(data, file)
     return data, strict
 
 

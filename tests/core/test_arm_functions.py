@@ -86,3 +86,29 @@ def test_a_placeholder_is_never_hashed() -> None:
     a name the deployment will never have."""
     s = Scope({}, {}, Hole.named("subscription"), Hole.named("resource group"), placeholders=True)
     assert evaluate("[uniqueString(resourceGroup().id)]", s) is UNKNOWN
+
+
+def _nested_concat(levels: int) -> str:
+    return "[" + "concat(" * levels + "'a'" + ")" * levels + "]"
+
+
+def test_an_expression_nested_to_the_bound_evaluates_and_deeper_is_one_clear_error() -> None:
+    """ARM allows 24,576 characters in an expression: room for about 3,000 nested calls, which
+    the recursive parser used to meet as a RecursionError (armgen diagram printed 'the input
+    nests too deeply' without naming anything)."""
+    from armgen.armeval import MAX_EXPRESSION_NESTING
+    from armgen.errors import InputError
+
+    assert evaluate(_nested_concat(MAX_EXPRESSION_NESTING), Scope({}, {}, "sub", "rg")) == "a"
+    with pytest.raises(InputError, match=f"more than {MAX_EXPRESSION_NESTING} deep: \\[concat\\(concat"):
+        evaluate(_nested_concat(3000), Scope({}, {}, "sub", "rg"))
+
+
+def test_the_what_if_gate_refuses_a_name_it_cannot_evaluate_instead_of_reading_it_as_a_wildcard() -> None:
+    from armgen.azure.whatif_gate import declared_resources
+    from armgen.errors import InputError
+
+    template = {"resources": [{"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2023-09-01",
+                               "name": _nested_concat(3000), "location": "westeurope", "properties": {}}]}
+    with pytest.raises(InputError, match="nests calls"):
+        declared_resources(template, {}, "00000000-0000-0000-0000-000000000000", "rg")

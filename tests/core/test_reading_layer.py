@@ -122,3 +122,59 @@ def test_a_file_over_the_read_limit_is_refused(tmp_path: Path) -> None:
     f.write_bytes(b" " * 2000)
     with pytest.raises(InputError, match="more than the 1000 bytes"):
         jsonio.read_bytes(f, limit=1000)
+
+
+# --- nesting: one bound where documents are read, so no walker meets a RecursionError ----------
+
+
+def _nested(levels: int) -> dict:
+    """A dict ``levels`` deep (the outermost is level 1), holding a number at the bottom."""
+    doc: dict = {"leaf": 1}
+    for _ in range(levels - 2):
+        doc = {"k": doc}
+    return doc
+
+
+def test_nesting_up_to_the_bound_is_read_and_one_level_more_is_refused_with_its_path() -> None:
+    ok = _nested(jsonio.MAX_NESTING)
+    assert jsonio.parse_json(json.dumps(ok), "f.json") == ok
+    with pytest.raises(InputError) as err:
+        jsonio.parse_json(json.dumps({"a": [_nested(jsonio.MAX_NESTING)]}), "f.json")
+    assert err.value.file == "f.json"
+    assert err.value.path.startswith("$.a[0].k.k.k.k.k.k...") and "more levels" in err.value.path
+    assert f"deeper than {jsonio.MAX_NESTING} levels" in err.value.message
+
+
+def test_the_deepest_file_of_the_corpus_is_far_inside_the_bound(shared: Path) -> None:
+    deepest = 0
+    for f in sorted((shared / "corpus").rglob("*.json")):
+        level, depth = [jsonio.load_json(f)], 0  # each file reads without an error
+        while level:
+            depth += 1
+            level = [c for n in level if isinstance(n, (dict, list)) for c in (n.values() if isinstance(n, dict) else n)]
+        deepest = max(deepest, depth)
+    assert 5 < deepest < jsonio.MAX_NESTING // 2
+
+
+@pytest.mark.parametrize("argv", [
+    ["validate", "{pkg}"], ["lint", "{pkg}"], ["diagram", "{pkg}", "--out", "{tmp}/d.svg"],
+    ["preview", "{pkg}", "--out", "{tmp}/pv"], ["package", "{pkg}", "--version", "1.0.0", "--out", "{tmp}/z"],
+])
+def test_a_deep_document_that_python_reads_is_one_clear_error_in_every_command(
+        argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """400 levels: json reads it, but walkers recursing a few frames per level used to end in a
+    RecursionError printed without a file name. Now every command names the file and the path."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    deep = _nested(400)
+    template = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0", "parameters": {"p": {"type": "object", "defaultValue": deep}},
+                "resources": []}
+    (pkg / "mainTemplate.json").write_text(json.dumps(template))
+    (pkg / "createUiDefinition.json").write_text(json.dumps(sample.ui_definition()))
+    code, out, err = run([a.format(pkg=pkg, tmp=tmp_path) for a in argv], capsys)
+    said = out + err
+    assert "mainTemplate.json" in said and "$.parameters.p.defaultValue.k" in said
+    assert f"deeper than {jsonio.MAX_NESTING} levels" in said and "Traceback" not in said
+    assert code in (1, 2)  # lint and package report it as a finding (1); the others refuse the input (2)
+    assert not (tmp_path / "z").exists() and not (tmp_path / "d.svg").exists()

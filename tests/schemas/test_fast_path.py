@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -209,6 +212,31 @@ def test_compiled_check_refuses_what_only_jsonschema_can_judge() -> None:
     assert S._fast_prepare({"pattern": "^[$a]+$"}) == {"pattern": r"^[\$a]+\Z"}
 
 
+def test_decimal_is_imported_only_by_a_check_that_divides(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from armgen.checks import compiled
+
+    plain = compiled.source({"type": "number", "maximum": 5}, lambda uri: {}, draft=compiled.DRAFT2020)
+    assert "decimal" not in plain
+    check = compiled.load(tmp_path / "plain.marshal", lambda: plain, "plain")
+    assert compiled.passes(check, 3) and compiled.passes(check, 2.5)
+    assert not compiled.passes(check, 7) and not compiled.passes(check, "3")
+    assert not compiled.passes(check, Decimal(3))  # not proven valid: jsonschema decides
+    # multipleOf (refused today) would divide with Decimals: the real class is kept for such code
+    lines = ["from decimal import Decimal"]
+    assert compiled._imports(lines, "q = Decimal(repr(v))") == lines
+
+
+def test_packaging_the_default_offer_imports_no_decimal() -> None:
+    # the second run: the first compiles the checks (fastjsonschema's compiler imports decimal)
+    probe = ("import sys, armgen.package\n"
+             "armgen.package.build_package(*reversed(armgen.package.offer_files(None)), '1.0.0')\n"
+             "print('decimal' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True) for _ in range(2)]
+    assert runs[1].stdout.strip() == "False"
+
+
 # --- the disk cache -----------------------------------------------------------------------------
 
 
@@ -231,6 +259,35 @@ def test_cache_key_follows_the_schema_files(tmp_path: Path) -> None:
     target = copy_root / "options.schema.json"
     target.write_text(target.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert S._fast_digest.__wrapped__(copy_root) != before
+
+
+def test_the_files_digest_is_remembered_by_their_stat(tmp_path: Path) -> None:
+    from armgen.checks import diskcache
+
+    files = [tmp_path / "a.json", tmp_path / "b.json"]
+    for i, f in enumerate(files):
+        f.write_text(str(i), encoding="utf-8")
+    calls: list[int] = []
+
+    def compute() -> str:
+        calls.append(1)
+        return f"digest {len(calls)}"
+
+    def memo(salt: str = "s") -> str:
+        return diskcache.stat_memo("t", files, salt, compute)
+
+    assert memo() == "digest 1"
+    assert memo() == "digest 1" and len(calls) == 1  # unchanged files: nothing computed, nothing read
+    files[1].write_text("changed", encoding="utf-8")  # another size (and mtime): computed again
+    assert memo() == "digest 2"
+    os.utime(files[0], ns=(1, 1))  # the same bytes with another mtime: computed again
+    assert memo() == "digest 3"
+    assert memo("other salt") == "digest 4"
+    entry = diskcache.user_cache_dir() / "stat-memo" / "t.marshal"
+    entry.write_bytes(b"\x00damaged")
+    assert memo("other salt") == "digest 5" and memo("other salt") == "digest 5"
+    files[0].unlink()  # a file gone: computed (by the caller's rules), never a failure
+    assert memo("other salt") == "digest 6"
 
 
 def test_a_cache_that_cannot_be_written_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
