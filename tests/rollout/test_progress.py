@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
+
+import pytest
 
 from armgen.azure.rollout import Progress
 
@@ -33,3 +36,38 @@ def test_plain_lines_when_not_a_terminal() -> None:
     p.event("a", "succeeded", "correlation x", final=True)
     p.close()
     assert out.getvalue() == "[0/2] a: running (cc-a)\n[1/2] a: succeeded (correlation x)\n"
+
+
+class Broken(io.StringIO):
+    """A stream whose reader went away (a closed pipe)."""
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, s: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_lines_are_written_in_order_by_the_printer_and_close_drains_them() -> None:
+    out = io.StringIO()
+    p = Progress(50, out)
+    for i in range(50):
+        p.event(f"t{i:02d}", "succeeded", final=True)
+    p.close()
+    assert out.getvalue().splitlines() == [f"[{i + 1:>2}/50] t{i:02d}: succeeded" for i in range(50)]
+    p.event("late", "skipped", final=True)  # usable after close: a new printer
+    p.close()
+    assert out.getvalue().endswith("[51/50] late: skipped\n")
+
+
+def test_a_stream_that_fails_reaches_the_next_event() -> None:
+    """What a worker writing the line itself would have met: the stream's error, raised in it."""
+    p = Progress(2, Broken())
+    p.event("a", "running")
+    printer = p._printer
+    assert printer is not None
+    printer.join(5)  # the printer met the error and stopped
+    with pytest.raises(BrokenPipeError):
+        p.event("a", "succeeded", final=True)
+    p.close()
+    assert not any(t is printer for t in threading.enumerate())
