@@ -69,6 +69,9 @@ from armgen.jsonio import dumps, load_json, write_all_atomic
 INTERRUPT_GRACE = 2.0  # seconds workers get to stop after Ctrl-C before they are abandoned
 
 TERMINAL = {"succeeded": "succeeded", "failed": "failed", "canceled": "failed"}
+# the record's fields a submission sets (and puts back when the PUT never went out)
+_SUBMIT_FIELDS = ("status", "correlationId", "attempts", "startedAt", "finishedAt", "error", "inputsHash",
+                  "provisioningState")
 DEPLOY_ACTION = "Microsoft.Resources/deployments/write"
 READ_ACTION = "Microsoft.Resources/deployments/read"
 PLAN_KIND = "armgen-rollout-plan"
@@ -613,6 +616,11 @@ class Rollout:
         self._fatal: BaseException | None = None
         self._lock = threading.Lock()
         self._sent: dict[str, set[str]] = {}  # correlation ids of the PUTs sent per target
+        # marked ``submitting`` ahead of their turn (see _start_marks): name -> (correlation id,
+        # the change's version, the record's fields as they were before the mark)
+        self._marked: dict[str, tuple[str, int, dict[str, Any]]] = {}
+        self._queue: list[Target] = []  # this wave's targets that will be PUT, in the order they start
+        self._next_mark = 0  # index in _queue of the next target to mark
 
     # ------------------------------------------------------------ checks
     def check_state(self) -> None:
@@ -683,6 +691,7 @@ class Rollout:
                         result.outcomes[t.name] = Outcome(t.name, "notStarted", f"wave {wi + 1} not started")
                     continue
                 failed = threading.Event()
+                self._start_marks(wave, decisions)
                 futures: dict[Future[Outcome], Target] = {
                     executor.submit(self._target, t, decisions[t.name], failed): t for t in wave}
                 try:
@@ -695,6 +704,7 @@ class Rollout:
                 # every outcome comes from the futures themselves, so an interrupt landing between two
                 # bookkeeping steps cannot lose one
                 self._collect(futures, result)
+                self._unmark()
                 if self.stop.is_set() and self._fatal is None and self._refused is None:
                     result.interrupted = True
                 if failed.is_set() and not result.interrupted:
@@ -705,6 +715,7 @@ class Rollout:
         finally:
             executor.shutdown(wait=not result.abandoned, cancel_futures=True)
             try:
+                self._unmark()
                 self.state.close()
             finally:
                 self.progress.close()
@@ -713,6 +724,60 @@ class Rollout:
         if self._refused is not None and not self.deployed.is_set():
             result.refused = self._refused
         return result
+
+    # ------------------------------------------------------------ marks ahead
+    # Each PUT must wait until its ``submitting`` record is on disk (a crash then resumes by GET,
+    # never by a blind second PUT). Written at the target's turn, that write sat on every
+    # target's critical path: a file write and fsync plus the interpreter-lock hand-overs of the
+    # group commit, 13 ms of the ~30 ms a 100 ms deployment cost above its 100 ms in the rollout
+    # bench. So the next ``concurrency`` targets of a wave that will be PUT are marked
+    # ``submitting`` ahead of their turn, in the background writer's grouped writes, and a target
+    # whose turn comes finds its mark already on disk (flush() still waits when it is not, and
+    # still raises when the writer failed). The mark claims no more than ``submitting`` always
+    # did: the PUT may or may not have reached Azure, so a crash leaves at most ``concurrency``
+    # targets a rerun looks up by GET before sending. Marks whose PUT never went out (a stopped
+    # wave, Ctrl-C) are put back as they were before the wave ends.
+    def _eligible(self, d: Decision) -> bool:
+        return d.action == "deploy" and d.verdict is not None and d.verdict.gate == "pass"
+
+    def _start_marks(self, wave: list[Target], decisions: dict[str, Decision]) -> None:
+        with self._lock:
+            self._queue = [t for t in wave if self._eligible(decisions[t.name])]
+            self._next_mark = 0
+            for _ in range(self.inv.concurrency):
+                self._mark_next()
+        self.state.flush()  # the wave's first marks in one write, before any worker needs one
+
+    def _mark_next(self) -> None:
+        """Under ``_lock``: mark the next target in the queue (nothing when stopping)."""
+        if self._next_mark >= len(self._queue) or self._stopping():
+            return
+        t = self._queue[self._next_mark]
+        self._next_mark += 1
+        rec = self.state.get(t.name)
+        if rec.get("status") in IN_FLIGHT:  # not ours to mark (it is looked up before anything is sent)
+            return
+        cid = str(uuid.uuid4())
+        v = self.state.update(t.name, status="submitting", correlationId=cid,
+                              attempts=int(rec.get("attempts") or 0) + 1, startedAt=_now(), finishedAt=None,
+                              error=None, inputsHash=t.inputs_hash, provisioningState=None)
+        self._marked[t.name] = (cid, v, {k: rec.get(k) for k in _SUBMIT_FIELDS})
+
+    def _take_mark(self, name: str) -> tuple[str, int, dict[str, Any]] | None:
+        """The target's mark (if it has one), and the next target marked in its place."""
+        with self._lock:
+            mark = self._marked.pop(name, None)
+            if mark is not None:
+                self._mark_next()
+            return mark
+
+    def _unmark(self) -> None:
+        """Put back every mark whose PUT never went out (the record as it was before the mark)."""
+        with self._lock:
+            marked, self._marked = self._marked, {}
+            self._queue, self._next_mark = [], 0
+            for name, (_, _, before) in marked.items():
+                self.state.update(name, **before)
 
     def _stopping(self) -> bool:
         return self.stop.is_set() or self._fatal is not None or (self._refused is not None and not self.deployed.is_set())
@@ -913,17 +978,22 @@ class Rollout:
 
         base = self.base or self.clients.base
         sends = 0
+        mark = self._take_mark(t.name)
         while True:
-            rec = self.state.get(t.name)
-            cid = str(uuid.uuid4())
-            attempts = int(rec.get("attempts") or 0) + 1
-            v = self.state.update(t.name, status="submitting", correlationId=cid, attempts=attempts, startedAt=_now(),
-                                  finishedAt=None, error=None, inputsHash=t.inputs_hash, provisioningState=None)
+            if mark is not None:  # marked ahead of its turn (Rollout._start_marks): usually on disk already
+                cid, v, before = mark
+                mark = None
+                self.state.update(t.name, startedAt=_now())
+            else:
+                rec = self.state.get(t.name)
+                before = {k: rec.get(k) for k in _SUBMIT_FIELDS}
+                cid = str(uuid.uuid4())
+                v = self.state.update(t.name, status="submitting", correlationId=cid,
+                                      attempts=int(rec.get("attempts") or 0) + 1, startedAt=_now(), finishedAt=None,
+                                      error=None, inputsHash=t.inputs_hash, provisioningState=None)
             self.state.flush(v)  # on disk before the PUT: a crash now resumes by GET, never a blind second PUT
             if self._stopping() or wave_failed.is_set():  # nothing was sent: put the record back as it was
-                self.state.update(t.name, **{k: rec.get(k) for k in ("status", "correlationId", "attempts", "startedAt",
-                                                                     "finishedAt", "error", "inputsHash",
-                                                                     "provisioningState")})
+                self.state.update(t.name, **before)
                 if self._stopping():
                     raise Interrupted("rollout interrupted")
                 return Outcome(t.name, "notStarted", "wave stopped")
