@@ -9,7 +9,8 @@ whole file)::
                            "startedAt": "...", "finishedAt": "...", "error": null}, ...}}
 
 Statuses: ``pending`` (never started), ``submitting`` (about to PUT: the PUT may or may not have
-reached Azure), ``running`` (Azure accepted it), ``succeeded``, ``failed``, ``timedOut`` (still
+reached Azure; apply marks a wave's next few targets so ahead of their turn, and puts back those
+it never sent), ``running`` (Azure accepted it), ``succeeded``, ``failed``, ``timedOut`` (still
 running in Azure when the per-target timeout hit), ``blocked`` (the gate refused it: never sent).
 A rerun skips ``succeeded`` when its ``inputsHash`` is the target's current one (otherwise the
 target has *changed* and is redeployed through the gate); for ``submitting``/``running``/

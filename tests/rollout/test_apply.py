@@ -201,3 +201,55 @@ def test_deploy_body_is_incremental_with_parameters(fleet: Fleet, write_inventor
     assert props["parameters"]["subnetName2"] == {"value": "snet-2"}
     put = fleet.arm.requests_matching("PUT", DEP)[0]
     assert put.query["api-version"] == "2025-04-01" and put.authorization == "Bearer test-token"
+
+
+def test_marks_ahead_are_on_disk_before_their_put_and_put_back_when_the_wave_stops(fleet: Fleet, write_inventory,
+                                                                                   tmp_path) -> None:
+    """A wave's next targets are marked ``submitting`` ahead of their turn (so a PUT need not wait
+    for a write of its own): every PUT finds its record on disk saying so, with the correlation id
+    the PUT carries; the marks run a bounded way ahead of the PUTs, not over the whole wave; and
+    when the wave stops, the marks whose PUT never went out are put back as they were."""
+    import re
+
+    inv = write_inventory(12, concurrency=3, waves={"canary": None})  # one wave of 12
+    names = target_names(12)
+    state = tmp_path / "fleet.state.json"
+    bad = names[1]
+    fleet.deployments.behave(bad, polls=0, fail=("SkuNotAvailable", "not available"))
+
+    def bad_failed() -> bool:
+        rec = fleet.deployments.record(f"rg-{bad}", f"cc-{bad}")
+        return rec is not None and rec.state == "Failed"
+
+    for n in names:  # the others started with it run until it failed: the wave's stop is decided by events
+        if n != bad:
+            fleet.deployments.behave(n, until=bad_failed)
+    lock = threading.Lock()
+    put: set[str] = set()
+    seen: list[tuple[str, str, bool, int]] = []
+
+    def watch(req, answer):
+        m = re.search(r"/resourcegroups/rg-([^/]+)/providers/microsoft\.resources/deployments/", req.path, re.I)
+        if req.method == "PUT" and m:
+            with lock:
+                st = _state(state)
+                name = m.group(1)
+                put.add(name)
+                ahead = sum(r["status"] == "submitting" and n not in put for n, r in st.items())
+                seen.append((name, st[name]["status"],
+                             st[name].get("correlationId") == req.header("x-ms-correlation-request-id"), ahead))
+        return answer(req)
+
+    fleet.arm.use(watch)
+    result, _ = run_apply(inv, fleet.arm.base_url)
+
+    assert result.stopped_wave == 0 and result.outcomes[bad].status == "failed"
+    assert sorted(n for n, *_ in seen) == names[:3]  # the three started before the failure, nothing after
+    assert all(status == "submitting" and same_cid for _, status, same_cid, _ in seen), seen
+    # at most concurrency marks waiting for a worker plus concurrency workers on their way to their PUT
+    assert all(ahead <= 2 * 3 for *_, ahead in seen), seen
+    st = _state(state)
+    for n in names[3:]:
+        assert result.outcomes[n].status == "notStarted"
+        assert st[n]["status"] == "pending" and st[n].get("correlationId") is None, (n, st[n])
+        assert not st[n].get("attempts") and not st[n].get("startedAt")
