@@ -147,7 +147,9 @@ def attach(resource_group: str, subscription: str | None, tenant: str | None, cl
            parameters: tuple[str, ...], template_file: str | None, output: str, route_table: bool,
            subnets: tuple[str, ...], nat_gateway: bool | None, what_if: bool, deployment: str | None,
            source: str | None, replace: bool) -> int:
-    """After a deployment of SOURCE (package zip, folder or template file; default: the built-in
+    """Attach subnets to the deployment's NAT gateways.
+
+    After a deployment of SOURCE (package zip, folder or template file; default: the built-in
     offer) into RG, associate each zone subnet of the appliances with its zone's NAT gateway (and,
     with --route-table, the workload subnets with the workload route table). Each subnet is read
     with its etag, PUT back whole with only that property changed and If-Match (a change made
@@ -159,15 +161,23 @@ def attach(resource_group: str, subscription: str | None, tenant: str | None, cl
                 route_table, subnets, nat_gateway, what_if, deployment, output, source, replace=replace)
 
 
-@examples(("Undo armgen attach", "armgen detach -g appliance-rg -p parameters.json"))
+@examples(
+    ("Undo armgen attach on the zone subnets", "armgen detach -g appliance-rg -p parameters.json"),
+    ("The workload route table off a workload subnet, without the what-if preview, as JSON",
+     "armgen detach -g appliance-rg -p parameters.json --route-table --no-what-if -o json --subnet /subscriptions/"
+     "00000000-0000-0000-0000-000000000001/resourceGroups/net-rg/providers/Microsoft.Network/virtualNetworks/hub/"
+     "subnets/app1"),
+)
 @click.command("detach")
 @_common
 def detach(resource_group: str, subscription: str | None, tenant: str | None, cloud: str, endpoint: str | None,
            parameters: tuple[str, ...], template_file: str | None, output: str, route_table: bool,
            subnets: tuple[str, ...], nat_gateway: bool | None, what_if: bool, deployment: str | None,
            source: str | None) -> int:
-    """Undo `armgen attach`: remove the NAT gateway (or, with --route-table, the route table)
-    association from each subnet that still points at the deployment's resource, the same way
-    (If-Match, verified); a subnet pointing at anything else is reported and left alone."""
+    """Undo 'armgen attach' on the subnets.
+
+    Removes the NAT gateway (or, with --route-table, the route table) association from each
+    subnet that still points at the deployment's resource, the same way (If-Match, verified); a
+    subnet pointing at anything else is reported and left alone."""
     return _run("detach", resource_group, subscription, tenant, cloud, endpoint, parameters, template_file,
                 route_table, subnets, nat_gateway, what_if, deployment, output, source)

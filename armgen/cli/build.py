@@ -83,6 +83,29 @@ def shape_flags(network: str | None, zpa: bool | None, byo_nat: bool | None, wor
             "bastion": bastion}
 
 
+def offer_or_file(source: str | None, options_file: str | None, flags: dict[str, Any], load_offer: Any,
+                  load_path: Any, file_kind: str) -> Any:
+    """What diagram and preview draw: SOURCE as a built-in offer (default cloud-connector) built
+    with the shape flags and ``--options``, through ``load_offer(name, options)``; or a file or
+    folder through ``load_path(path)``, where the offer's flags mean nothing and are refused (an
+    InputError naming them) rather than silently ignored."""
+    from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
+    from armgen.offers import OFFERS
+
+    if source is None or (source in OFFERS and not Path(source).exists()):
+        name = source or DEFAULT_OFFER
+        options = resolve_options(name, _load_options_file(options_file), {"offer": source, **flags},
+                                  source=options_file or "<options>")
+        try:
+            return load_offer(options.get("offer", name), {k: v for k, v in options.items() if k != "offer"})
+        except InputError as exc:
+            raise blame_option(exc, flags, options_file) from None
+    given = [FLAG_NAMES[k] for k, v in flags.items() if v is not None] + (["--options"] if options_file else [])
+    if given:
+        raise InputError(f"{', '.join(given)} only apply to a built-in offer, not to a {file_kind}", file=source)
+    return load_path(str(source))
+
+
 @examples(
     ("Build the built-in offer into out/", "armgen build --out out/"),
     ("Three zones, one appliance each, with parameter values for az/armgen what-if",
@@ -117,9 +140,9 @@ def build_command(offer: str | None, out_dir: str, options_file: str | None, var
                   tracking_guid: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
                   workload_subnet: bool | None, bastion: bool | None, values_file: str | None,
                   sets: tuple[str, ...], check: bool, output: str) -> int:
-    """Build an offer into OUT: template, UI definition and Bicep.
+    """Build an offer: template, UI definition, Bicep.
 
-    OFFER is a built-in offer's name (default: cloud-connector; see 'armgen offers'), a Python
+    Writes mainTemplate.json, createUiDefinition.json and main.bicep into OUT. OFFER is a built-in offer's name (default: cloud-connector; see 'armgen offers'), a Python
     file (my_offer.py, its OFFER), module:NAME, or an installed package's offer (entry point
     group armgen.offers). The cloud-connector offer's shape: --network new (greenfield starter),
     --zpa (DNS forwarding for ZPA), --byo-nat (existing NAT gateways)."""
@@ -210,8 +233,10 @@ def _summary(result: BuildResult, out: Path, elapsed: float) -> str:
 @click.command()
 @output_option(legacy=())
 def offers(output: str) -> None:
-    """List the offers armgen can build: the built-in ones and those installed packages register
-    (entry point group armgen.offers). A file or module:NAME is built without being listed."""
+    """List the offers armgen can build.
+
+    The built-in ones and those installed packages register (entry point group armgen.offers).
+    A file or module:NAME is built without being listed."""
     from armgen.offers import all_offers
 
     rows = [{"name": name, "description": desc, "source": source, "default": name == DEFAULT_OFFER}

@@ -32,13 +32,16 @@ OUTPUTS = ("json", "jsonc", "table", "none")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def output_option(default: str = "table", *, legacy: Sequence[str] = ("text", "json")) -> Callable[[F], F]:
+def output_option(default: str = "table", *, legacy: Sequence[str] = ("text", "json"), extra: Sequence[str] = (),
+                  alias: bool = True) -> Callable[[F], F]:
     """``-o/--output`` plus a ``--format`` alias; the command receives one ``output`` argument.
 
     ``legacy`` lists the ``--format`` values the command took before (``text`` maps to ``table``),
-    so scripts written for them keep working.
+    so scripts written for them keep working. ``extra`` are outputs only this command has, taken
+    by both flags (lint's ``sarif``); the command renders those itself. ``alias=False`` leaves
+    ``--format`` to the command, where it already means something else (diagram's drawing format).
     """
-    alias_values = sorted({*OUTPUTS, *legacy})
+    alias_values = sorted({*OUTPUTS, *legacy, *extra})
 
     def decorate(f: F) -> F:
         @functools.wraps(f)
@@ -53,11 +56,13 @@ def output_option(default: str = "table", *, legacy: Sequence[str] = ("text", "j
             kwargs["output"] = chosen or default
             return f(*args, **kwargs)
 
-        wrapper = click.option("--format", "format_alias", type=click.Choice(alias_values), default=None,
-                               help="Alias of -o/--output (text = table).")(wrapper)
-        wrapper = click.option("-o", "--output", "output", type=click.Choice(OUTPUTS), default=None,
+        if alias:
+            wrapper = click.option("--format", "format_alias", type=click.Choice(alias_values), default=None,
+                                   help="Alias of -o/--output (text = table).")(wrapper)
+        more = "".join(f", {e}" for e in extra)
+        wrapper = click.option("-o", "--output", "output", type=click.Choice([*OUTPUTS, *extra]), default=None,
                                help=f"Output format [default: {default}]: json, jsonc (coloured JSON), "
-                                    "table (text for people), none.")(wrapper)
+                                    f"table (text for people), none{more}.")(wrapper)
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -91,16 +96,18 @@ def color_json(text: str) -> str:
     return _JSON_TOKEN.sub(paint, text)
 
 
-def emit(output: str, data: Any, table: Callable[[], str] | str) -> None:
+def emit(output: str, data: Any, table: Callable[[], str] | str, *, json_text: Callable[[], str] | None = None) -> None:
     """Print a command's result in the chosen output format.
 
     ``data`` is the JSON-shaped result (lists and dicts); ``table`` renders the text for people
-    (a callable, so the JSON paths never pay for it).
+    (a callable, so the JSON paths never pay for it). ``json_text``, instead of ``data``, is for a
+    command whose JSON has its own renderer (lint's, shared with its library callers): ``-o json``
+    prints exactly what that renderer writes.
     """
     if output == "none":
         return
     if output in ("json", "jsonc"):
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+        text = json_text().rstrip("\n") if json_text is not None else json.dumps(data, indent=2, ensure_ascii=False)
         if output == "jsonc" and use_color():
             text = color_json(text)
         click.echo(text)

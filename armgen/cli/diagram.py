@@ -14,15 +14,23 @@ import click
 
 from armgen import jsonio
 from armgen.cli.build import shape_options
+from armgen.cli.common import emit, examples, output_option
 from armgen.errors import InputError
 
 
+@examples(
+    ("The default offer as an SVG picture", "armgen diagram --out topology.svg"),
+    ("A variant of a built-in offer, as a Mermaid flowchart",
+     "armgen diagram two-nic-appliance --variant standalone --zones none --out topology.mmd"),
+    ("A package's template with your parameter values, the summary as JSON",
+     "armgen diagram dist/cloud-connector-1.0.0.zip --values parameters.json --out topology.svg -o json"),
+)
 @click.command("diagram")
 @click.argument("source", required=False)
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
               help="File to write (.svg or .mmd).")
 @click.option("--format", "fmt", type=click.Choice(["svg", "mermaid"]), default=None,
-              help="Output format (default: from --out's extension, else svg).")
+              help="The drawing's format (default: from --out's extension, else svg); -o is the result's.")
 @click.option("--values", "values_file", type=click.Path(dir_okay=False),
               help="Parameter values (JSON object or parameters file); others are drawn as ‹name›.")
 @click.option("--options", "options_file", type=click.Path(dir_okay=False),
@@ -33,38 +41,26 @@ from armgen.errors import InputError
 @click.option("--nat/--no-nat", "nat", default=None, help="Built-in offer: a NAT gateway per zone.")
 @click.option("--name-prefix", help="Built-in offer: prefix of every resource name.")
 @shape_options
+@output_option(alias=False)
 def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str | None, options_file: str | None,
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
             name_prefix: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
-            workload_subnet: bool | None, bastion: bool | None) -> int:
-    """Draw the topology of SOURCE (a built-in offer, default cloud-connector; or a folder, zip or
-    template file): the existing VNet and subnets, the appliances per zone with their NICs, the load
+            workload_subnet: bool | None, bastion: bool | None, output: str) -> int:
+    """Draw a deployment's topology (SVG or Mermaid).
+
+    SOURCE is a built-in offer (default cloud-connector), or a folder, zip or template file. The
+    drawing shows the existing VNet and subnets, the appliances per zone with their NICs, the load
     balancer, NAT gateways, route tables, and the identity and Key Vault they read."""
     from armgen import params
-    from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
-    from armgen.cli.build import _load_options_file, _parse_zones, shape_flags
+    from armgen.cli.build import _parse_zones, offer_or_file, shape_flags
     from armgen.diagram import mermaid, svg
     from armgen.diagram.source import from_offer, from_path
     from armgen.diagram.topology import topology
-    from armgen.offers import OFFERS
 
     flags: dict[str, Any] = {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
                              "natGateway": nat, "namePrefix": name_prefix,
                              **shape_flags(network, zpa, byo_nat, workload_subnet, bastion)}
-    is_offer = source is None or (source in OFFERS and not Path(source).exists())
-    if is_offer:
-        name = source or DEFAULT_OFFER
-        options = resolve_options(name, _load_options_file(options_file), {"offer": source, **flags},
-                                  source=options_file or "<options>")
-        try:
-            src = from_offer(options.get("offer", name), options)
-        except InputError as exc:
-            raise blame_option(exc, flags, options_file) from None
-    else:
-        given = [FLAG_NAMES[k] for k, v in flags.items() if v is not None] + (["--options"] if options_file else [])
-        if given:
-            raise InputError(f"{', '.join(given)} only apply to a built-in offer, not to a template", file=source)
-        src = from_path(str(source))
+    src = offer_or_file(source, options_file, flags, from_offer, from_path, "template")
     values = None  # checked by the one parameter checker (armgen.params), as for build --values
     if values_file is not None:
         checked = params.check(src.template, params.read_file(values_file), secrets="allow", require=False)
@@ -77,6 +73,8 @@ def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str
     kind = fmt or ("mermaid" if Path(out_file).suffix.lower() in (".mmd", ".mermaid", ".md") else "svg")
     text = mermaid.render(topo) if kind == "mermaid" else svg.render(topo)
     jsonio.write_atomic(out_file, text)
-    click.echo(f"armgen diagram: {src.label}: {len(topo.nodes)} resources, {len(topo.edges)} relations "
-               f"-> {out_file} ({kind})")
+    result = {"source": src.label, "resources": len(topo.nodes), "relations": len(topo.edges), "file": out_file,
+              "format": kind}
+    emit(output, result, lambda: f"armgen diagram: {src.label}: {len(topo.nodes)} resources, "
+         f"{len(topo.edges)} relations -> {out_file} ({kind})")
     return 0

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from armgen.cli.common import emit, examples, output_option
 from armgen.errors import InputError
 
 if TYPE_CHECKING:
@@ -36,6 +37,14 @@ def _zip_sources(values: tuple[str, ...], zips: list[Path]) -> dict[str, Path]:
     return out
 
 
+@examples(
+    ("Lint a build folder", "armgen lint build/cloud-connector"),
+    ("A Marketplace zip with Partner Center's severities, as JSON",
+     "armgen lint dist/cloud-connector-1.0.0.zip --marketplace -o json"),
+    ("Every package under a folder, 4 at a time, as SARIF for code scanning",
+     "armgen lint offers/ -j 4 -o sarif --sarif-root ."),
+    ("Only two tests", "armgen lint mainTemplate.json --test apiVersions-Should-Be-Recent --test Location-Should-Not-Be-Hardcoded"),
+)
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
 @click.option(
@@ -45,9 +54,7 @@ def _zip_sources(values: tuple[str, ...], zips: list[Path]) -> dict[str, Path]:
     "--test", "tests", multiple=True, metavar="NAME", help="Run only this arm-ttk test (repeatable)."
 )
 @click.option("--skip", "skips", multiple=True, metavar="NAME", help="Skip this arm-ttk test (repeatable).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True
-)
+@output_option(legacy=("text", "json", "sarif"), extra=("sarif",))
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
     help="Lint packages in this many worker processes.",
@@ -92,7 +99,7 @@ def lint(
     marketplace: bool,
     tests: tuple[str, ...],
     skips: tuple[str, ...],
-    fmt: str,
+    output: str,
     jobs: int,
     sarif_root: Path,
     zip_sources: tuple[str, ...],
@@ -102,17 +109,23 @@ def lint(
     subscription: str | None,
     endpoint: str | None,
 ) -> int:
-    """Check each PATH with arm-ttk's tests: a package folder, a .zip, a JSON file, or a folder
-    searched for packages (folders holding createUiDefinition.json or a main template), each
-    package linted on its own."""
+    """Check packages with arm-ttk's tests.
+
+    Each PATH is a package folder, a .zip, a JSON file, or a folder searched for packages
+    (folders holding createUiDefinition.json or a main template), each package linted on its
+    own. -o sarif (or --format sarif) writes SARIF 2.1.0 for code scanning."""
     if refresh_api_versions:
         from armgen.lint.apicache import load_cache, refresh
 
         if not subscription:
             raise InputError("--refresh-api-versions needs --subscription (or AZURE_SUBSCRIPTION_ID)")
         written = refresh(subscription, endpoint=endpoint)
-        click.echo(f"wrote {written} ({len(load_cache(written))} resource types)", err=bool(paths))
-        if not paths:
+        types = len(load_cache(written))
+        line = f"wrote {written} ({types} resource types)"
+        if paths:  # the lint's result is what goes to stdout
+            click.echo(line, err=True)
+        else:
+            emit(output, {"apiVersionsCache": str(written), "resourceTypes": types}, line)
             return 0
     if not paths:
         raise InputError("missing PATH (a package folder, a .zip, a .json file or a folder of packages)")
@@ -127,7 +140,7 @@ def lint(
     gc.freeze()
     gc.set_threshold(20000, 50, 50)
     try:
-        return _run(paths, rules, fmt, jobs, sarif_root, zip_sources, marketplace, tests, skips,
+        return _run(paths, rules, output, jobs, sarif_root, zip_sources, marketplace, tests, skips,
                     api_versions, test_date)
     finally:  # as it was, for a caller that goes on (tests call the command in-process)
         gc.set_threshold(*thresholds)
@@ -137,7 +150,7 @@ def lint(
 def _run(
     paths: tuple[Path, ...],
     rules: list[Rule],
-    fmt: str,
+    output: str,
     jobs: int,
     sarif_root: Path,
     zip_sources: tuple[str, ...],
@@ -162,11 +175,8 @@ def _run(
         api_versions=api_versions,
         test_date=test_date.date() if test_date else None,
     )
-    if fmt == "json":
-        out = render_json(reports)
-    elif fmt == "sarif":
-        out = render_sarif(reports, rules, root=sarif_root, zip_sources=sources)
-    else:
-        out = render_text(reports)
-    click.echo(out, nl=False)
+    if output == "sarif":  # lint's own output, beside the four every command has
+        click.echo(render_sarif(reports, rules, root=sarif_root, zip_sources=sources), nl=False)
+    else:  # -o json prints render_json's text, byte for byte what --format json always printed
+        emit(output, None, lambda: render_text(reports), json_text=lambda: render_json(reports))
     return 1 if any(r.errors for r in reports) else 0

@@ -38,8 +38,9 @@ def _report_json(report: Report, *, verbose: bool) -> dict[str, Any]:
 @output_option(legacy=())
 def package(source: str | None, version: str, out_dir: str, option_file: str | None, official_dir: str | None,
             managed_app: bool | None, verbose: bool, output: str) -> int:
-    """Build the Marketplace zip <offer>-<version>.zip from a built-in offer (default) or a folder.
+    """Build the Marketplace zip of an offer or folder.
 
+    Writes <offer>-<version>.zip from a built-in offer (default), an offer file or a folder.
     Nothing is written unless our schemas, `armgen lint --marketplace` and the Marketplace rules
     all pass on the zip's contents. The zip is byte-identical for the same inputs
     (SOURCE_DATE_EPOCH sets its timestamps).
@@ -99,7 +100,9 @@ def package(source: str | None, version: str, out_dir: str, option_file: str | N
 @output_option(legacy=())
 def inspect(zip_path: str, version: str | None, official_dir: str | None, managed_app: bool | None, verbose: bool,
             output: str) -> int:
-    """List a package's contents (name, size, sha256) and run the package checks on it."""
+    """List a package's files and run its checks.
+
+    Each file's name, size and sha256, then the package checks (those 'armgen package' gates on)."""
     entries, report = inspect_zip(zip_path, version=version, managed_app=managed_app, official_dir=official_dir)
 
     def table() -> str:

@@ -15,7 +15,6 @@ import click
 from armgen import jsonio
 from armgen.cli.build import shape_options
 from armgen.cli.common import emit, examples, output_option
-from armgen.errors import InputError
 
 
 @examples(
@@ -46,31 +45,18 @@ def preview(source: str | None, out_dir: str, data_file: str | None, open_page: 
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
             name_prefix: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
             workload_subnet: bool | None, bastion: bool | None, output: str) -> int:
-    """Write an offline preview of SOURCE's wizard (a built-in offer, default cloud-connector; or a
-    folder, zip or createUiDefinition.json): one HTML page that works from file://, evaluates the
+    """Write an offline preview of an offer's wizard.
+
+    SOURCE is a built-in offer (default cloud-connector), or a folder, zip or
+    createUiDefinition.json. The preview is one HTML page that works from file://, evaluates the
     wizard as armgen's evaluator does, and downloads the parameters.json it produces."""
-    from armgen.build import DEFAULT_OFFER, FLAG_NAMES, blame_option, resolve_options
-    from armgen.cli.build import _load_options_file, _parse_zones, shape_flags
-    from armgen.offers import OFFERS
+    from armgen.cli.build import _parse_zones, offer_or_file, shape_flags
     from armgen.preview import page
 
     flags: dict[str, Any] = {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
                              "natGateway": nat, "namePrefix": name_prefix,
                              **shape_flags(network, zpa, byo_nat, workload_subnet, bastion)}
-    is_offer = source is None or (source in OFFERS and not Path(source).exists())
-    if is_offer:
-        name = source or DEFAULT_OFFER
-        options = resolve_options(name, _load_options_file(options_file), {"offer": source, **flags},
-                                  source=options_file or "<options>")
-        try:
-            src = page.from_offer(options.get("offer", name), {k: v for k, v in options.items() if k != "offer"})
-        except InputError as exc:
-            raise blame_option(exc, flags, options_file) from None
-    else:
-        given = [FLAG_NAMES[k] for k, v in flags.items() if v is not None] + (["--options"] if options_file else [])
-        if given:
-            raise InputError(f"{', '.join(given)} only apply to a built-in offer, not to a package", file=source)
-        src = page.from_path(str(source))
+    src = offer_or_file(source, options_file, flags, page.from_offer, page.from_path, "package")
     data, data_label = page.load_data(data_file)
     target = Path(out_dir) / page.PAGE_NAME
     jsonio.write_atomic(target, page.render(src, data, data_label))

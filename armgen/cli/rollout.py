@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from armgen.azure.session import CLOUD_CHOICES, EXIT_AZURE, EXIT_INTERRUPTED, AzureFailure
+from armgen.cli.common import emit, examples, is_machine, output_option
 from armgen.errors import InputError
 
 
@@ -50,11 +51,30 @@ def _interrupted() -> int:
     return EXIT_INTERRUPTED
 
 
+_PLAN_EXAMPLES = (
+    ("Check every target of an inventory, read-only", "armgen rollout plan inventory.json"),
+    ("Into a folder of your choice, accepting one modify, as JSON",
+     "armgen rollout plan inventory.json --out plan/ --allow-modify /subscriptions/00000000-0000-0000-0000-"
+     "000000000001/resourceGroups/net-rg/providers/Microsoft.Network/virtualNetworks/hub -o json"),
+)
+_APPLY_EXAMPLES = (
+    ("Deploy every target, trusting the plan's verdicts for unchanged inputs",
+     "armgen rollout apply inventory.json --plan inventory.plan"),
+    ("In a pipeline: no prompt, the outcome as JSON", "armgen rollout apply inventory.json --yes -o json"),
+    ("Only one target, deployed again", "armgen rollout apply inventory.json --target eu-west --redeploy eu-west"),
+)
+
+
+@examples(_PLAN_EXAMPLES[0], _APPLY_EXAMPLES[0])
 @click.group("rollout")
 def rollout() -> None:
-    """Roll the same appliance deployment into many existing VNets/subnets, in waves, resumably."""
+    """Roll out to many existing VNets, in waves.
+
+    The same appliance deployment rolled into many existing VNets and subnets (an inventory file,
+    docs/rollout.md): 'plan' checks every target read-only, 'apply' deploys them in waves."""
 
 
+@examples(*_PLAN_EXAMPLES)
 @rollout.command("plan")
 @click.argument("inventory", type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
@@ -62,27 +82,33 @@ def rollout() -> None:
 @click.option("--allow-modify", multiple=True, metavar="ID",
               help="Accept a modify of this existing resource id in every target's gate (repeatable).")
 @_endpoint_options
+@output_option(legacy=())
 def plan_cmd(inventory: str, out_dir: str | None, allow_modify: tuple[str, ...], cloud: str,
-             endpoint: str | None) -> int:
-    """Run preflight and what-if per target (bounded concurrency), print a summary table, and
-    write each target's parameters file and plan.json (all of them, or none). Exit 1 if any
-    target is blocked."""
+             endpoint: str | None, output: str) -> int:
+    """Check every target, read-only, and write the plan.
+
+    Runs preflight and what-if per target (bounded concurrency), prints a summary table, and
+    writes each target's parameters file and plan.json (all of them, or none). Exit 1 if any
+    target is blocked. -o json prints plan.json's document, with the folder as planFolder."""
     from armgen.azure.inventory import load_inventory
     from armgen.azure.rollout import connect, format_plan_table, plan, plural
+    from armgen.jsonio import load_json
 
     inv = load_inventory(inventory)
     out = Path(out_dir) if out_dir else inv.path.with_name(inv.path.stem + ".plan")
     try:
         base = connect(cloud, endpoint, inv)
-        click.echo(f"Planning {plural(len(inv.targets), 'target')} ({inv.template_source}), {inv.concurrency} at a time...")
+        click.echo(f"Planning {plural(len(inv.targets), 'target')} ({inv.template_source}), {inv.concurrency} at a "
+                   "time...", err=is_machine(output))  # on stderr when stdout is for a program
         plans = plan(inv, out, base, list(allow_modify))
     except AzureFailure as exc:
         return _fail(exc)
     except KeyboardInterrupt:
         click.echo("armgen: plan cancelled (nothing was deployed)", err=True)
         return _interrupted()
-    click.echo(format_plan_table(plans), nl=False)
-    click.echo(f"Parameters files and plan.json in {out}")
+    doc = load_json(out / "plan.json") if output in ("json", "jsonc") else None
+    emit(output, {**(doc or {}), "planFolder": str(out)},
+         lambda: f"{format_plan_table(plans)}Parameters files and plan.json in {out}")
     return 0 if all(p.gate == "pass" for p in plans) else 1
 
 
@@ -125,6 +151,7 @@ def _summary(result: Any) -> str:
     return text + "Apply will " + ", ".join(parts) + ".\n"
 
 
+@examples(*_APPLY_EXAMPLES)
 @rollout.command("apply")
 @click.argument("inventory", type=click.Path(dir_okay=False))
 @click.option("--state", "state_file", type=click.Path(dir_okay=False),
@@ -139,14 +166,18 @@ def _summary(result: Any) -> str:
               help="Accept a modify of this existing resource id in every target's gate (repeatable).")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
 @_endpoint_options
+@output_option(legacy=())
 def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targets: tuple[str, ...],
               redeploy: tuple[str, ...], allow_modify: tuple[str, ...], yes: bool, cloud: str,
-              endpoint: str | None) -> int:
-    """Check every target that would be sent (preflight, what-if, brownfield gate; or a --plan
+              endpoint: str | None, output: str) -> int:
+    """Deploy every target, in waves, resumably.
+
+    Check every target that would be sent (preflight, what-if, brownfield gate; or a --plan
     verdict for unchanged inputs), show the verdicts and ask, then deploy (incremental) the
     canary and the other targets in batches, exactly once each; a wave stops at its first
     failure or BLOCKED target. Rerunning resumes: targets that succeeded with the same inputs
-    are skipped, changed ones redeployed, in-flight ones re-attached."""
+    are skipped, changed ones redeployed, in-flight ones re-attached. With -o json|jsonc|none the
+    progress and the confirmation go to stderr, and stdout holds only the outcome."""
     from armgen.azure.inventory import load_inventory
     from armgen.azure.rollout import Progress, apply, connect, load_plan, plural
 
@@ -159,6 +190,7 @@ def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targ
     if not yes and not interactive:
         raise click.UsageError("apply deploys; without a terminal to confirm on, pass --yes")
     stop = threading.Event()
+    machine = is_machine(output)  # then stdout holds the outcome alone: everything else on stderr
     try:
         base = connect(cloud, endpoint, inv)
     except AzureFailure as exc:
@@ -167,15 +199,15 @@ def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targ
     selected = sum(len(w) for w in waves)
     click.echo(f"Rolling out {inv.template_source} to {plural(selected, 'target')} in {plural(len(waves), 'wave')} "
                f"({'canary ' + inv.canary + ', ' if inv.canary and (only is None or inv.canary in only) else ''}"
-               f"{inv.concurrency} at a time); state: {state_path}")
+               f"{inv.concurrency} at a time); state: {state_path}", err=machine)
 
     def confirm(pre: Any) -> bool:
-        click.echo(_summary(pre), nl=False)
+        click.echo(_summary(pre), nl=False, err=machine)
         if yes:
             return True
-        return click.confirm("Deploy?", default=False)
+        return click.confirm("Deploy?", default=False, err=machine)
 
-    progress = Progress(selected, sys.stdout)
+    progress = Progress(selected, sys.stderr if machine else sys.stdout)
     try:
         result = apply(inv, state_path, base, progress, stop=stop, allow_modify=list(allow_modify),
                        plan_entries=plan_entries, only=only, redeploy=again, confirm=confirm)
@@ -192,11 +224,20 @@ def apply_cmd(inventory: str, state_file: str | None, plan_dir: str | None, targ
         return 1
     counts = {s: result.count(s) for s in ("succeeded", "skipped", "failed", "blocked", "timedOut", "unknown",
                                            "interrupted", "notStarted")}
-    tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    click.echo(f"Rollout: {plural(selected, 'target')}: {tally or 'nothing to do'}.")
-    for o in result.outcomes.values():
-        if o.status in ("failed", "timedOut", "blocked", "unknown"):
-            click.echo(f"  {o.target}: {o.status}: {o.detail}")
+
+    def table() -> str:
+        tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        lines = [f"Rollout: {plural(selected, 'target')}: {tally or 'nothing to do'}."]
+        lines += [f"  {o.target}: {o.status}: {o.detail}" for o in result.outcomes.values()
+                  if o.status in ("failed", "timedOut", "blocked", "unknown")]
+        return "\n".join(lines)
+
+    emit(output, {"inventory": str(inv.path), "state": str(state_path), "targets": selected, "waves": result.waves,
+                  "counts": {s: n for s, n in counts.items() if n},
+                  "outcomes": [{"target": o.target, "status": o.status, "detail": o.detail}
+                               for o in result.outcomes.values()],
+                  "stoppedWave": None if result.stopped_wave is None else result.stopped_wave + 1,
+                  "interrupted": result.interrupted}, table)
     if result.interrupted:
         click.echo(f"armgen: interrupted; targets in flight are recorded in {state_path}; rerun to resume", err=True)
         return _interrupted()

@@ -33,7 +33,10 @@ KNOWN_NAMES = "mainTemplate.json, azuredeploy.json, createUiDefinition.json, *.p
 @click.option("-v", "--verbose", is_flag=True, help="Also show notes (types and controls the official schemas do not cover).")
 @output_option(legacy=())
 def validate(paths: tuple[str, ...], official_dir: str | None, verbose: bool, output: str) -> int:
-    """Validate the ARM files under each PATH (a folder or one file). Exit 1 when there are problems."""
+    """Validate ARM files against the schemas.
+
+    Checks the ARM files under each PATH (a folder or one file) against armgen's schemas, and with
+    --official against Azure's too. Exit 1 when there are problems."""
     from armgen.checks.schemas import detect_kind, validate_folder
     from armgen.jsonio import load_json
 

@@ -112,7 +112,9 @@ def load_inputs(source: str | None, template_file: str | None, parameters: tuple
 def what_if(resource_group: str, subscription: str | None, tenant: str | None, cloud: str, endpoint: str | None,
             parameters: tuple[str, ...], template_file: str | None, output: str, allow_modify: tuple[str, ...],
             mode: str, source: str | None) -> int:
-    """Show what a deployment of SOURCE (package zip, folder, or template file; default: the
+    """Preview a deployment's changes (Azure what-if).
+
+    Shows what a deployment of SOURCE (package zip, folder, or template file; default: the
     built-in offer) would change in resource group RG, like `az deployment group what-if`, and exit
     1 when it would delete anything or modify a resource the template does not create."""
     from armgen import params
@@ -171,9 +173,11 @@ def what_if(resource_group: str, subscription: str | None, tenant: str | None, c
 def preflight(resource_group: str, subscription: str | None, tenant: str | None, cloud: str, endpoint: str | None,
               parameters: tuple[str, ...], template_file: str | None, output: str, location: str | None,
               source: str | None) -> int:
-    """Check, read-only, that the existing network can take the appliances: VNet and subnets
-    exist in the region, subnets have room, static IPs are free, NAT gateways/route tables on the
-    subnets, and routes that would loop back through the appliances. SOURCE (package zip, folder
+    """Check the existing VNet can take the appliances.
+
+    Read-only: the VNet and subnets exist in the region, subnets have room, static IPs are free,
+    NAT gateways/route tables on the subnets, and routes that would loop back through the
+    appliances. SOURCE (package zip, folder
     or template file; default: the built-in offer) gives the NIC count and whether there is a load
     balancer; -p names the existing VNet and subnets."""
     from armgen import params

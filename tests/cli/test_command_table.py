@@ -40,8 +40,8 @@ def test_help_imports_no_command_module() -> None:
 
 @pytest.mark.parametrize("width", [50, 64, 78])
 def test_listing_is_what_click_makes_of_the_commands_themselves(width: int) -> None:
-    # a terminal gives click 50 to 78 columns (armgen sets no max_content_width), and each first
-    # docstring line holds more than a listing at that width shows
+    # a terminal gives click 50 to 78 columns (armgen sets no max_content_width); at 50 click
+    # shortens even the short summaries, at 78 it shows them whole
     plain = click.Group("armgen", help=cli.help, params=cli.params, context_settings=cli.context_settings)
     for name in COMMANDS:
         plain.add_command(_command(name), name)
@@ -53,4 +53,16 @@ def test_listing_is_what_click_makes_of_the_commands_themselves(width: int) -> N
 def test_a_plain_target_string_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(COMMANDS, "zz-build", "armgen.cli.build:build_command")
     ctx = click.Context(cli, info_name="armgen", terminal_width=200)
-    assert re.search(r"\n  zz-build +Build an offer into OUT", cli.get_help(ctx))
+    assert re.search(r"\n  zz-build +Build an offer: template, UI definition, Bicep\.", cli.get_help(ctx))
+
+
+def test_the_listing_shows_every_summary_whole() -> None:
+    # on an 80-column terminal `armgen --help` shows each command's one-line summary complete (no
+    # "..."): click shortens a first paragraph that does not fit, so the summary is that paragraph
+    ctx = click.Context(cli, info_name="armgen", terminal_width=80)
+    listing = cli.get_help(ctx).split("Commands:", 1)[1]
+    for name in COMMANDS:
+        summary = COMMANDS[name].help
+        assert re.search(rf"\n  {re.escape(name)} +{re.escape(summary)}\n", listing + "\n"), name
+        assert len(summary) <= 52 and not summary.endswith("...")
+        assert inspect.cleandoc(_command(name).help or "").split("\n\n")[0] == summary, name

@@ -3,7 +3,7 @@ examples in --help, each of which must parse against the command it documents.""
 
 from __future__ import annotations
 
-import importlib
+import inspect
 import json
 import re
 import shlex
@@ -12,39 +12,38 @@ from pathlib import Path
 import click
 import pytest
 
-from armgen.cli import COMMANDS, cli, main
-from armgen.cli.common import color_json, emit, output_option
-
-#: the commands that have -o and examples now; the rest follow (issue 16)
-ADOPTED = ["build", "offers", "validate", "package", "inspect", "what-if", "preflight", "new offer"]
+from armgen.cli import cli, main
+from armgen.cli.common import OUTPUTS, color_json, emit, output_option
 
 
-def command(path: str) -> click.Command:
-    name, *sub = path.split()
-    module, attr = COMMANDS[name].split(":")
-    cmd = getattr(importlib.import_module(module), attr)
-    for s in sub:
-        cmd = cmd.commands[s]  # type: ignore[attr-defined]
-    return cmd
-
-
-def all_commands() -> list[tuple[str, click.Command]]:
+def walk(group: click.Group = cli, path: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
+    """Every command and subcommand as ``armgen`` itself resolves them (the lazy table included)."""
+    ctx = click.Context(group, info_name=" ".join(("armgen", *path)))
     out = []
-    for name in sorted(COMMANDS):
-        cmd = command(name)
-        out.append((name, cmd))
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, name
+        out.append((" ".join((*path, name)), cmd))
         if isinstance(cmd, click.Group):
-            out += [(f"{name} {s}", c) for s, c in sorted(cmd.commands.items())]
+            out += walk(cmd, (*path, name))
     return out
 
 
-@pytest.mark.parametrize("path", ADOPTED)
-def test_adopted_commands_show_examples_in_help(path: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([*path.split(), "--help"]) == 0
-    out = capsys.readouterr().out
-    assert "Examples:" in out and "$ armgen " in out
-    if path != "new offer":
-        assert re.search(r"-o, --output \[json\|jsonc\|table\|none\]", out), out
+def test_every_help_has_examples_and_every_result_takes_output(capsys: pytest.CaptureFixture[str]) -> None:
+    tree = walk()
+    assert {"rollout plan", "rollout apply", "new offer", "lint", "diagram", "detach"} <= {p for p, _ in tree}
+    for path, cmd in tree:
+        assert main([*path.split(), "--help"]) == 0, path
+        out = capsys.readouterr().out
+        assert "Examples:" in out and f"$ armgen {path}" in out, path
+        if isinstance(cmd, click.Group):  # a group prints no result of its own: its commands do
+            continue
+        (opt,) = [p for p in cmd.params if "-o" in p.opts and "--output" in p.opts]
+        assert isinstance(opt.type, click.Choice) and set(OUTPUTS) <= set(opt.type.choices), path
+        assert re.search(r"-o, --output \[json\|jsonc\|table\|none", out), path
+        for value in OUTPUTS:  # each value is taken on the command line (a bad one is exit 2)
+            ctx = cmd.make_context(path, ["-o", value], resilient_parsing=True)
+            assert ctx.params["output"] == value, (path, value)
 
 
 def _touch_paths(args: list[str], cwd: Path) -> None:
@@ -61,7 +60,7 @@ def _touch_paths(args: list[str], cwd: Path) -> None:
             p.mkdir(parents=True, exist_ok=True)
 
 
-@pytest.mark.parametrize(("path", "cmd"), [(p, c) for p, c in all_commands() if getattr(c, "examples", None)],
+@pytest.mark.parametrize(("path", "cmd"), [(p, c) for p, c in walk() if getattr(c, "examples", None)],
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_every_example_parses(path: str, cmd: click.Command, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cwd = tmp_path / "work"
@@ -69,7 +68,9 @@ def test_every_example_parses(path: str, cmd: click.Command, tmp_path: Path, mon
     monkeypatch.chdir(cwd)
     for what, line in cmd.examples:  # type: ignore[attr-defined]
         assert (what and line.startswith(f"armgen {path} ")) or line == f"armgen {path}", line
-        assert parse(line, cwd) is cmd, line
+        ran = parse(line, cwd)
+        # a group's examples run its commands
+        assert ran is cmd or (isinstance(cmd, click.Group) and ran in cmd.commands.values()), line
 
 
 def parse(line: str, cwd: Path) -> click.Command:
@@ -116,6 +117,28 @@ def test_output_option_resolves_alias_and_default(capsys: pytest.CaptureFixture[
         show.main(["-o", "table", "--format", "json"], standalone_mode=False)
 
 
+def test_output_option_extra_values_and_no_alias(capsys: pytest.CaptureFixture[str]) -> None:
+    @click.command()
+    @output_option(legacy=("text", "sarif"), extra=("sarif",))
+    def lint_like(output: str) -> None:
+        click.echo(output)
+
+    for args in (["-o", "sarif"], ["--format", "sarif"]):
+        assert lint_like.main(args, standalone_mode=False) is None
+        assert capsys.readouterr().out.strip() == "sarif", args
+
+    @click.command()
+    @click.option("--format", "fmt", type=click.Choice(["svg", "mermaid"]), default=None)
+    @output_option(alias=False)  # --format is the command's own (diagram's drawing format)
+    def drawing(fmt: str | None, output: str) -> None:
+        click.echo(f"{fmt} {output}")
+
+    assert drawing.main(["--format", "mermaid", "-o", "json"], standalone_mode=False) is None
+    assert capsys.readouterr().out.strip() == "mermaid json"
+    with pytest.raises(click.BadParameter):
+        drawing.main(["--format", "json"], standalone_mode=False)
+
+
 def test_emit_formats(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     data = {"a": [1, "x", None, True]}
     calls: list[int] = []
@@ -158,3 +181,24 @@ def test_inspect_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     doc = json.loads(capsys.readouterr().out)
     assert sorted(f["name"] for f in doc["files"]) == ["createUiDefinition.json", "mainTemplate.json"]
     assert doc["report"]["errors"] == 0 and all(len(f["sha256"]) == 64 for f in doc["files"])
+
+
+@pytest.mark.parametrize("group", ["", *(p for p, c in walk() if isinstance(c, click.Group))])
+def test_every_listing_shows_each_summary_whole(group: str, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only `armgen --help`: `armgen rollout --help` and `armgen new --help` list their
+    subcommands by the first docstring line too. Each is a sentence of its own (it ends the first
+    paragraph, so click never runs the next line into it), short, and shown uncut at 80 columns."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main([*group.split(), "--help"]) == 0
+    listing = capsys.readouterr().out.split("Commands:\n", 1)[1]
+    assert "..." not in listing
+    subs = [(p, c) for p, c in walk() if p.rsplit(" ", 1)[0] == group and p != group] if group else \
+        [(p, c) for p, c in walk() if " " not in p]
+    assert subs
+    for path, cmd in subs:
+        first, _, rest = inspect.cleandoc(cmd.help or "").partition("\n")
+        assert len(first) <= 55 and first.endswith("."), (path, first)
+        assert rest == "" or rest.startswith("\n"), f"{path}: the summary runs on into the next line"
+        name = path.rsplit(" ", 1)[-1]
+        assert re.search(rf"^  {re.escape(name)} +{re.escape(first)}$", listing, re.MULTILINE), (path, listing)

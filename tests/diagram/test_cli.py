@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -101,3 +102,17 @@ def test_an_expression_too_deep_to_evaluate_is_one_line_naming_the_file(tmp_path
     err = capsys.readouterr().err
     assert err.startswith(f"armgen: {tpl}: an expression nests calls more than 100 deep") and err.count("\n") == 1
     assert not (tmp_path / "d.svg").exists()
+
+
+def test_output_json_is_the_result_line_as_data(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "d.mmd"
+    assert run("diagram", "--out", str(out)) == 0
+    line = capsys.readouterr().out
+    assert run("diagram", "--out", str(out), "--format", "svg", "-o", "json") == 0  # --format: the drawing's
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["file"] == str(out) and doc["format"] == "svg" and out.read_text(encoding="utf-8").startswith("<svg")
+    assert line == (f"armgen diagram: {doc['source']}: {doc['resources']} resources, {doc['relations']} relations "
+                    f"-> {out} (mermaid)\n")
+    assert doc["resources"] > 5 and doc["relations"] > 5
+    assert run("diagram", "--out", str(out), "-o", "none") == 0 and capsys.readouterr().out == ""
+    assert run("diagram", "--out", str(tmp_path / "x.svg"), "-o", "json", "--bastion") == 2  # bad input: exit 2 still

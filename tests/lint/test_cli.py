@@ -120,3 +120,19 @@ def test_folder_without_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     (tmp_path / "empty").mkdir()
     assert main(["lint", str(tmp_path / "empty")]) == 2
     assert "no package here" in capsys.readouterr().err
+
+
+def test_output_json_is_the_format_json_bytes_and_none_keeps_the_exit_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pkg = str(package(tmp_path, "westus"))
+    texts = {}
+    for args in (["--format", "json"], ["-o", "json"], ["--output", "jsonc"], ["--format", "sarif"], ["-o", "sarif"],
+                 ["-o", "table"], ["--format", "text"], ["-o", "none"]):
+        assert main(["lint", pkg, *args]) == 1, args
+        texts[" ".join(args)] = capsys.readouterr().out
+    assert texts["-o json"] == texts["--format json"] == texts["--output jsonc"]  # jsonc: not a terminal, plain
+    assert json.loads(texts["-o json"])["summary"]["errors"] >= 1
+    assert texts["-o sarif"] == texts["--format sarif"] and json.loads(texts["-o sarif"])["version"] == "2.1.0"
+    assert texts["-o table"] == texts["--format text"] and "Location-Should-Not-Be-Hardcoded" in texts["-o table"]
+    assert texts["-o none"] == ""

@@ -128,3 +128,12 @@ def test_new_offer_writes_an_offer_and_a_test_that_pass(tmp_path: Path, capsys: 
 def test_new_offer_names(name: str) -> None:
     with pytest.raises(InputError):
         offer_files(name)
+
+
+def test_new_offer_output_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "offer", "edge-fw", "--dir", str(tmp_path), "-o", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["offer"] == str(tmp_path / "edge_fw.py") and doc["test"] == str(tmp_path / "test_edge_fw.py")
+    assert Path(doc["offer"]).is_file() and Path(doc["test"]).is_file() and doc["next"].startswith("pytest ")
+    assert main(["new", "offer", "edge-fw2", "--dir", str(tmp_path), "-o", "none"]) == 0
+    assert capsys.readouterr().out == "" and (tmp_path / "edge_fw2.py").is_file()
