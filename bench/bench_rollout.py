@@ -3,9 +3,9 @@
 Two figures, each against its goal:
 
 - **no throttling**, 20 at a time: wall time against the ideal ``targets / concurrency x
-  deployment time`` (goal <= 1.3x). What is left above the ideal is each target's PUT and status
-  read, and Python's per-request CPU shared by 20 workers under one interpreter lock (the state
-  file write each PUT waits for is made ahead, while the deployments before it run).
+  deployment time`` (goal <= 1.3x). What is left above the ideal is the PUT and the status read
+  round trips and Python's per-request CPU (azure-core and requests) shared by 20 workers under
+  one interpreter lock; the state file's record before each PUT is mostly written ahead.
 - **a token bucket** in front of the subscription (capacity 50, refilled at 10 requests/s; an
   empty bucket answers 429 + ``Retry-After`` and stays empty until then, like Resource Manager):
   wall time against ``requests accepted / 10 per s`` (goal <= 1.5x), and 0 failed targets.

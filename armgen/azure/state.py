@@ -9,7 +9,8 @@ whole file)::
                            "startedAt": "...", "finishedAt": "...", "error": null}, ...}}
 
 Statuses: ``pending`` (never started), ``submitting`` (about to PUT: the PUT may or may not have
-reached Azure), ``running`` (Azure accepted it), ``succeeded``, ``failed``, ``timedOut`` (still
+reached Azure; apply marks a wave's next few targets so ahead of their turn, and puts back those
+it never sent), ``running`` (Azure accepted it), ``succeeded``, ``failed``, ``timedOut`` (still
 running in Azure when the per-target timeout hit), ``blocked`` (the gate refused it: never sent).
 A rerun skips ``succeeded`` when its ``inputsHash`` is the target's current one (otherwise the
 target has *changed* and is redeployed through the gate); for ``submitting``/``running``/
@@ -221,17 +222,6 @@ class StateFile:
         with self._cond:
             rec = self._doc["targets"].setdefault(name, {"status": "pending"})
             rec.update(fields)
-            self._rows.pop(name, None)
-            return self._bump()
-
-    def restore(self, name: str, rec: dict[str, Any]) -> int:
-        """Put a target's record back as ``rec`` (a copy from :meth:`get`), whole: for a change
-        made ahead of a PUT that was then never sent."""
-        with self._cond:
-            if rec.get("status", "pending") == "pending" and set(rec) <= {"status"}:
-                self._doc["targets"].pop(name, None)
-            else:
-                self._doc["targets"][name] = copy.deepcopy(rec)
             self._rows.pop(name, None)
             return self._bump()
 

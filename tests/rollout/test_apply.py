@@ -209,45 +209,58 @@ def test_deploy_body_is_incremental_with_parameters(fleet: Fleet, write_inventor
     assert put.query["api-version"] == "2025-04-01" and put.authorization == "Bearer test-token"
 
 
-def test_records_staged_ahead_of_a_stopped_wave_are_put_back(fleet: Fleet, write_inventory, tmp_path) -> None:
-    """While deployments run, the next targets' ``submitting`` records are written ahead of their
-    PUTs (so the write before a PUT is off its path). When the wave stops before they are sent,
-    those records are put back as they were: pending, no correlation id, no attempt, no gate step."""
-    inv = write_inventory(8, concurrency=2, waves={"canary": None})
-    names = target_names(8)
+def test_marks_ahead_are_on_disk_before_their_put_and_put_back_when_the_wave_stops(fleet: Fleet, write_inventory,
+                                                                                   tmp_path) -> None:
+    """A wave's next targets are marked ``submitting`` ahead of their turn (so a PUT need not wait
+    for a write of its own): every PUT finds its record on disk saying so, with the correlation id
+    the PUT carries; the marks run a bounded way ahead of the PUTs, not over the whole wave; and
+    when the wave stops, the marks whose PUT never went out are put back as they were."""
+    import re
+
+    inv = write_inventory(12, concurrency=3, waves={"canary": None})  # one wave of 12
+    names = target_names(12)
     state = tmp_path / "fleet.state.json"
-    bad, later = names[1], names[2:]
-    seen: list[str] = []
+    bad = names[1]
+    fleet.deployments.behave(bad, polls=0, fail=("SkuNotAvailable", "not available"))
 
-    def staged_on_disk() -> bool:
-        """Ordering by events: the bad one fails only once a target not sent yet says submitting on disk."""
-        try:
-            st = _state(state)
-        except (OSError, ValueError):
-            return False
-        seen.extend(n for n in later if st.get(n, {}).get("status") == "submitting"
-                    and fleet.deployments.record(f"rg-{n}", f"cc-{n}") is None)
-        return bool(seen)
-
-    def bad_failed_on_disk() -> bool:  # the client has seen the failure (its wave is stopped by then)
+    def bad_failed() -> bool:  # as the client knows it (see the fifty-targets test): its state file says so
         try:
             return _state(state).get(bad, {}).get("status") == "failed"
         except (OSError, ValueError):
             return False
 
-    fleet.deployments.behave(bad, polls=0, fail=("SkuNotAvailable", "not offered"), until=staged_on_disk)
-    fleet.deployments.behave(names[0], polls=0, until=bad_failed_on_disk)
+    for n in names:  # the others started with it run until it failed: the wave's stop is decided by events
+        if n != bad:
+            fleet.deployments.behave(n, until=bad_failed)
+    lock = threading.Lock()
+    put: set[str] = set()
+    seen: list[tuple[str, str, bool, int]] = []
+
+    def watch(req, answer):
+        m = re.search(r"/resourcegroups/rg-([^/]+)/providers/microsoft\.resources/deployments/", req.path, re.I)
+        if req.method == "PUT" and m:
+            with lock:
+                st = _state(state)
+                name = m.group(1)
+                put.add(name)
+                ahead = sum(r["status"] == "submitting" and n not in put for n, r in st.items())
+                seen.append((name, st[name]["status"],
+                             st[name].get("correlationId") == req.header("x-ms-correlation-request-id"), ahead))
+        return answer(req)
+
+    fleet.arm.use(watch)
     result, _ = run_apply(inv, fleet.arm.base_url)
 
-    assert seen, "no record was staged ahead of its PUT"
     assert result.stopped_wave == 0 and result.outcomes[bad].status == "failed"
-    assert result.outcomes[names[0]].status == "succeeded"
+    assert sorted(n for n, *_ in seen) == names[:3]  # the three started before the failure, nothing after
+    assert all(status == "submitting" and same_cid for _, status, same_cid, _ in seen), seen
+    # at most concurrency marks waiting for a worker plus concurrency workers on their way to their PUT
+    assert all(ahead <= 2 * 3 for *_, ahead in seen), seen
     st = _state(state)
-    for n in later:
-        assert result.outcomes[n].status == "notStarted", n
-        assert fleet.arm.requests_matching("PUT", f"/resourcegroups/rg-{n}{DEP}") == [], n
-        assert st[n]["status"] == "pending", (n, st[n])
-        assert not {"correlationId", "attempts", "steps", "startedAt"} & set(st[n]), (n, st[n])
+    for n in names[3:]:
+        assert result.outcomes[n].status == "notStarted"
+        assert st[n]["status"] == "pending" and st[n].get("correlationId") is None, (n, st[n])
+        assert not st[n].get("attempts") and not st[n].get("startedAt")
 
 
 def test_completed_yields_each_future_once_as_it_finishes() -> None:

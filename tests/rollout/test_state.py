@@ -93,19 +93,3 @@ def test_state_record_of_the_wrong_shape_is_an_input_error(record: object, path:
         StateFile.open(p, inventory="inv.json")
     assert info.value.file == str(p)
     assert info.value.path.startswith("$.targets['eu-01']" + path)
-
-
-def test_restore_puts_a_record_back_whole(tmp_path: Path) -> None:
-    """A record changed ahead of a PUT that was never sent goes back exactly as it was: fields
-    added since are gone (not set to null), and a target that had no record has none again."""
-    st = StateFile.open(tmp_path / "s.json", inventory="fleet.json")
-    st.ensure("a", deploymentName="cc-a")
-    before = st.get("a")
-    st.update("a", status="submitting", correlationId="c1", attempts=1)
-    st.step("a", "gate", verdict="pass", inputsHash="h")
-    st.update("b", status="submitting", correlationId="c2")
-    st.restore("a", before)
-    st.restore("b", {"status": "pending"})
-    st.close()
-    targets = json.loads((tmp_path / "s.json").read_text())["targets"]
-    assert targets == {"a": {"status": "pending", "deploymentName": "cc-a"}}
