@@ -77,6 +77,33 @@ def shape_options(f: Any) -> Any:
     return f
 
 
+def offer_options(f: Any) -> Any:
+    """The flags that shape a built-in offer when a command (diagram, preview) takes either an
+    offer or a file: ``--options``, the common build flags and :func:`shape_options`. Their
+    values go through :func:`offer_flags` to :func:`offer_or_file`, which refuses them for a file."""
+    for opt in reversed((
+        click.option("--options", "options_file", type=click.Path(dir_okay=False),
+                     help="Build options file, for a built-in offer (schemas/options.schema.json)."),
+        click.option("--variant", type=click.Choice(["ha", "standalone"]), help="Built-in offer: with or without the LB."),
+        click.option("--zones", help="Built-in offer: comma-separated zones, e.g. 1,2 ('none' for an availability set)."),
+        click.option("--appliances-per-zone", type=int, help="Built-in offer: appliances in each zone."),
+        click.option("--nat/--no-nat", "nat", default=None, help="Built-in offer: a NAT gateway per zone."),
+        click.option("--name-prefix", help="Built-in offer: prefix of every resource name."),
+        shape_options,
+    )):
+        f = opt(f)
+    return f
+
+
+def offer_flags(variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
+                name_prefix: str | None, network: str | None, zpa: bool | None, byo_nat: bool | None,
+                workload_subnet: bool | None, bastion: bool | None) -> dict[str, Any]:
+    """:func:`offer_options`' values as build options (None where a flag was not given)."""
+    return {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
+            "natGateway": nat, "namePrefix": name_prefix,
+            **shape_flags(network, zpa, byo_nat, workload_subnet, bastion)}
+
+
 def shape_flags(network: str | None, zpa: bool | None, byo_nat: bool | None, workload_subnet: bool | None,
                 bastion: bool | None) -> dict[str, Any]:
     return {"network": network, "zpa": zpa, "byoNatGateway": byo_nat, "workloadSubnet": workload_subnet,

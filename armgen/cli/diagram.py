@@ -8,12 +8,11 @@ a Marketplace zip or a template file of anyone's.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from armgen import jsonio
-from armgen.cli.build import shape_options
+from armgen.cli.build import offer_options
 from armgen.cli.common import emit, examples, output_option
 from armgen.errors import InputError
 
@@ -33,14 +32,7 @@ from armgen.errors import InputError
               help="The drawing's format (default: from --out's extension, else svg); -o is the result's.")
 @click.option("--values", "values_file", type=click.Path(dir_okay=False),
               help="Parameter values (JSON object or parameters file); others are drawn as ‹name›.")
-@click.option("--options", "options_file", type=click.Path(dir_okay=False),
-              help="Build options file, for a built-in offer (schemas/options.schema.json).")
-@click.option("--variant", type=click.Choice(["ha", "standalone"]), help="Built-in offer: with or without the LB.")
-@click.option("--zones", help="Built-in offer: comma-separated zones, e.g. 1,2 ('none' for an availability set).")
-@click.option("--appliances-per-zone", type=int, help="Built-in offer: appliances in each zone.")
-@click.option("--nat/--no-nat", "nat", default=None, help="Built-in offer: a NAT gateway per zone.")
-@click.option("--name-prefix", help="Built-in offer: prefix of every resource name.")
-@shape_options
+@offer_options
 @output_option(alias=False)
 def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str | None, options_file: str | None,
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
@@ -52,14 +44,13 @@ def diagram(source: str | None, out_file: str, fmt: str | None, values_file: str
     drawing shows the existing VNet and subnets, the appliances per zone with their NICs, the load
     balancer, NAT gateways, route tables, and the identity and Key Vault they read."""
     from armgen import params
-    from armgen.cli.build import _parse_zones, offer_or_file, shape_flags
+    from armgen.cli.build import offer_flags, offer_or_file
     from armgen.diagram import mermaid, svg
     from armgen.diagram.source import from_offer, from_path
     from armgen.diagram.topology import topology
 
-    flags: dict[str, Any] = {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
-                             "natGateway": nat, "namePrefix": name_prefix,
-                             **shape_flags(network, zpa, byo_nat, workload_subnet, bastion)}
+    flags = offer_flags(variant, zones, appliances_per_zone, nat, name_prefix, network, zpa, byo_nat,
+                        workload_subnet, bastion)
     src = offer_or_file(source, options_file, flags, from_offer, from_path, "template")
     values = None  # checked by the one parameter checker (armgen.params), as for build --values
     if values_file is not None:

@@ -8,12 +8,11 @@ folder, a Marketplace zip or a createUiDefinition.json of anyone's.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from armgen import jsonio
-from armgen.cli.build import shape_options
+from armgen.cli.build import offer_options
 from armgen.cli.common import emit, examples, output_option
 
 
@@ -32,14 +31,7 @@ from armgen.cli.common import emit, examples, output_option
               help="Sample answers from Azure (VNets, subnets, identities, sizes, regions; docs/preview.md). "
                    "Default: armgen's sample.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
-@click.option("--options", "options_file", type=click.Path(dir_okay=False),
-              help="Build options file, for a built-in offer (schemas/options.schema.json).")
-@click.option("--variant", type=click.Choice(["ha", "standalone"]), help="Built-in offer: with or without the LB.")
-@click.option("--zones", help="Built-in offer: comma-separated zones, e.g. 1,2 ('none' for an availability set).")
-@click.option("--appliances-per-zone", type=int, help="Built-in offer: appliances in each zone.")
-@click.option("--nat/--no-nat", "nat", default=None, help="Built-in offer: a NAT gateway per zone.")
-@click.option("--name-prefix", help="Built-in offer: prefix of every resource name.")
-@shape_options
+@offer_options
 @output_option()
 def preview(source: str | None, out_dir: str, data_file: str | None, open_page: bool, options_file: str | None,
             variant: str | None, zones: str | None, appliances_per_zone: int | None, nat: bool | None,
@@ -50,12 +42,11 @@ def preview(source: str | None, out_dir: str, data_file: str | None, open_page: 
     SOURCE is a built-in offer (default cloud-connector), or a folder, zip or
     createUiDefinition.json. The preview is one HTML page that works from file://, evaluates the
     wizard as armgen's evaluator does, and downloads the parameters.json it produces."""
-    from armgen.cli.build import _parse_zones, offer_or_file, shape_flags
+    from armgen.cli.build import offer_flags, offer_or_file
     from armgen.preview import page
 
-    flags: dict[str, Any] = {"variant": variant, "zones": _parse_zones(zones), "appliancesPerZone": appliances_per_zone,
-                             "natGateway": nat, "namePrefix": name_prefix,
-                             **shape_flags(network, zpa, byo_nat, workload_subnet, bastion)}
+    flags = offer_flags(variant, zones, appliances_per_zone, nat, name_prefix, network, zpa, byo_nat,
+                        workload_subnet, bastion)
     src = offer_or_file(source, options_file, flags, page.from_offer, page.from_path, "package")
     data, data_label = page.load_data(data_file)
     target = Path(out_dir) / page.PAGE_NAME
