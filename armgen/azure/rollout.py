@@ -619,14 +619,9 @@ def _initial_answer_class() -> type:
     return InitialAnswer
 
 
-def deployment_body(inv: Inventory, t: Target) -> dict[str, Any]:
-    return {"properties": {"mode": "Incremental", "template": inv.template,
-                           "parameters": t.parameters_file()["parameters"]},
-            "tags": {INPUTS_TAG: t.inputs_hash}}
-
-
 def encoded_body(template_json: str, t: Target) -> bytes:
-    """:func:`deployment_body` as the PUT's JSON bytes, around the template encoded once per run.
+    """The deployment PUT's body as JSON bytes: an incremental deployment of the template (JSON
+    encoded once per run) with the target's parameters, tagged with its inputs hash.
 
     Why: the template is the same for every target and the bulk of the body; handed to the SDK
     as a dict, it is walked by the SDK's model serializer and encoded again for each target.
